@@ -1,0 +1,43 @@
+// Names of the groups, datasets and attributes of a shard file: the one place the layout of
+// docs/store-format.md is spelled in code (writer and reader both use it).
+#pragma once
+
+namespace finseg::h5layout {
+
+// Root attributes.
+inline constexpr const char* kFormatAttr = "format";  // "finseg-shard"
+inline constexpr const char* kFormatName = "finseg-shard";
+inline constexpr const char* kFormatVersionAttr = "format_version";
+inline constexpr const char* kUsersAttr = "users";
+inline constexpr const char* kAccountsAttr = "accounts";
+inline constexpr const char* kTransactionsAttr = "transactions";
+inline constexpr const char* kLabelsAttr = "labels";              // all names, bit order
+inline constexpr const char* kLabelGroupsAttr = "label_groups";  // the names that are groups
+
+inline constexpr const char* kUsers = "users";
+inline constexpr const char* kAccounts = "accounts";
+inline constexpr const char* kTransactions = "transactions";
+
+// String columns: "<name>_bytes" (uint8) + "<name>_offsets" (int64, n + 1).
+inline constexpr const char* kUserId = "/users/user_id";
+inline constexpr const char* kUserAccountOffsets = "/users/account_offsets";
+
+inline constexpr const char* kAccountId = "/accounts/account_id";
+inline constexpr const char* kAccountType = "/accounts/type";
+inline constexpr const char* kCurrency = "/accounts/currency";
+inline constexpr const char* kBalance = "/accounts/balance";
+inline constexpr const char* kBalanceDate = "/accounts/balance_date";
+inline constexpr const char* kAccountTxnOffsets = "/accounts/transaction_offsets";
+
+inline constexpr const char* kTransactionId = "/transactions/transaction_id";
+inline constexpr const char* kBookingDate = "/transactions/booking_date";
+inline constexpr const char* kAmount = "/transactions/amount";
+inline constexpr const char* kLabels = "/transactions/labels";
+inline constexpr const char* kCounterpartName = "/transactions/counterpart_name";
+inline constexpr const char* kCounterpartIban = "/transactions/counterpart_iban";
+inline constexpr const char* kPurpose = "/transactions/purpose";
+
+inline constexpr const char* kBytesSuffix = "_bytes";
+inline constexpr const char* kOffsetsSuffix = "_offsets";
+
+}  // namespace finseg::h5layout

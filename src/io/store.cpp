@@ -1,0 +1,241 @@
+// The store: write_shard/read_shard (checksums around the HDF5 shard files of h5_shard*.cpp),
+// verify_store, and the StoreBuilder that builds a store aside and renames it into place.
+#include "io/store.hpp"
+
+#include "core/errors.hpp"
+#include "io/atomic_file.hpp"
+#include "io/h5_shard.hpp"
+#include "io/store_files.hpp"
+#include "io/store_manifest.hpp"
+#include "io/store_structure.hpp"
+
+#include <fcntl.h>  // AT_FDCWD
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc, _GNU_SOURCE)
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <set>
+#include <stdexcept>
+
+namespace finseg {
+
+namespace {
+
+void widen_min(std::optional<Day>& acc, Day d) { acc = acc ? std::min(*acc, d) : d; }
+void widen_max(std::optional<Day>& acc, Day d) { acc = acc ? std::max(*acc, d) : d; }
+
+ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
+                             h5::ShardHeader* header_out) {
+  h5::silence_error_printing();
+  if (const auto problem = shard_file_name_problem(shard.file); !problem.empty())
+    throw StoreError("store " + store.string() + ": bad shard file name: " + problem);
+  const auto path = store / shard.file;
+  verify_shard_file(path, shard);
+  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
+  h5::File file = h5::open_shard_file(path, ctx);
+  h5::ShardHeader header = h5::read_shard_header(file.get(), ctx);
+  const auto mismatch = [&](const char* what, std::uint64_t in_file, std::uint64_t in_manifest) {
+    if (in_file != in_manifest)
+      h5::fail(ctx, std::string("holds ") + std::to_string(in_file) + " " + what + ", the manifest records " +
+                        std::to_string(in_manifest));
+  };
+  mismatch("users", header.counts.users, shard.users);
+  mismatch("accounts", header.counts.accounts, shard.accounts);
+  mismatch("transactions", header.counts.transactions, shard.transactions);
+  ShardData data = h5::read_shard_columns(file.get(), header, columns, ctx);
+  file.close(ctx);
+  if (header_out) *header_out = std::move(header);
+  return data;
+}
+
+// Rebuilds the groups from a shard header: a name listed in label_groups starts a group, the
+// names after it are its labels.
+std::vector<LabelGroup> groups_from_header(const h5::ShardHeader& h) {
+  const std::set<std::string> group_names(h.label_groups.begin(), h.label_groups.end());
+  std::vector<LabelGroup> groups;
+  for (const auto& name : h.labels) {
+    if (group_names.count(name) || groups.empty())
+      groups.push_back({name, {}});
+    else
+      groups.back().labels.push_back(name);
+  }
+  return groups;
+}
+
+std::filesystem::path normalized_store_path(std::filesystem::path p) {
+  p = p.lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();  // "out/" -> "out"
+  return p;
+}
+
+std::string temp_suffix() {
+  std::random_device rd;
+  char buf[48];
+  std::snprintf(buf, sizeof buf, ".tmp-%ld-%08x", static_cast<long>(::getpid()), static_cast<unsigned>(rd()));
+  return buf;
+}
+
+// rename(2) replaces an empty folder silently; renameat2(RENAME_NOREPLACE) refuses atomically.
+void rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return;
+  const int err = errno;
+  if (err == EEXIST || err == ENOTEMPTY)
+    throw IoError(to.string() + " exists already: a store is never overwritten");
+  if (err != EINVAL && err != ENOSYS)
+    throw IoError("cannot rename " + from.string() + " to " + to.string() + ": " + std::strerror(err));
+  // A file system without RENAME_NOREPLACE: check, then rename (a small race, still no overwrite
+  // of a non-empty store since rename(2) fails on a non-empty target).
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec)) throw IoError(to.string() + " exists already: a store is never overwritten");
+  std::filesystem::rename(from, to, ec);
+  if (ec) throw IoError("cannot rename " + from.string() + " to " + to.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options) {
+  h5::silence_error_printing();
+  const ShardCounts counts{data.users(), data.accounts(), data.transactions()};
+  if (const auto problem = shard_structure_problem(data, kAllColumns, counts, taxonomy.size()); !problem.empty())
+    throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
+  if (options.chunk_elements == 0) throw std::logic_error("write_shard: chunk_elements must be > 0");
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec))
+    throw IoError(file.string() + " exists already: a shard file is never overwritten");
+
+  ShardInfo info;
+  info.file = file.filename().string();
+  info.users = counts.users;
+  info.accounts = counts.accounts;
+  info.transactions = counts.transactions;
+  for (const Day d : data.booking_date) {
+    widen_min(info.first_booking, d);
+    widen_max(info.last_booking, d);
+  }
+  for (const Day d : data.balance_date) widen_max(info.latest_balance_date, d);
+
+  const h5::Context ctx{"shard " + file.string(), h5::Failure::io};
+  try {
+    h5::write_shard_file(file, data, taxonomy, options, ctx);
+    info.bytes = std::filesystem::file_size(file);
+    info.checksum = crc32_text(crc32_of_file(file));
+    fsync_path(file);
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::filesystem::remove(file, ec);
+    throw IoError(file.string() + ": " + e.what());
+  } catch (...) {
+    std::filesystem::remove(file, ec);
+    throw;
+  }
+  return info;
+}
+
+ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns) {
+  return read_shard_checked(store, shard, columns, nullptr);
+}
+
+void verify_store(const std::filesystem::path& store, const StoreManifest& manifest) {
+  for (const auto& shard : manifest.shards) {
+    h5::ShardHeader header;
+    // Size + CRC of the whole file, then every dataset read (Fletcher32 per chunk) and the
+    // structure checked.
+    read_shard_checked(store, shard, kAllColumns, &header);
+    if (!manifest.labels.empty() && header.labels != manifest.labels)
+      throw StoreError("shard " + (store / shard.file).string() +
+                       ": written with other label names than the manifest lists");
+  }
+}
+
+StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_store_path(std::move(target))) {
+  if (target_.empty()) throw IoError("empty store path");
+  std::error_code ec;
+  if (std::filesystem::exists(target_, ec))
+    throw IoError(target_.string() + " exists already: a store is never overwritten");
+  const auto parent = target_.parent_path();
+  if (!parent.empty()) {
+    std::filesystem::create_directories(parent, ec);
+    if (ec) throw IoError("cannot create folder " + parent.string() + ": " + ec.message());
+  }
+  temp_ = target_;
+  temp_ += temp_suffix();
+  if (!std::filesystem::create_directory(temp_, ec) || ec)
+    throw IoError("cannot create temporary folder " + temp_.string() + ": " +
+                  (ec ? ec.message() : std::string("exists already")));
+}
+
+StoreBuilder::StoreBuilder(std::filesystem::path target, std::filesystem::path existing_temp_dir)
+    : target_(normalized_store_path(std::move(target))), temp_(std::move(existing_temp_dir)) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(temp_, ec)) throw IoError("temporary store folder " + temp_.string() + " is missing");
+}
+
+StoreBuilder::~StoreBuilder() {
+  if (committed_ || released_ || temp_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(temp_, ec);
+  if (ec) std::fprintf(stderr, "finseg: warning: cannot remove %s: %s\n", temp_.c_str(), ec.message().c_str());
+}
+
+std::string StoreBuilder::shard_file_name(int shard) {
+  if (shard < 0) throw std::logic_error("negative shard number");
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "shard-%05d.h5", shard);
+  return buf;
+}
+
+ShardInfo StoreBuilder::write(int shard, const ShardData& data, const Taxonomy& taxonomy,
+                              const ShardWriteOptions& options) {
+  if (committed_) throw std::logic_error("StoreBuilder::write after commit");
+  if (taxonomy_ && !(*taxonomy_ == taxonomy)) throw std::logic_error("StoreBuilder: shards written with different taxonomies");
+  if (!taxonomy_) taxonomy_ = taxonomy;
+  return write_shard(temp_ / shard_file_name(shard), data, taxonomy, options);
+}
+
+void StoreBuilder::commit(StoreManifest manifest) {
+  if (committed_ || released_) throw std::logic_error("StoreBuilder::commit twice or after release");
+  manifest.format_version = kStoreFormatVersion;
+  // Every listed shard must be in the folder as recorded: a wrong list is a bug of the caller.
+  std::set<std::string> files;
+  for (const auto& s : manifest.shards) {
+    if (const auto problem = shard_file_name_problem(s.file); !problem.empty())
+      throw std::logic_error("StoreBuilder::commit: bad shard file name: " + problem);
+    if (!files.insert(s.file).second) throw std::logic_error("StoreBuilder::commit: shard " + s.file + " listed twice");
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(temp_ / s.file, ec);
+    if (ec || size != s.bytes)
+      throw std::logic_error("StoreBuilder::commit: shard " + (temp_ / s.file).string() +
+                             (ec ? " is missing" : " differs from its ShardInfo"));
+  }
+  if (manifest.labels.empty() && manifest.label_groups.empty()) {
+    if (taxonomy_) {
+      manifest.label_groups = taxonomy_->groups();
+    } else if (!manifest.shards.empty()) {
+      // Another rank wrote every shard (MPI): take the taxonomy from the first shard's header.
+      const auto path = temp_ / manifest.shards.front().file;
+      const h5::Context ctx{"shard " + path.string(), h5::Failure::io};
+      h5::File file = h5::open_shard_file(path, ctx);
+      manifest.label_groups = groups_from_header(h5::read_shard_header(file.get(), ctx));
+    }
+  }
+  if (manifest.labels.empty())
+    for (const auto& g : manifest.label_groups) {
+      manifest.labels.push_back(g.name);
+      manifest.labels.insert(manifest.labels.end(), g.labels.begin(), g.labels.end());
+    }
+  manifest.snapshot_date.reset();
+  for (const auto& s : manifest.shards)
+    if (s.latest_balance_date) widen_max(manifest.snapshot_date, *s.latest_balance_date);
+
+  write_file_atomic(temp_ / "manifest.json", manifest_to_json(manifest));
+  rename_no_replace(temp_, target_);
+  committed_ = true;
+  const auto parent = target_.parent_path();
+  fsync_path(parent.empty() ? std::filesystem::path(".") : parent);
+}
+
+}  // namespace finseg

@@ -1,0 +1,101 @@
+// The shard store: a folder of HDF5 shard files plus manifest.json (docs/store-format.md).
+// Users are partitioned across shards; all accounts and transactions of a user live in the
+// user's shard. A store is built aside and renamed into place when complete (StoreBuilder).
+#pragma once
+
+#include "core/columns.hpp"
+#include "core/date.hpp"
+#include "core/shard_data.hpp"
+#include "core/taxonomy.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+inline constexpr int kStoreFormatVersion = 1;
+
+struct ShardInfo {
+  std::string file;  // name relative to the store folder, e.g. "shard-00003.h5"
+  std::uint64_t users = 0;
+  std::uint64_t accounts = 0;
+  std::uint64_t transactions = 0;
+  std::uint64_t bytes = 0;     // file size
+  std::string checksum;        // "crc32:xxxxxxxx" of the whole file
+  std::optional<Day> first_booking;  // earliest bookingDate in the shard (none without transactions)
+  std::optional<Day> last_booking;
+  std::optional<Day> latest_balance_date;  // latest balanceDate (none without accounts)
+  bool operator==(const ShardInfo&) const = default;
+};
+
+struct StoreManifest {
+  int format_version = kStoreFormatVersion;
+  std::optional<Day> snapshot_date;      // latest balanceDate of all accounts (SEGMENTS.md 1.4)
+  std::vector<std::string> labels;       // taxonomy names in bit order
+  std::vector<LabelGroup> label_groups;  // the taxonomy the labels column was written with
+  std::vector<ShardInfo> shards;
+  std::string created_by;                // "finseg generate ..." / "finseg import ..."
+
+  std::uint64_t users() const;
+  std::uint64_t accounts() const;
+  std::uint64_t transactions() const;
+  // A checksum over the shard checksums: names the exact data a job ran on.
+  std::string store_checksum() const;
+};
+
+// Which columns read_shard fills (core/columns.hpp); the others stay empty (offsets are always read).
+
+struct ShardWriteOptions {
+  std::uint64_t chunk_elements = 1u << 16;  // elements per chunk for numeric columns
+  // Filter chain; see docs/store-format.md for the measurement that chose the default.
+  enum class Filter { none, deflate, shuffle_deflate, szip } filter = Filter::shuffle_deflate;
+  int deflate_level = 1;
+};
+
+// Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).
+// The written file is byte-identical for identical data and options (no timestamps).
+ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options = {});
+
+// Throws StoreError naming the store or file when manifest.json is missing or invalid.
+StoreManifest read_manifest(const std::filesystem::path& store);
+
+// Reads one shard. Verifies size and checksum against the manifest entry and Fletcher32 per
+// chunk; any mismatch, truncation or missing file is a StoreError naming the file.
+ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns = kAllColumns);
+
+// Full checksum verification of every shard (finseg inspect --verify); throws StoreError.
+void verify_store(const std::filesystem::path& store, const StoreManifest& manifest);
+
+// Builds a store in a sibling temporary folder and renames it to `target` on commit().
+// Without commit() the destructor removes the temporary folder: no half store is left behind.
+// `target` must not exist yet (never overwrite a store).
+class StoreBuilder {
+ public:
+  explicit StoreBuilder(std::filesystem::path target);
+  // For MPI: every rank writes into the folder rank 0 created.
+  StoreBuilder(std::filesystem::path target, std::filesystem::path existing_temp_dir);
+  ~StoreBuilder();
+  StoreBuilder(const StoreBuilder&) = delete;
+  StoreBuilder& operator=(const StoreBuilder&) = delete;
+
+  const std::filesystem::path& temp_dir() const noexcept { return temp_; }
+  static std::string shard_file_name(int shard);  // "shard-00003.h5"
+  ShardInfo write(int shard, const ShardData& data, const Taxonomy& taxonomy, const ShardWriteOptions& options = {});
+  // Writes manifest.json (snapshotDate computed from the shards) and renames temp -> target.
+  void commit(StoreManifest manifest);
+  // Leaves the temporary folder for another rank's builder to commit (MPI non-root ranks).
+  void release() noexcept { released_ = true; }
+
+ private:
+  std::filesystem::path target_;
+  std::filesystem::path temp_;
+  std::optional<Taxonomy> taxonomy_;  // what write() saw: fills the manifest's labels on commit()
+  bool committed_ = false;
+  bool released_ = false;
+};
+
+}  // namespace finseg

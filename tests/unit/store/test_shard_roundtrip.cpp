@@ -1,0 +1,171 @@
+// write_shard / read_shard: round trips, byte-identical rewrites, column subsets, ShardInfo.
+#include "core/errors.hpp"
+#include "io/store.hpp"
+#include "store_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace finseg {
+namespace {
+
+using test::ScratchDir;
+
+ShardData write_and_read(const ScratchDir& dir, const ShardData& data, const Taxonomy& taxonomy,
+                         const ShardWriteOptions& options = {}, const std::string& name = "shard-00000.h5") {
+  const ShardInfo info = write_shard(dir / name, data, taxonomy, options);
+  return read_shard(dir.path(), info);
+}
+
+TEST(ShardRoundTrip, HandBuiltShardWithEveryAwkwardValue) {
+  ScratchDir dir;
+  const ShardData data = test::hand_built_shard();
+  EXPECT_EQ(write_and_read(dir, data, test::full_taxonomy()), data);
+}
+
+TEST(ShardRoundTrip, EmptyShard) {
+  ScratchDir dir;
+  const ShardData empty;
+  const ShardInfo info = write_shard(dir / "empty.h5", empty, test::default_taxonomy());
+  EXPECT_EQ(info.users, 0u);
+  EXPECT_EQ(info.transactions, 0u);
+  EXPECT_FALSE(info.first_booking);
+  EXPECT_FALSE(info.last_booking);
+  EXPECT_FALSE(info.latest_balance_date);
+  EXPECT_EQ(read_shard(dir.path(), info), empty);
+}
+
+TEST(ShardRoundTrip, UsersWithoutTransactions) {
+  ScratchDir dir;
+  ShardData data;
+  data.add_user("u1");
+  data.add_account("a1", AccountType::savings, test::cur("EUR"), 5, 100);
+  const ShardInfo info = write_shard(dir / "s.h5", data, Taxonomy{});
+  EXPECT_FALSE(info.first_booking);
+  EXPECT_EQ(info.latest_balance_date, 100);
+  EXPECT_EQ(read_shard(dir.path(), info), data);
+}
+
+TEST(ShardRoundTrip, EveryFilterAndManyChunks) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(20, 7, taxonomy);
+  ASSERT_GT(data.transactions(), 2000u);
+  using F = ShardWriteOptions::Filter;
+  for (const F filter : {F::none, F::deflate, F::shuffle_deflate, F::szip}) {
+    // Chunk 1 only on the small shards: thousands of one-element chunks are slow to no purpose.
+    for (const std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{97}, std::uint64_t{1} << 20}) {
+      SCOPED_TRACE("filter " + std::to_string(static_cast<int>(filter)) + ", chunk " + std::to_string(chunk));
+      ScratchDir dir;
+      ShardWriteOptions options;
+      options.filter = filter;
+      options.chunk_elements = chunk;
+      if (chunk > 1) {
+        EXPECT_EQ(write_and_read(dir, data, taxonomy, options), data);
+      }
+      EXPECT_EQ(write_and_read(dir, test::hand_built_shard(), test::full_taxonomy(), options, "b.h5"),
+                test::hand_built_shard());
+      EXPECT_EQ(write_and_read(dir, ShardData{}, taxonomy, options, "c.h5"), ShardData{});
+    }
+  }
+}
+
+TEST(ShardRoundTrip, IdenticalDataGivesByteIdenticalFiles) {
+  ScratchDir dir;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(10, 3, taxonomy);
+  ShardWriteOptions options;
+  options.chunk_elements = 500;  // several chunks per dataset
+  const ShardInfo a = write_shard(dir / "a.h5", data, taxonomy, options);
+  // Different heap history in between, to expose uninitialised bytes in the file.
+  write_shard(dir / "other.h5", test::hand_built_shard(), test::full_taxonomy(), options);
+  const ShardInfo b = write_shard(dir / "b.h5", data, taxonomy, options);
+  EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_EQ(a.bytes, b.bytes);
+  EXPECT_TRUE(test::read_bytes(dir / "a.h5") == test::read_bytes(dir / "b.h5"));
+  const ShardInfo e1 = write_shard(dir / "e1.h5", ShardData{}, taxonomy);
+  const ShardInfo e2 = write_shard(dir / "e2.h5", ShardData{}, taxonomy);
+  EXPECT_EQ(e1.checksum, e2.checksum);
+}
+
+TEST(ShardRoundTrip, ShardInfoDescribesTheFile) {
+  ScratchDir dir;
+  const ShardData data = test::hand_built_shard();
+  const ShardInfo info = write_shard(dir / "shard-00007.h5", data, test::full_taxonomy());
+  EXPECT_EQ(info.file, "shard-00007.h5");
+  EXPECT_EQ(info.users, 3u);
+  EXPECT_EQ(info.accounts, 10u);
+  EXPECT_EQ(info.transactions, 4u);
+  EXPECT_EQ(info.bytes, std::filesystem::file_size(dir / "shard-00007.h5"));
+  EXPECT_EQ(info.checksum.size(), 14u);
+  EXPECT_EQ(info.checksum.rfind("crc32:", 0), 0u);
+  EXPECT_EQ(info.first_booking, -719'468);
+  EXPECT_EQ(info.last_booking, 19'001);
+  EXPECT_EQ(info.latest_balance_date, 20'000);
+}
+
+TEST(ShardRoundTrip, ReadsOnlyTheRequestedColumns) {
+  ScratchDir dir;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(5, 11, taxonomy);
+  const ShardInfo info = write_shard(dir / "s.h5", data, taxonomy);
+
+  const ShardData scan = read_shard(dir.path(), info, kBookingDate | kAmount);
+  EXPECT_EQ(scan.user_account_offsets, data.user_account_offsets);
+  EXPECT_EQ(scan.account_txn_offsets, data.account_txn_offsets);
+  EXPECT_EQ(scan.booking_date, data.booking_date);
+  EXPECT_EQ(scan.amount, data.amount);
+  EXPECT_TRUE(scan.labels.empty());
+  EXPECT_TRUE(scan.user_id.empty());
+  EXPECT_TRUE(scan.purpose.empty());
+  EXPECT_TRUE(scan.balance.empty());
+
+  const ShardData meta = read_shard(dir.path(), info, kAccountMeta | kAccountIds | kLabels | kCounterpartName);
+  EXPECT_EQ(meta.account_id, data.account_id);
+  EXPECT_EQ(meta.account_type, data.account_type);
+  EXPECT_EQ(meta.currency, data.currency);
+  EXPECT_EQ(meta.balance, data.balance);
+  EXPECT_EQ(meta.balance_date, data.balance_date);
+  EXPECT_EQ(meta.labels, data.labels);
+  EXPECT_EQ(meta.counterpart_name, data.counterpart_name);
+  EXPECT_TRUE(meta.booking_date.empty());
+  EXPECT_TRUE(meta.counterpart_iban.empty());
+
+  const ShardData offsets_only = read_shard(dir.path(), info, 0);
+  EXPECT_EQ(offsets_only.account_txn_offsets, data.account_txn_offsets);
+  EXPECT_TRUE(offsets_only.account_id.empty());
+}
+
+TEST(ShardWrite, RefusesInconsistentData) {
+  ScratchDir dir;
+  ShardData data = test::hand_built_shard();
+  data.amount.pop_back();
+  EXPECT_THROW(write_shard(dir / "s.h5", data, test::full_taxonomy()), std::logic_error);
+  EXPECT_FALSE(std::filesystem::exists(dir / "s.h5"));
+
+  ShardData labels;
+  labels.add_user("u");
+  labels.add_account("a", AccountType::checking, test::cur("EUR"), 0, 0);
+  labels.add_transaction("t", 0, 1, LabelSet{1} << 40, "", "", "");  // the default taxonomy has 40 names
+  EXPECT_THROW(write_shard(dir / "s.h5", labels, test::default_taxonomy()), std::logic_error);
+}
+
+TEST(ShardWrite, NeverOverwritesAFile) {
+  ScratchDir dir;
+  test::write_bytes(dir / "s.h5", "precious");
+  EXPECT_THROW(write_shard(dir / "s.h5", ShardData{}, Taxonomy{}), IoError);
+  EXPECT_EQ(test::read_bytes(dir / "s.h5"), "precious");
+}
+
+TEST(ShardWrite, HdfFailureIsAnIoErrorNamingTheFile) {
+  ScratchDir dir;
+  const auto file = dir / "no-such-folder" / "s.h5";
+  try {
+    write_shard(file, ShardData{}, Taxonomy{});
+    FAIL() << "no exception";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find(file.string()), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("HDF5:"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace finseg
