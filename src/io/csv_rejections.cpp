@@ -1,0 +1,111 @@
+#include "io/csv_rejections.hpp"
+
+#include "core/errors.hpp"
+#include "io/csv_writer.hpp"
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace finseg::csv {
+
+namespace {
+
+constexpr std::size_t kMaxValueInMessage = 60;
+constexpr std::size_t kMaxReasonInMessage = 160;  // reasons may quote the value (an unknown label)
+
+// A value as it appears in a one-line message: control characters escaped, long values cut at a
+// UTF-8 character boundary.
+std::string printable(std::string_view v, std::size_t max_bytes = kMaxValueInMessage) {
+  std::string out;
+  std::size_t n = v.size();
+  bool cut = false;
+  if (n > max_bytes) {
+    n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
+    cut = true;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(v[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (cut) out += "...(" + std::to_string(v.size()) + " bytes)";
+  return out;
+}
+
+}  // namespace
+
+std::string describe(const Problem& p) {
+  std::string s = p.file + ":" + std::to_string(p.line) + ": ";
+  if (p.column.empty())
+    s += "record '" + printable(p.value) + "': ";
+  else
+    s += "column '" + p.column + "' value '" + printable(p.value) + "': ";
+  return s + printable(p.reason, kMaxReasonInMessage);
+}
+
+Rejections::Rejections(const ImportOptions& options)
+    : options_(options), keep_(std::max<std::uint64_t>(options.max_reported_errors, options.max_rejects)) {}
+
+void Rejections::add(const std::string& file, const Record& rec, std::string_view column, std::string_view value,
+                     std::string reason) {
+  ++rows_;
+  if (kept_.size() >= keep_) return;
+  kept_.push_back(Problem{file, rec.line, std::string(column), std::string(value), std::move(reason),
+                          options_.max_rejects > 0 ? std::string(rec.raw) : std::string()});
+}
+
+void Rejections::check(const std::filesystem::path& dir) const {
+  if (rows_ <= options_.max_rejects) return;
+  std::string msg = "CSV import of " + dir.string() + " failed, nothing was imported: ";
+  if (options_.max_rejects == 0)
+    msg += "rejected rows (every row must be valid unless --max-rejects allows some):";
+  else
+    msg += "more rejected rows than the " + std::to_string(options_.max_rejects) + " allowed:";
+  const std::size_t listed = std::min<std::size_t>(kept_.size(), options_.max_reported_errors);
+  for (std::size_t i = 0; i < listed; ++i) {
+    msg += '\n';
+    msg += describe(kept_[i]);
+  }
+  msg += "\n" + std::to_string(rows_) + (rows_ == 1 ? " rejected row" : " rejected rows") + " in total";
+  if (listed < rows_) msg += " (" + std::to_string(listed) + " listed)";
+  throw InputError(msg);
+}
+void Rejections::write(const std::filesystem::path& target) const {
+  const std::filesystem::path tmp = target.string() + ".tmp." + std::to_string(::getpid());
+  try {
+    FileWriter out(tmp);
+    for (const char* h : {"file", "line", "column", "value", "reason", "record"}) out.field(h);
+    out.end_record();
+    for (const Problem& p : kept_) {
+      out.field(p.file);
+      out.begin_field() += std::to_string(p.line);
+      out.field(p.column);
+      out.field(p.value);
+      out.field(p.reason);
+      out.field(p.record);
+      out.end_record();
+    }
+    out.close();
+    std::error_code ec;
+    std::filesystem::rename(tmp, target, ec);
+    if (ec) throw IoError("cannot write rejects file " + target.string() + ": " + ec.message());
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
+}
+}  // namespace finseg::csv
