@@ -1,0 +1,205 @@
+#include "core/segments/insurance.hpp"
+
+#include "core/segments/user_json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+namespace finseg {
+
+std::string_view to_string(Frequency f) noexcept {
+  static constexpr std::array<std::string_view, 6> kNames = {"MONTHLY",   "QUARTERLY", "HALF_YEARLY",
+                                                             "YEARLY",    "IRREGULAR", "UNKNOWN"};
+  return kNames[static_cast<std::size_t>(f)];
+}
+
+Frequency payment_frequency(std::span<const Day> sorted_dates) {
+  std::vector<Day> gaps;
+  for (std::size_t i = 1; i < sorted_dates.size(); ++i)
+    if (sorted_dates[i] != sorted_dates[i - 1]) gaps.push_back(sorted_dates[i] - sorted_dates[i - 1]);
+  if (gaps.empty()) return Frequency::UNKNOWN;
+  std::sort(gaps.begin(), gaps.end());
+  const std::size_t m = gaps.size();
+  // Twice the median keeps a .5 median exact: 40.5 -> 81, outside MONTHLY's 40..80.
+  const std::int64_t twice = m % 2 == 1 ? 2 * std::int64_t{gaps[m / 2]} : std::int64_t{gaps[m / 2 - 1]} + gaps[m / 2];
+  if (twice >= 40 && twice <= 80) return Frequency::MONTHLY;
+  if (twice >= 160 && twice <= 200) return Frequency::QUARTERLY;
+  if (twice >= 340 && twice <= 400) return Frequency::HALF_YEARLY;
+  if (twice >= 680 && twice <= 780) return Frequency::YEARLY;
+  return Frequency::IRREGULAR;
+}
+
+namespace {
+constexpr bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+}  // namespace
+
+void append_normalized_provider(std::string& out, std::string_view name) {
+  bool pending_space = false;
+  bool any = false;
+  for (const char c : name) {
+    if (is_space(c)) {
+      pending_space = any;
+      continue;
+    }
+    if (pending_space) out += ' ';
+    out += c;
+    pending_space = false;
+    any = true;
+  }
+}
+
+std::string normalize_provider(std::string_view name) {
+  std::string s;
+  append_normalized_provider(s, name);
+  return s;
+}
+
+int insurance_type_bit(LabelSet labels, LabelSet group_mask, int group_bit) noexcept {
+  const LabelSet matched = labels & group_mask;
+  if (matched == 0) return -1;
+  const LabelSet leaves = matched & ~(LabelSet{1} << group_bit);
+  return leaves != 0 ? std::countr_zero(leaves) : group_bit;
+}
+
+void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, std::span<const std::string> label_names,
+                         std::vector<InsuranceContract>& out) {
+  auto same_contract = [](const InsurancePayment& a, const InsurancePayment& b) {
+    return a.provider == b.provider && a.type_bit == b.type_bit;
+  };
+  // Contract order (provider, type name), then date, then |amount| ascending: a contract's last
+  // payment is its latest one, the largest on a tied date.
+  std::sort(payments.begin(), payments.end(), [&](const InsurancePayment& a, const InsurancePayment& b) {
+    if (a.provider != b.provider) return a.provider < b.provider;
+    if (a.type_bit != b.type_bit)
+      return label_names[static_cast<std::size_t>(a.type_bit)] < label_names[static_cast<std::size_t>(b.type_bit)];
+    if (a.date != b.date) return a.date < b.date;
+    return a.amount > b.amount;
+  });
+  std::vector<Day> dates;
+  for (std::size_t begin = 0, end = 0; begin < payments.size(); begin = end) {
+    end = begin + 1;
+    while (end < payments.size() && same_contract(payments[begin], payments[end])) ++end;
+    const InsurancePayment& latest = payments[end - 1];
+    if (latest.date < first_day) continue;  // no payment in the window
+    InsuranceContract c;
+    c.provider = latest.provider;
+    c.type_bit = latest.type_bit;
+    c.amount = checked_abs(latest.amount, "insurance amount");
+    c.last_payment_date = latest.date;
+    dates.clear();
+    for (std::size_t i = begin; i < end; ++i) {
+      dates.push_back(payments[i].date);
+      if (payments[i].date >= first_day) {
+        ++c.payments_in_period;
+        c.total_in_period = checked_add(c.total_in_period, checked_abs(payments[i].amount, "insurance amount"),
+                                        "totalInPeriod");
+      }
+    }
+    c.frequency = payment_frequency(dates);
+    out.push_back(c);
+  }
+}
+
+namespace {
+
+void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
+  json += "{\"provider\":";
+  append_json_string(json, c.provider);
+  json += ",\"insuranceType\":";
+  append_json_string(json, label_names[static_cast<std::size_t>(c.type_bit)]);
+  json += ",\"amount\":";
+  append_json_money(json, c.amount);
+  json += ",\"frequency\":\"";
+  json += to_string(c.frequency);
+  json += "\",\"lastPaymentDate\":\"";
+  append_date(json, c.last_payment_date);
+  json += "\",\"paymentsInPeriod\":";
+  append_json_uint(json, c.payments_in_period);
+  json += ",\"totalInPeriod\":";
+  append_json_money(json, c.total_in_period);
+  json += '}';
+}
+
+}  // namespace
+
+void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard,
+                             SegmentPartial& out) {
+  const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
+  const std::span<const std::string> names = taxonomy.names();
+  const auto group = taxonomy.group_index("INSURANCE");
+  const LabelSet group_mask = group ? taxonomy.group_mask(*group) : 0;
+  const int group_bit = group ? taxonomy.group_bit(*group) : 0;
+
+  std::vector<int> expected;  // bits in table order, distinct
+  if (job.request.expected_insurance_types) {
+    expected = *job.request.expected_insurance_types;
+    std::sort(expected.begin(), expected.end());
+    expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  }
+
+  std::string providers;  // normalised names of one account's payments, end to end
+  std::vector<std::size_t> provider_offsets;
+  std::vector<InsurancePayment> payments;
+  std::vector<InsuranceContract> contracts;
+  std::string tail;
+  UserJsonBuilder user;
+  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+    user.begin(shard.user_id[u], "accounts");
+    LabelSet reported_types = 0;
+    std::size_t reported = 0;
+    const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
+    for (auto a = static_cast<std::size_t>(shard.user_account_offsets[u]); a < a_end; ++a) {
+      const AccountTransactions txns = account_transactions(shard, a);
+      out.transactions_scanned += txns.size();
+      if (group_mask == 0) continue;
+      providers.clear();
+      provider_offsets.assign(1, 0);
+      payments.clear();
+      bool any_in_window = false;
+      const std::size_t end = first_after(txns.booking_date, window.last_day);
+      for (std::size_t i = 0; i < end; ++i) {
+        if (txns.amount[i] >= 0) continue;
+        const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
+        if (type_bit < 0) continue;
+        any_in_window = any_in_window || txns.booking_date[i] >= window.first_day;
+        append_normalized_provider(providers, shard.counterpart_name[txns.first + i]);
+        provider_offsets.push_back(providers.size());
+        payments.push_back({txns.booking_date[i], txns.amount[i], type_bit, {}});
+      }
+      if (!any_in_window) continue;
+      for (std::size_t p = 0; p < payments.size(); ++p)
+        payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
+      contracts.clear();
+      insurance_contracts(payments, window.first_day, names, contracts);
+      std::string& json = user.next_entry();
+      json += "{\"accountId\":";
+      append_json_string(json, shard.account_id[a]);
+      json += ",\"insurances\":[";
+      for (std::size_t c = 0; c < contracts.size(); ++c) {
+        if (c != 0) json += ',';
+        append_contract(json, contracts[c], names);
+        reported_types |= LabelSet{1} << contracts[c].type_bit;
+      }
+      json += "]}";
+      reported += contracts.size();
+    }
+    tail.clear();
+    if (job.request.expected_insurance_types) {
+      tail += ",\"missingInsuranceTypes\":[";
+      bool first = true;
+      for (const int bit : expected) {
+        if (reported_types & (LabelSet{1} << bit)) continue;
+        if (!first) tail += ',';
+        first = false;
+        append_json_string(tail, names[static_cast<std::size_t>(bit)]);
+      }
+      tail += ']';
+    }
+    user.finish(out, tail, reported);
+  }
+}
+
+}  // namespace finseg

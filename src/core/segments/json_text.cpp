@@ -1,0 +1,71 @@
+#include "core/segments/json_text.hpp"
+
+#include <cstring>
+
+namespace finseg {
+
+namespace {
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of bytes that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_json_uint(std::string& out, std::uint64_t value) {
+  char buf[24];
+  int pos = 24;
+  do {
+    buf[--pos] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  out.append(buf + pos, static_cast<std::size_t>(24 - pos));
+}
+
+void append_json_money(std::string& out, Cents value) {
+  char buf[32];
+  char* const end = buf + sizeof buf;
+  char* p = end;
+  // Unsigned magnitude, so that INT64_MIN formats too.
+  std::uint64_t mag = value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+  p -= 2;
+  std::memcpy(p, kDigitPairs + 2 * (mag % 100), 2);
+  *--p = '.';
+  mag /= 100;
+  while (mag >= 100) {
+    p -= 2;
+    std::memcpy(p, kDigitPairs + 2 * (mag % 100), 2);
+    mag /= 100;
+  }
+  if (mag >= 10) {
+    p -= 2;
+    std::memcpy(p, kDigitPairs + 2 * mag, 2);
+  } else {
+    *--p = static_cast<char>('0' + mag);
+  }
+  if (value < 0) *--p = '-';
+  out.append(p, static_cast<std::size_t>(end - p));
+}
+
+}  // namespace finseg

@@ -1,0 +1,34 @@
+// The aggregate state of a segment job, DuckDB style, with one merge path.
+// Every user lives in exactly one shard, so a user's result is final once its shard is scanned:
+// a partial holds finished per-user results, each already rendered as a compact JSON object,
+// sorted by userId (byte order). combine() merges two sorted partials; the MPI reduction, the
+// checkpoint reload and the single-process run all call this same combine().
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+struct SegmentPartial {
+  std::vector<std::string> user_ids;   // sorted, byte order, unique
+  std::vector<std::string> user_json;  // parallel to user_ids: {"userId":...,"accounts":[...]} etc.
+  std::uint64_t entries = 0;           // accounts (or breakdowns / contracts) reported, for the manifest
+  std::uint64_t transactions_scanned = 0;
+
+  std::size_t users() const noexcept { return user_ids.size(); }
+  // Appends one finished user; ids must arrive in increasing byte order (std::logic_error otherwise).
+  void append_user(std::string user_id, std::string json);
+  // Merges `other` into this partial. A user present in both is a bug: std::logic_error.
+  // The result does not depend on the order partials are combined in.
+  void combine(SegmentPartial&& other);
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(user_ids, user_json, entries, transactions_scanned);
+  }
+  bool operator==(const SegmentPartial&) const = default;
+};
+
+}  // namespace finseg

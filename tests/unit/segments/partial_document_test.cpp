@@ -1,0 +1,169 @@
+// SegmentPartial::combine (the one merge path), the result document and JSON escaping.
+#include "core/segments/json_text.hpp"
+#include "core/segments/month_slots.hpp"
+
+#include "segment_test_support.hpp"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace finseg::test {
+namespace {
+
+TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
+  std::string out;
+  append_json_string(out, std::string("a\"b\\c\nd\te\x01\x1f\x7f" "\xc3\xbc", 14));
+  EXPECT_EQ(out, "\"a\\\"b\\\\c\\u000ad\\u0009e\\u0001\\u001f\x7f\xc3\xbc\"");
+  const std::string raw("nul\0end", 7);
+  out.clear();
+  append_json_string(out, raw);
+  EXPECT_EQ(out, "\"nul\\u0000end\"");
+  EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), raw);
+}
+
+TEST(JsonText, UnsignedAndMoney) {
+  std::string out;
+  append_json_uint(out, 0);
+  out += ' ';
+  append_json_uint(out, 18446744073709551615ULL);
+  out += ' ';
+  append_json_money(out, -1);
+  out += ' ';
+  append_json_money(out, -0);
+  EXPECT_EQ(out, "0 18446744073709551615 -0.01 0.00");
+}
+
+TEST(JsonText, MoneyMatchesAppendMoney) {
+  std::vector<Cents> values{0, 1, -1, 9, 10, 99, 100, 101, -100, 999, 1000, 12345, -12345, 100000000,
+                            std::numeric_limits<Cents>::max(), std::numeric_limits<Cents>::min()};
+  for (Cents v = 1; v < std::numeric_limits<Cents>::max() / 7; v *= 7) {
+    values.push_back(v);
+    values.push_back(-v - 3);
+  }
+  for (const Cents v : values) {
+    std::string fast;
+    append_json_money(fast, v);
+    EXPECT_EQ(fast, format_money(v)) << v;
+  }
+}
+
+TEST(Request, SegmentNamesRoundTrip) {
+  for (const Segment s : {Segment::highBalance, Segment::lowBalance, Segment::incomeSpendingSummary,
+                          Segment::financialBreakdown, Segment::insuranceSpending})
+    EXPECT_EQ(parse_segment(to_string(s)), s);
+  EXPECT_FALSE(parse_segment("HighBalance"));
+  EXPECT_FALSE(parse_segment(""));
+}
+
+TEST(MonthSlots, WindowAndSlots) {
+  const MonthSlots w(day("2026-03-25"), 3);  // SEGMENTS.md 2's example
+  EXPECT_EQ(w.first_day(), day("2025-12-01"));
+  EXPECT_EQ(w.last_day(), day("2026-02-28"));
+  EXPECT_EQ(w.slot(day("2025-12-31")), 0);
+  EXPECT_EQ(w.slot(day("2026-01-01")), 1);
+  EXPECT_EQ(w.slot(day("2026-02-28")), 2);
+  EXPECT_EQ(format_month(w.month(2)), "2026-02");
+  const MonthSlots leap(day("2024-03-01"), 1);
+  EXPECT_EQ(leap.last_day(), day("2024-02-29"));
+}
+
+SegmentPartial partial(std::vector<std::string> ids) {
+  SegmentPartial p;
+  for (const auto& id : ids) p.append_user(id, "{\"userId\":\"" + id + "\",\"accounts\":[]}");
+  p.entries = ids.size();
+  p.transactions_scanned = 10 * ids.size();
+  return p;
+}
+
+TEST(SegmentPartial, CombineInAnyOrderGivesTheSameDocument) {
+  // Interleaved users, as a reduction tree may meet them.
+  const std::vector<std::vector<std::string>> parts{{"a", "d"}, {"B", "c"}, {"b", "e", "z"}, {}};
+  JobSpec job;
+  job.request.segment = Segment::lowBalance;
+  job.request.duration_in_month = 3;
+  job.creation_date = day("2024-04-10");
+  std::vector<int> order{0, 1, 2, 3};
+  std::string reference;
+  do {
+    SegmentPartial all;
+    for (const int i : order) all.combine(partial(parts[static_cast<std::size_t>(i)]));
+    EXPECT_EQ(all.user_ids, (std::vector<std::string>{"B", "a", "b", "c", "d", "e", "z"}));
+    EXPECT_EQ(all.entries, 7u);
+    EXPECT_EQ(all.transactions_scanned, 70u);
+    const std::string doc = render_document(job, all);
+    if (reference.empty()) reference = doc;
+    EXPECT_EQ(doc, reference);
+  } while (std::next_permutation(order.begin(), order.end()));
+  // A tree: (p0 + p1) + (p2 + p3).
+  SegmentPartial left = partial(parts[1]);
+  left.combine(partial(parts[0]));
+  SegmentPartial right = partial(parts[3]);
+  right.combine(partial(parts[2]));
+  right.combine(std::move(left));
+  EXPECT_EQ(render_document(job, right), reference);
+  EXPECT_EQ(reference.rfind("{\"durationInMonth\":3,\"creationDate\":\"2024-04-10\",\"users\":[\n{\"userId\":\"B\"", 0), 0u);
+  EXPECT_TRUE(nlohmann::json::accept(reference));
+}
+
+TEST(SegmentPartial, UserInTwoPartialsIsALogicError) {
+  SegmentPartial a = partial({"a", "m"});
+  EXPECT_THROW(a.combine(partial({"b", "m"})), std::logic_error);
+  SegmentPartial c = partial({"x"});
+  EXPECT_THROW(c.append_user("w", "{}"), std::logic_error);
+}
+
+TEST(SegmentPartial, CerealRoundTrip) {
+  const SegmentPartial p = partial({"u\"1", "u2"});
+  std::stringstream bytes;
+  {
+    cereal::BinaryOutputArchive out(bytes);
+    SegmentPartial copy = p;
+    out(copy);
+  }
+  SegmentPartial back;
+  {
+    cereal::BinaryInputArchive in(bytes);
+    in(back);
+  }
+  EXPECT_EQ(back, p);
+}
+
+TEST(Document, EmptyAndDurations) {
+  JobSpec job;
+  job.request.segment = Segment::highBalance;
+  job.creation_date = day("2024-02-29");
+  EXPECT_EQ(render_document(job, {}), "{\"durationInMonth\":0,\"creationDate\":\"2024-02-29\",\"users\":[]}\n");
+  job.request.segment = Segment::insuranceSpending;
+  EXPECT_EQ(render_document(job, {}), "{\"durationInMonth\":12,\"creationDate\":\"2024-02-29\",\"users\":[]}\n");
+}
+
+TEST(Document, EscapedIdsInAResult) {
+  const std::string user = "us\"er\\\x01\xc3\xa4";
+  const std::string account = "acc\n\"1\"";
+  const auto shards = build_shards({{account, user, AccountType::checking, "1.50", "2024-04-10"}}, {});
+  JobSpec job;
+  job.request.segment = Segment::highBalance;
+  job.request.account_type = AccountType::checking;
+  job.request.threshold = cents("1.49");
+  job.creation_date = day("2024-04-10");
+  const nlohmann::json doc = nlohmann::json::parse(run_document(job, shards));
+  EXPECT_EQ(doc["users"][0]["userId"].get<std::string>(), user);
+  EXPECT_EQ(doc["users"][0]["accounts"][0]["accountId"].get<std::string>(), account);
+  EXPECT_EQ(doc["users"][0]["accounts"][0]["amount"].get<double>(), 1.5);
+}
+
+TEST(Kernels, RequiredColumns) {
+  SegmentRequest r;
+  r.segment = Segment::insuranceSpending;
+  EXPECT_EQ(required_columns(r), kUserIds | kAccountIds | kBookingDate | kAmount | kLabels | kCounterpartName);
+  r.segment = Segment::lowBalance;
+  EXPECT_EQ(required_columns(r) & kLabels, 0u);
+  EXPECT_NE(required_columns(r) & kAccountMeta, 0u);
+}
+
+}  // namespace
+}  // namespace finseg::test
