@@ -1,0 +1,34 @@
+#include "app/args.hpp"
+#include "app/collective.hpp"
+#include "app/commands.hpp"
+#include "io/csv_import.hpp"
+#include "io/store.hpp"
+#include "io/taxonomy_file.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace finseg {
+
+// The store's own taxonomy (recorded in its manifest) names the label bits.
+int cmd_export(Communicator& comm, const CommandArgs& argv) {
+  const Args args(argv, {"store", "csv"}, {});
+  const std::filesystem::path store = args.require("store");
+  const std::filesystem::path csv = args.require("csv");
+  on_every_rank(comm, [&] {
+    if (!comm.is_root()) return;
+    const auto start = std::chrono::steady_clock::now();
+    const StoreManifest manifest = read_manifest(store);
+    const Taxonomy taxonomy(manifest.label_groups);
+    CsvExporter exporter(csv, taxonomy);
+    for (const auto& shard : manifest.shards) exporter.append(read_shard(store, shard));
+    exporter.commit();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("exported %s to %s: %llu accounts, %llu transactions (%.2f s)\n", store.c_str(), csv.c_str(),
+                static_cast<unsigned long long>(manifest.accounts()),
+                static_cast<unsigned long long>(manifest.transactions()), secs);
+  });
+  return 0;
+}
+
+}  // namespace finseg

@@ -1,0 +1,49 @@
+#include "app/args.hpp"
+#include "app/collective.hpp"
+#include "app/commands.hpp"
+#include "io/csv_import.hpp"
+#include "io/store.hpp"
+#include "io/taxonomy_file.hpp"
+
+#include <chrono>
+#include <cstdio>
+
+namespace finseg {
+
+// Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
+int cmd_import(Communicator& comm, const CommandArgs& argv) {
+  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy"}, {});
+  ImportOptions options;
+  options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
+  options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects", 0, 0, INT64_MAX));
+  if (options.max_rejects > 0) {
+    if (!args.has("rejects")) throw UsageError("--max-rejects needs --rejects FILE to set the rejected rows aside");
+    options.rejects_file = args.require("rejects");
+  } else if (args.has("rejects")) {
+    throw UsageError("--rejects needs --max-rejects N (N > 0)");
+  }
+  const std::filesystem::path csv = args.require("csv");
+  const std::filesystem::path out = args.require("out");
+  const Taxonomy taxonomy = load_taxonomy(args.get("taxonomy").value_or(default_taxonomy_path().string()));
+  on_every_rank(comm, [&] {
+    if (!comm.is_root()) return;
+    const auto start = std::chrono::steady_clock::now();
+    if (std::filesystem::exists(out)) throw IoError(out.string() + " exists already: a store is never overwritten");
+    ImportResult result = import_csv(csv, taxonomy, options);
+    StoreBuilder builder(out);
+    StoreManifest manifest;
+    for (std::size_t k = 0; k < result.shards.size(); ++k)
+      manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy));
+    manifest.created_by = "finseg import --csv " + csv.string();
+    builder.commit(manifest);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %zu shards (%.2f s, %.0f rows/s)\n",
+                csv.c_str(), out.c_str(), static_cast<unsigned long long>(result.account_rows),
+                static_cast<unsigned long long>(result.transaction_rows),
+                static_cast<unsigned long long>(result.rejected_rows), result.shards.size(), secs,
+                static_cast<double>(result.account_rows + result.transaction_rows) / secs);
+  });
+  return 0;
+}
+
+}  // namespace finseg

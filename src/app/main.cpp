@@ -1,0 +1,69 @@
+// finseg: financial segments over a bank's customer base (see README.md).
+#include "app/collective.hpp"
+#include "app/commands.hpp"
+#include "core/errors.hpp"
+#include "dist/communicator.hpp"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <map>
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: finseg <command> [options]
+
+commands:
+  generate --users N --months M --seed S --shards K --out STORE [--snapshot YYYY-MM-DD]
+                                   generate a demo bank (under mpirun each rank writes its shards)
+  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE]
+                                   import accounts.csv + transactions.csv (SEGMENTS.md 1.1)
+  export   --store STORE --csv DIR write the store back to the CSV schema
+  inspect  STORE                   users, accounts, transactions, dates, shards, sizes; verifies checksums
+  run      --store STORE --results DIR [--job-id ID ...] JOB.json [JOB.json ...]
+                                   run segment jobs in one pass (under mpirun: distributed); prints jobIds
+  get      --results DIR [--manifest] JOBID
+                                   print a job's result document
+
+exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
+            10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
+)";
+
+using Command = int (*)(finseg::Communicator&, const finseg::CommandArgs&);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  finseg::MpiSession session(argc, argv);
+  auto comm = finseg::make_mpi_communicator();
+  const std::map<std::string, Command> commands = {
+      {"generate", finseg::cmd_generate},
+      {"import", finseg::cmd_import},
+      {"export", finseg::cmd_export},
+      {"inspect", finseg::cmd_inspect},
+      {"run", finseg::cmd_run},
+      {"get", finseg::cmd_get},
+  };
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
+    if (comm->is_root()) std::cout << kUsage;
+    return argc < 2 ? static_cast<int>(finseg::ExitCode::usage) : 0;
+  }
+  const auto it = commands.find(argv[1]);
+  int code = 0;
+  bool every_rank_knows = false;  // a collective error, or a usage error (same argv on every rank)
+  try {
+    if (it == commands.end()) throw finseg::UsageError(std::string("unknown command '") + argv[1] + "' (finseg --help)");
+    code = it->second(*comm, finseg::CommandArgs(argv + 2, argv + argc));
+  } catch (const finseg::Error& e) {
+    every_rank_knows = dynamic_cast<const finseg::CollectiveError*>(&e) || dynamic_cast<const finseg::UsageError*>(&e);
+    if (!every_rank_knows || comm->is_root()) std::fprintf(stderr, "finseg %s: error: %s\n", argv[1], e.what());
+    code = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finseg %s: internal error: %s\n", argv[1], e.what());
+    code = static_cast<int>(finseg::ExitCode::internal);
+  }
+  // An error on one rank alone must not leave the others waiting in a collective: end the run.
+  // An error every rank has is said once, and every rank exits normally with its code.
+  if (code != 0 && !every_rank_knows && comm->size() > 1) comm->abort(code);
+  return code;
+}

@@ -1,0 +1,47 @@
+// What a run tells about itself: job manifests (pending, done, failed), progress lines, and the
+// per-phase summary with peak memory per rank.
+#pragma once
+
+#include "core/segments/partial.hpp"
+#include "dist/shard_scheduler.hpp"
+#include "io/job_file.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+struct RankReport {
+  double read = 0, compute = 0;
+  std::uint64_t shards = 0, rows = 0;
+  long peak_rss_kib = 0;
+};
+
+struct RunReport {
+  std::string store;
+  std::string store_checksum;
+  int ranks = 1;
+  double plan = 0, merge = 0, write = 0, total = 0;  // seconds
+  std::vector<RankReport> per_rank;
+};
+
+long peak_rss_kib();
+
+// DIR/<jobId>.pending.json while queued or running, or after a failed run (status "failed").
+std::string pending_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
+                                  const std::string& status, const std::string& error);
+// DIR/<jobId>/manifest.json of a finished job.
+std::string job_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
+                              const SegmentPartial& result, const RunReport& report, double render_seconds);
+// After a failed run: every job of it is marked failed (no result is committed; a rerun with
+// the same jobId may complete it).
+void mark_failed(const std::filesystem::path& results, const std::vector<std::string>& files,
+                 const std::vector<ParsedJob>& parsed, const std::vector<std::string>& ids,
+                 const std::vector<bool>& already_done, const std::string& error);
+
+void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed);
+void print_summary(const RunReport& report, std::size_t jobs);
+
+}  // namespace finseg

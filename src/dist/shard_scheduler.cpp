@@ -1,0 +1,106 @@
+#include "dist/shard_scheduler.hpp"
+
+#include <stdexcept>
+
+namespace finseg {
+
+namespace {
+constexpr int kTagRequest = 101;
+constexpr int kTagAssign = 102;
+constexpr int kNoShard = -1;
+// Request payload: "<rows done> <0|1 failed>".
+std::string request_text(std::uint64_t rows, bool failed) { return std::to_string(rows) + (failed ? " 1" : " 0"); }
+}  // namespace
+
+ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order)
+    : comm_(comm), order_(std::move(order)), released_(static_cast<std::size_t>(comm.size()), false),
+      rows_(static_cast<std::size_t>(comm.size()), 0) {
+  released_[0] = true;
+}
+
+int ShardScheduler::take() {
+  if (failed_ || next_index_ >= order_.size()) return kNoShard;
+  return order_[next_index_++];
+}
+
+void ShardScheduler::answer(int worker, const std::string& request) {
+  const auto space = request.find(' ');
+  rows_[static_cast<std::size_t>(worker)] = std::stoull(request.substr(0, space));
+  if (request.substr(space + 1) == "1") failed_ = true;
+  const int shard = take();
+  if (shard == kNoShard) released_[static_cast<std::size_t>(worker)] = true;
+  comm_.send(worker, kTagAssign, std::to_string(shard));
+}
+
+void ShardScheduler::serve() {
+  if (!comm_.is_root()) return;
+  while (comm_.probe(kTagRequest)) {
+    int from = 0;
+    const std::string request = comm_.recv(-1, kTagRequest, from);
+    answer(from, request);
+  }
+}
+
+std::optional<int> ShardScheduler::next(std::uint64_t rows_done) {
+  if (comm_.is_root()) {
+    rows_[0] = rows_done;
+    serve();
+    const int shard = take();
+    return shard == kNoShard ? std::nullopt : std::optional<int>(shard);
+  }
+  int from = 0;
+  if (!in_flight_) comm_.send(0, kTagRequest, request_text(rows_done, false));
+  const int shard = std::stoi(comm_.recv(0, kTagAssign, from));
+  in_flight_ = false;
+  if (shard == kNoShard) return std::nullopt;
+  // Prefetch: ask for the following shard now, while this one is computed.
+  comm_.send(0, kTagRequest, request_text(rows_done, false));
+  in_flight_ = true;
+  return shard;
+}
+
+void ShardScheduler::fail() {
+  if (comm_.is_root()) {
+    failed_ = true;
+    return;
+  }
+  int from = 0;
+  if (in_flight_) {
+    in_flight_ = false;
+    // The prefetched answer is dropped; if it already said "no shard", the coordinator has let
+    // this rank go and the failure travels with the collective after the scan instead.
+    if (std::stoi(comm_.recv(0, kTagAssign, from)) == kNoShard) return;
+  }
+  comm_.send(0, kTagRequest, request_text(rows_[0], true));
+  while (std::stoi(comm_.recv(0, kTagAssign, from)) != kNoShard) {
+    // Cannot happen: the coordinator answers a failing request with "no shard".
+    throw std::logic_error("ShardScheduler: coordinator handed a shard to a failed worker");
+  }
+}
+
+void ShardScheduler::finish() {
+  if (comm_.is_root()) answer_until_all_released();
+  // No rank may send a request of a later scheduler before rank 0 is done with this one.
+  comm_.barrier();
+}
+
+void ShardScheduler::answer_until_all_released() {
+  auto all_released = [&] {
+    for (bool r : released_)
+      if (!r) return false;
+    return true;
+  };
+  while (!all_released()) {
+    int from = 0;
+    const std::string request = comm_.recv(-1, kTagRequest, from);
+    answer(from, request);
+  }
+}
+
+std::uint64_t ShardScheduler::rows_reported() const {
+  std::uint64_t total = 0;
+  for (auto r : rows_) total += r;
+  return total;
+}
+
+}  // namespace finseg

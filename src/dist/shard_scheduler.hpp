@@ -1,0 +1,51 @@
+// Dynamic shard assignment: a rank asks for the next shard when it is done with one, so uneven
+// shards do not leave ranks idle. Rank 0 is the coordinator and also works: it answers requests
+// between its own units of work (serve()). Each worker keeps one request in flight while it
+// computes (prefetch), so the coordinator's answer is already there when the worker needs it.
+// A failure on any rank stops the handing out of shards on every rank (no rank hangs).
+#pragma once
+
+#include "dist/communicator.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+class ShardScheduler {
+ public:
+  // `order`: the shards to hand out, in the order to hand them out (largest first balances best).
+  ShardScheduler(Communicator& comm, std::vector<int> order);
+
+  // The next shard for this rank, or nullopt when there is none left (or the run failed).
+  // `rows_done`: this rank's rows so far, for the coordinator's progress report.
+  std::optional<int> next(std::uint64_t rows_done);
+  // Rank 0: answer waiting requests without blocking. No-op on other ranks.
+  void serve();
+  // This rank failed: stop handing out shards everywhere. Call instead of next().
+  void fail();
+  // Every rank, after next() returned nullopt (collective): rank 0 answers requests until every
+  // worker is told to stop; then all ranks meet, so no request can reach a later scheduler.
+  void finish();
+
+  std::size_t shards_total() const noexcept { return order_.size(); }
+  std::size_t shards_handed_out() const noexcept { return next_index_; }
+  std::uint64_t rows_reported() const;  // rank 0: rows of all ranks as last reported
+
+ private:
+  void answer(int worker, const std::string& request);
+  void answer_until_all_released();
+  int take();
+
+  Communicator& comm_;
+  std::vector<int> order_;
+  std::size_t next_index_ = 0;
+  bool failed_ = false;
+  bool in_flight_ = false;        // worker: a request is outstanding
+  std::vector<bool> released_;    // rank 0: worker has been told to stop
+  std::vector<std::uint64_t> rows_;
+};
+
+}  // namespace finseg

@@ -1,0 +1,39 @@
+// Results addressable by jobId. Layout of a results folder DIR:
+//   DIR/<jobId>.pending.json       job accepted, queued or running      -> finseg get: not ready
+//   DIR/<jobId>/manifest.json      status "done": result.json beside it -> finseg get prints it
+//                                  status "failed": error in manifest   -> finseg get: failed
+// A job folder is built as DIR/.tmp-<jobId>-<pid>/ and renamed into place only when complete,
+// so a crash never leaves a half result that looks done; an existing job folder is never replaced.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace finseg {
+
+class ResultsDir {
+ public:
+  enum class State { not_found, pending, done, failed };
+
+  explicit ResultsDir(std::filesystem::path dir);  // creates DIR if missing; throws IoError
+
+  // 1..64 characters of [A-Za-z0-9_-]: no path characters ever reach the file system.
+  static bool valid_job_id(std::string_view id) noexcept;
+  static std::string new_job_id();  // random UUID v4 from the OS entropy source
+
+  State state(const std::string& job_id) const;
+  void mark_pending(const std::string& job_id, const std::string& manifest_json) const;
+  // Moves the finished job into place; throws IoError if a job folder exists already.
+  void commit(const std::string& job_id, const std::string& manifest_json, const std::string* result_json) const;
+  std::string read_result(const std::string& job_id) const;
+  std::string read_manifest(const std::string& job_id) const;
+  std::filesystem::path job_dir(const std::string& job_id) const { return dir_ / job_id; }
+  std::filesystem::path pending_file(const std::string& job_id) const { return dir_ / (job_id + ".pending.json"); }
+  const std::filesystem::path& dir() const noexcept { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace finseg
