@@ -4,6 +4,8 @@
 #include "io/csv_import.hpp"
 #include "io/store.hpp"
 #include "io/taxonomy_file.hpp"
+#include "label/labeller.hpp"
+#include "label/rule_file.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -12,7 +14,7 @@ namespace finseg {
 
 // Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
 int cmd_import(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy"}, {});
+  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules"}, {});
   ImportOptions options;
   options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
   options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects", 0, 0, INT64_MAX));
@@ -24,7 +26,11 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   }
   const std::filesystem::path csv = args.require("csv");
   const std::filesystem::path out = args.require("out");
-  const Taxonomy taxonomy = load_taxonomy(args.get("taxonomy").value_or(default_taxonomy_path().string()));
+  const std::filesystem::path taxonomy_file = args.get("taxonomy").value_or(default_taxonomy_path().string());
+  const Taxonomy taxonomy = load_taxonomy(taxonomy_file);
+  // Rows with an empty labels cell are labelled by the rules next to the taxonomy (docs/labeller.md).
+  const Labeller labeller = load_labeller(args.get("rules").value_or(default_label_rules_path(taxonomy_file).string()), taxonomy);
+  options.labeller = &labeller;
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     const auto start = std::chrono::steady_clock::now();

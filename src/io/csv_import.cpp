@@ -6,12 +6,14 @@
 // ShardData (csv_partition.cpp). Rejected rows go to csv_rejections.cpp.
 // A row is rejected at its first problem, checking the columns in the order of the contract's
 // table; each rejected row is one reported problem and one line of the rejects file.
+// An accepted row with an empty labels cell gets its labels from options.labeller, when given.
 #include "io/csv_import.hpp"
 
 #include "core/errors.hpp"
 #include "io/csv_reader.hpp"
 #include "io/csv_rejections.hpp"
 #include "io/csv_rows.hpp"
+#include "label/labeller.hpp"
 
 #include <algorithm>
 #include <array>
@@ -151,7 +153,7 @@ class LabelCache {
   Taxonomy::Parsed scratch_;
 };
 
-void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, AccountTable& accounts,
+void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labeller* labeller, AccountTable& accounts,
                        const std::string& accounts_file, Rejections& rejects, std::vector<TransactionRow>& out) {
   const std::string& file = reader.file_name();
   csv::Record rec;
@@ -213,9 +215,12 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, AccountTab
       reject(kLabels, label_set.error);
       continue;
     }
+    LabelSet row_labels = label_set.set;
+    if (labeller && f[col[kLabels]].empty())
+      row_labels = labeller->label({f[col[kPurpose]], f[col[kCounterpartName]], f[col[kCounterpartIban]], amount.value});
     const TransactionRow& row = out.emplace_back(TransactionRow{f[col[kTxnId]], f[col[kCounterpartName]],
                                                                 f[col[kCounterpartIban]], f[col[kPurpose]],
-                                                                amount.value, label_set.set, *account, *date});
+                                                                amount.value, row_labels, *account, *date});
     acc.txn_text_bytes[0] += row.id.size();
     acc.txn_text_bytes[1] += row.counterpart_name.size();
     acc.txn_text_bytes[2] += row.counterpart_iban.size();
@@ -240,7 +245,7 @@ ImportResult import_csv(const std::filesystem::path& dir, const Taxonomy& taxono
   read_accounts(account_reader, rejects, accounts);
   std::vector<TransactionRow> txns;
   txns.reserve(txn_reader.size_bytes() / 96);
-  read_transactions(txn_reader, taxonomy, accounts, account_reader.file_name(), rejects, txns);
+  read_transactions(txn_reader, taxonomy, options.labeller, accounts, account_reader.file_name(), rejects, txns);
 
   rejects.check(dir);
   if (options.max_rejects > 0) rejects.write(options.rejects_file);

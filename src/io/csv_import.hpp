@@ -11,6 +11,8 @@
 
 namespace finseg {
 
+class Labeller;
+
 struct ImportOptions {
   int shards = 4;
   // 0: any rejected row fails the import (the default of the contract). N > 0: up to N rejected
@@ -18,6 +20,8 @@ struct ImportOptions {
   std::uint64_t max_rejects = 0;
   std::filesystem::path rejects_file;
   std::size_t max_reported_errors = 20;  // problems listed in the error message
+  // Labels rows whose labels cell is empty (SEGMENTS.md 1.2); null: such rows stay unlabelled.
+  const Labeller* labeller = nullptr;
 };
 
 struct ImportResult {
