@@ -1,4 +1,6 @@
 #include "app/args.hpp"
+#include "app/checkpoint.hpp"
+#include "app/checkpoint_signal.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
 #include "app/job_wire.hpp"
@@ -13,8 +15,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <set>
+#include <sstream>
+#include <thread>
 
 namespace finseg {
 
@@ -29,11 +34,53 @@ struct RunPlan {
   std::vector<LabelGroup> label_groups;
   std::vector<std::string> job_ids;
   std::vector<JobSpec> jobs;               // the jobs to compute (not those done already)
+  std::string run_key;                     // names this run's checkpoint (Checkpoint::run_key)
+  std::vector<int> resumed_shards;         // shards whose partials a checkpoint holds: not scanned again
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(shards, label_groups, job_ids, jobs);
+    ar(shards, label_groups, job_ids, jobs, run_key, resumed_shards);
   }
 };
+
+// A shard this rank finished: its partial state per job, kept apart until the end of the scan so
+// that an interrupted run can save it under the shard's index (any rank count can resume it).
+struct FinishedShard {
+  int shard = -1;
+  std::vector<SegmentPartial> partials;
+};
+
+// Test hook (never needed in production): FINSEG_TEST_SHARD_DELAY_MS slows each shard down so a
+// test's signal surely lands in the middle of a run. The wait ends early on a stop signal.
+void test_shard_delay() {
+  static const long delay_ms = [] {
+    const char* text = std::getenv("FINSEG_TEST_SHARD_DELAY_MS");
+    return text ? std::strtol(text, nullptr, 10) : 0L;
+  }();
+  for (long waited = 0; waited < delay_ms && !stop_requested(); waited += 5)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+// After the scan, every rank learns whether the run stops here: some rank got a stop signal
+// (or the coordinator stopped handing out shards for one) and not every shard is finished.
+// A signal that comes once every shard is done lets the run complete.
+bool agree_to_stop(Communicator& comm, bool stop_seen, std::size_t finished, std::size_t resumed, std::size_t total) {
+  const auto all = comm.gather(std::to_string(stop_seen ? 1 : 0) + " " + std::to_string(finished), 0);
+  std::string decision = "0";
+  if (comm.is_root()) {
+    bool any_stop = false;
+    std::size_t done = resumed;
+    for (const auto& text : all) {
+      std::istringstream in(text);
+      int stop = 0;
+      std::size_t n = 0;
+      in >> stop >> n;
+      any_stop = any_stop || stop != 0;
+      done += n;
+    }
+    decision = any_stop && done < total ? "1" : "0";
+  }
+  return comm.broadcast(decision, 0) == "1";
+}
 
 struct RankStats {
   double read = 0, compute = 0;
@@ -48,7 +95,11 @@ struct RankStats {
 }  // namespace
 
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"store", "results", "job-id", "progress-seconds"}, {});
+  const Args args(argv, {"store", "results", "job-id", "progress-seconds"}, {"queue"});
+  // --queue: validate the jobs, give them jobIds and mark them queued (finseg get: not ready),
+  // print the jobIds, compute nothing. A batch submission runs them later with --job-id.
+  const bool queue_only = args.flag("queue");
+  install_stop_handlers();
   const auto run_start = Clock::now();
   const std::filesystem::path store = args.require("store");
   const std::filesystem::path results_path = args.require("results");
@@ -60,6 +111,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   std::vector<ParsedJob> parsed;       // rank 0: all jobs of the run, in file order
   std::vector<std::string> all_ids;    // rank 0: their jobIds, in file order
   std::vector<bool> already_done;      // rank 0
+  std::vector<SegmentPartial> resumed; // rank 0: the partials loaded from a checkpoint, one per job
   StoreManifest manifest;
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
@@ -82,7 +134,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       all_ids.push_back(id);
       already_done.push_back(state == ResultsDir::State::done);
       if (already_done.back()) continue;
-      results.mark_pending(id, pending_manifest_json(id, files[i], parsed[i], "running", ""));
+      results.mark_pending(id, pending_manifest_json(id, files[i], parsed[i], queue_only ? "queued" : "running", ""));
       plan.job_ids.push_back(id);
       plan.jobs.push_back(parsed[i].spec);
     }
@@ -93,7 +145,18 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       if (already_done[i]) std::fprintf(stderr, "finseg run: job %s has a result already; it is not recomputed\n", all_ids[i].c_str());
     }
     std::fflush(stdout);
+    if (queue_only || plan.jobs.empty()) return;
+    // Resume: the partials an interrupted run of exactly these jobs over this store saved.
+    plan.run_key = Checkpoint::run_key(manifest.store_checksum(), plan.shards, plan.job_ids, plan.jobs);
+    const Checkpoint checkpoint(results_path, plan.run_key);
+    auto loaded = checkpoint.load(plan.shards, plan.jobs.size());
+    plan.resumed_shards = std::move(loaded.shards);
+    resumed = std::move(loaded.partials);
+    if (!plan.resumed_shards.empty())
+      std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
+                   plan.resumed_shards.size(), plan.shards.size());
   });
+  if (queue_only) return 0;
   plan = from_bytes<RunPlan>(comm.broadcast(comm.is_root() ? to_bytes(plan) : std::string(), 0));
   const double plan_seconds = since(run_start);
   const Taxonomy taxonomy(plan.label_groups);
@@ -101,9 +164,11 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   // Scan: one pass over each shard computes the partial state of every job of the run.
   ColumnSet columns = 0;
   for (const auto& job : plan.jobs) columns |= required_columns(job.request);
-  std::vector<SegmentPartial> partials(plan.jobs.size());
-  std::vector<int> order(plan.shards.size());
-  for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+  std::vector<FinishedShard> finished;
+  const std::set<int> resumed_shards(plan.resumed_shards.begin(), plan.resumed_shards.end());
+  std::vector<int> order;
+  for (std::size_t k = 0; k < plan.shards.size(); ++k)
+    if (!resumed_shards.count(static_cast<int>(k))) order.push_back(static_cast<int>(k));
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
     return plan.shards[static_cast<std::size_t>(a)].transactions > plan.shards[static_cast<std::size_t>(b)].transactions;
   });
@@ -115,18 +180,24 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   for (const auto& s : plan.shards) total_rows += s.transactions;
   auto last_progress = Clock::now();
   try {
-    while (const auto shard = scheduler.next(stats.rows)) {
+    // A stop signal is looked at between shards and between the jobs of a shard; a shard cut
+    // short is dropped (a rerun computes it), so only whole shards are ever saved.
+    while (!stop_requested()) {
+      const auto shard = scheduler.next(stats.rows);
+      if (!shard) break;
       const auto t_read = Clock::now();
       const ShardData data = read_shard(store, plan.shards[static_cast<std::size_t>(*shard)], columns);
       stats.read += since(t_read);
+      test_shard_delay();
       const auto t_compute = Clock::now();
-      for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
-        SegmentPartial part;
-        compute_segment(plan.jobs[j], taxonomy, data, part);
-        partials[j].combine(std::move(part));
+      FinishedShard done{*shard, std::vector<SegmentPartial>(plan.jobs.size())};
+      for (std::size_t j = 0; j < plan.jobs.size() && !stop_requested(); ++j) {
+        compute_segment(plan.jobs[j], taxonomy, data, done.partials[j]);
         scheduler.serve();
       }
       stats.compute += since(t_compute);
+      if (stop_requested()) break;
+      finished.push_back(std::move(done));
       stats.rows += data.transactions();
       ++stats.shards;
       if (comm.is_root() && since(last_progress) >= progress_every) {
@@ -134,6 +205,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
         print_progress(scheduler, stats.rows, total_rows, since(run_start));
       }
     }
+    if (stop_requested() && !scheduler.interrupted()) scheduler.interrupt();
   } catch (...) {
     failure = std::current_exception();
     scheduler.fail();
@@ -145,16 +217,46 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     });
   } catch (const Error& e) {
     if (comm.is_root()) mark_failed(results_path, files, parsed, all_ids, already_done, e.what());
+    comm.barrier();  // a rank that exits early makes mpirun end the others: rank 0 writes first
     throw;
+  }
+
+  // Interrupted: every rank saves the shards it finished, then every rank exits 75 (retry).
+  if (agree_to_stop(comm, stop_requested() || scheduler.interrupted(), finished.size(), resumed_shards.size(),
+                    resumed_shards.size() + order.size())) {
+    const Checkpoint checkpoint(results_path, plan.run_key);
+    std::size_t saved = 0;
+    try {
+      on_every_rank(comm, [&] {
+        if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
+        for (const auto& f : finished) checkpoint.save(f.shard, plan.shards[static_cast<std::size_t>(f.shard)], f.partials);
+      });
+      for (const auto& n : comm.gather(std::to_string(finished.size()), 0)) saved += std::stoull(n);
+    } catch (const Error& e) {
+      if (comm.is_root()) mark_failed(results_path, files, parsed, all_ids, already_done, std::string("interrupted, and the checkpoint could not be saved: ") + e.what());
+      comm.barrier();
+      throw;
+    }
+    const std::string message = "interrupted by a stop signal: " + std::to_string(saved + resumed_shards.size()) + " of " +
+                                std::to_string(plan.shards.size()) + " shards are saved in " + checkpoint.dir().string() +
+                                "; rerun with the same --job-id values to resume (exit 75: retry)";
+    if (comm.is_root()) mark_interrupted(results_path, files, parsed, all_ids, already_done, message);
+    comm.barrier();  // every rank exits only once rank 0 has marked the jobs
+    throw CollectiveError(ExitCode::interrupted, message);
   }
 
   // Merge: every rank's partials reach the coordinator and go through the same combine().
   const auto t_merge = Clock::now();
   stats.peak_rss_kib = peak_rss_kib();
+  std::vector<SegmentPartial> partials(plan.jobs.size());
+  for (auto& f : finished)
+    for (std::size_t j = 0; j < partials.size(); ++j) partials[j].combine(std::move(f.partials[j]));
+  finished.clear();
   const auto gathered = comm.gather(to_bytes(partials), 0);
   const auto all_stats = comm.gather(to_bytes(stats), 0);
   if (!comm.is_root()) return 0;
-  std::vector<SegmentPartial> merged(plan.jobs.size());
+  std::vector<SegmentPartial> merged = std::move(resumed);
+  merged.resize(plan.jobs.size());
   for (const auto& bytes : gathered) {
     auto part = from_bytes<std::vector<SegmentPartial>>(bytes);
     for (std::size_t j = 0; j < merged.size(); ++j) merged[j].combine(std::move(part[j]));
@@ -184,6 +286,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     ++j;
   }
   report.write = since(t_write);
+  if (!plan.run_key.empty()) Checkpoint(results_path, plan.run_key).remove();
   report.total = since(run_start);
   print_summary(report, plan.jobs.size());
   return 0;

@@ -97,6 +97,34 @@ void mark_failed(const std::filesystem::path& results_path, const std::vector<st
   }
 }
 
+void mark_interrupted(const std::filesystem::path& results_path, const std::vector<std::string>& files,
+                      const std::vector<ParsedJob>& parsed, const std::vector<std::string>& ids,
+                      const std::vector<bool>& already_done, const std::string& note) {
+  try {
+    const ResultsDir results(results_path);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (already_done[i]) continue;
+      nlohmann::json m = nlohmann::json::parse(pending_manifest_json(ids[i], files[i], parsed[i], "interrupted", ""));
+      m["note"] = note;
+      results.mark_pending(ids[i], m.dump(2) + "\n");
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finseg run: could not mark the jobs interrupted: %s\n", e.what());
+  }
+}
+
+std::string checkpoint_note_json(const std::string& run_key, const std::string& store, const std::string& store_checksum,
+                                 const std::vector<std::string>& job_ids) {
+  nlohmann::json m;
+  m["runKey"] = run_key;
+  m["store"] = store;
+  m["storeChecksum"] = store_checksum;
+  m["jobIds"] = job_ids;
+  m["updated"] = utc_now();
+  m["version"] = std::string("finseg ") + FINSEG_VERSION;
+  return m.dump(2) + "\n";
+}
+
 void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed) {
   const std::uint64_t done = std::max(scheduler.rows_reported(), own_rows);
   const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;

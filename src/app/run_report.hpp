@@ -41,6 +41,15 @@ void mark_failed(const std::filesystem::path& results, const std::vector<std::st
                  const std::vector<ParsedJob>& parsed, const std::vector<std::string>& ids,
                  const std::vector<bool>& already_done, const std::string& error);
 
+// After an interrupted run: every job of it is marked "interrupted" (finseg get: not ready); a
+// rerun with the same jobIds resumes from the checkpoint.
+void mark_interrupted(const std::filesystem::path& results, const std::vector<std::string>& files,
+                      const std::vector<ParsedJob>& parsed, const std::vector<std::string>& ids,
+                      const std::vector<bool>& already_done, const std::string& note);
+// RESULTS/.checkpoint/<key>/run.json: what a checkpoint belongs to, for an operator.
+std::string checkpoint_note_json(const std::string& run_key, const std::string& store, const std::string& store_checksum,
+                                 const std::vector<std::string>& job_ids);
+
 void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed);
 void print_summary(const RunReport& report, std::size_t jobs);
 

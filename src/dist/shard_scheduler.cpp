@@ -8,8 +8,9 @@ namespace {
 constexpr int kTagRequest = 101;
 constexpr int kTagAssign = 102;
 constexpr int kNoShard = -1;
-// Request payload: "<rows done> <0|1 failed>".
-std::string request_text(std::uint64_t rows, bool failed) { return std::to_string(rows) + (failed ? " 1" : " 0"); }
+// Request payload: "<rows done> <state>", state 0 = working, 1 = failed, 2 = asked to stop (signal).
+constexpr char kWorking = '0', kFailed = '1', kInterrupted = '2';
+std::string request_text(std::uint64_t rows, char state) { return std::to_string(rows) + ' ' + state; }
 }  // namespace
 
 ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order)
@@ -19,14 +20,16 @@ ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order)
 }
 
 int ShardScheduler::take() {
-  if (failed_ || next_index_ >= order_.size()) return kNoShard;
+  if (failed_ || interrupted_ || next_index_ >= order_.size()) return kNoShard;
   return order_[next_index_++];
 }
 
 void ShardScheduler::answer(int worker, const std::string& request) {
   const auto space = request.find(' ');
   rows_[static_cast<std::size_t>(worker)] = std::stoull(request.substr(0, space));
-  if (request.substr(space + 1) == "1") failed_ = true;
+  const std::string state = request.substr(space + 1);
+  if (state.size() == 1 && state[0] == kFailed) failed_ = true;
+  if (state.size() == 1 && state[0] == kInterrupted) interrupted_ = true;
   const int shard = take();
   if (shard == kNoShard) released_[static_cast<std::size_t>(worker)] = true;
   comm_.send(worker, kTagAssign, std::to_string(shard));
@@ -49,32 +52,34 @@ std::optional<int> ShardScheduler::next(std::uint64_t rows_done) {
     return shard == kNoShard ? std::nullopt : std::optional<int>(shard);
   }
   int from = 0;
-  if (!in_flight_) comm_.send(0, kTagRequest, request_text(rows_done, false));
+  if (!in_flight_) comm_.send(0, kTagRequest, request_text(rows_done, kWorking));
   const int shard = std::stoi(comm_.recv(0, kTagAssign, from));
   in_flight_ = false;
   if (shard == kNoShard) return std::nullopt;
   // Prefetch: ask for the following shard now, while this one is computed.
-  comm_.send(0, kTagRequest, request_text(rows_done, false));
+  comm_.send(0, kTagRequest, request_text(rows_done, kWorking));
   in_flight_ = true;
   return shard;
 }
 
-void ShardScheduler::fail() {
-  if (comm_.is_root()) {
-    failed_ = true;
-    return;
-  }
+void ShardScheduler::fail() { stop(Reason::failed); }
+
+void ShardScheduler::interrupt() { stop(Reason::interrupted); }
+
+void ShardScheduler::stop(Reason reason) {
+  (reason == Reason::failed ? failed_ : interrupted_) = true;
+  if (comm_.is_root()) return;
   int from = 0;
   if (in_flight_) {
     in_flight_ = false;
     // The prefetched answer is dropped; if it already said "no shard", the coordinator has let
-    // this rank go and the failure travels with the collective after the scan instead.
+    // this rank go and the failure (or stop) travels with the collective after the scan instead.
     if (std::stoi(comm_.recv(0, kTagAssign, from)) == kNoShard) return;
   }
-  comm_.send(0, kTagRequest, request_text(rows_[0], true));
+  comm_.send(0, kTagRequest, request_text(rows_[0], reason == Reason::failed ? kFailed : kInterrupted));
   while (std::stoi(comm_.recv(0, kTagAssign, from)) != kNoShard) {
-    // Cannot happen: the coordinator answers a failing request with "no shard".
-    throw std::logic_error("ShardScheduler: coordinator handed a shard to a failed worker");
+    // Cannot happen: the coordinator answers a failing or stopping request with "no shard".
+    throw std::logic_error("ShardScheduler: coordinator handed a shard to a stopped worker");
   }
 }
 

@@ -2,7 +2,9 @@
 // shards do not leave ranks idle. Rank 0 is the coordinator and also works: it answers requests
 // between its own units of work (serve()). Each worker keeps one request in flight while it
 // computes (prefetch), so the coordinator's answer is already there when the worker needs it.
-// A failure on any rank stops the handing out of shards on every rank (no rank hangs).
+// A failure on any rank stops the handing out of shards on every rank (no rank hangs), and so
+// does a stop request (a rank got SIGTERM/SIGUSR1): a worker says so in its next request, the
+// coordinator then hands out no more shards to anyone.
 #pragma once
 
 #include "dist/communicator.hpp"
@@ -26,6 +28,11 @@ class ShardScheduler {
   void serve();
   // This rank failed: stop handing out shards everywhere. Call instead of next().
   void fail();
+  // This rank was asked to stop (a signal): no more shards are handed out to any rank. Call
+  // instead of next(); a shard received but not computed is simply not done.
+  void interrupt();
+  // Whether this rank knows that some rank asked to stop (rank 0: any rank; workers: itself).
+  bool interrupted() const noexcept { return interrupted_; }
   // Every rank, after next() returned nullopt (collective): rank 0 answers requests until every
   // worker is told to stop; then all ranks meet, so no request can reach a later scheduler.
   void finish();
@@ -35,6 +42,8 @@ class ShardScheduler {
   std::uint64_t rows_reported() const;  // rank 0: rows of all ranks as last reported
 
  private:
+  enum class Reason { failed, interrupted };
+  void stop(Reason reason);
   void answer(int worker, const std::string& request);
   void answer_until_all_released();
   int take();
@@ -43,6 +52,7 @@ class ShardScheduler {
   std::vector<int> order_;
   std::size_t next_index_ = 0;
   bool failed_ = false;
+  bool interrupted_ = false;
   bool in_flight_ = false;        // worker: a request is outstanding
   std::vector<bool> released_;    // rank 0: worker has been told to stop
   std::vector<std::uint64_t> rows_;

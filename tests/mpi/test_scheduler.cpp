@@ -78,3 +78,31 @@ TEST(ShardScheduler, AFailingRankStopsEveryRankAndTheErrorReachesAll) {
     EXPECT_NE(std::string(e.what()).find("corrupt"), std::string::npos);
   }
 }
+
+TEST(ShardScheduler, AStopRequestOfOneRankStopsTheHandingOutEverywhere) {
+  const int stopping = world().size() - 1;
+  std::vector<int> order(200);
+  std::iota(order.begin(), order.end(), 0);
+  ShardScheduler scheduler(world(), order);
+  std::vector<int> mine;
+  while (true) {
+    if (world().rank() == stopping && mine.size() == 1) {
+      scheduler.interrupt();  // what a stop signal does on that rank
+      break;
+    }
+    const auto s = scheduler.next(mine.size());
+    if (!s) break;
+    mine.push_back(*s);
+    scheduler.serve();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  scheduler.finish();
+  EXPECT_TRUE((world().rank() != 0 && world().rank() != stopping) || scheduler.interrupted())
+      << "rank " << world().rank() << " does not know of the stop";
+  auto all = gather_ints(mine);
+  if (world().is_root()) {
+    std::sort(all.begin(), all.end());
+    EXPECT_TRUE(std::adjacent_find(all.begin(), all.end()) == all.end()) << "a shard was handed out twice";
+    EXPECT_LT(all.size(), order.size()) << "the stop request did not stop the handing out (ranks=" << world().size() << ")";
+  }
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# A real single-node Slurm started here for the test (its own munged, slurmctld and slurmd, all
+# in a temp folder, on free ports; every daemon is stopped at the end):
+#  - the quarterly run submitted through scripts/quarterly --slurm (scripts/finseg-submit, then
+#    slurm/finseg-run.sbatch under srun --mpi=pmix) gives documents byte-identical to a direct
+#    mpirun run; the jobIds are printed at once and `finseg get` says not ready before the end;
+#  - interrupted mid-run (scancel --signal=USR1 --batch: what --signal=B:USR1@60 does before the
+#    time limit), the batch job saves its partials, requeues itself, and the requeued run resumes
+#    and gives byte-identical documents;
+#  - the mpirun variant of the batch script gives the same documents;
+#  - a rank killed with SIGKILL under srun ends the job at once, nothing is committed, and a
+#    resubmission of the same jobIds completes.
+# Skipped (exit 77) where Slurm is not installed, we are not root, or the daemons do not start.
+source "$(dirname "$0")/lib.sh"
+skip() { echo "SKIP: $*"; exit 77; }
+for tool in munged slurmctld slurmd sbatch squeue scontrol scancel srun; do
+  command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps installs slurmctld slurmd slurm-client munge)"
+done
+[ "$(id -u)" = 0 ] || skip "a private Slurm with SlurmUser=root needs root"
+
+S="$WORK/slurm"
+mkdir -p "$S/state" "$S/spool" "$S/log"
+stop_daemons() {
+  export SLURM_CONF="$S/slurm.conf"
+  [ -f "$S/slurm.conf" ] && timeout 10 scancel --full --quiet --user=root --partition=finsegtest 2>/dev/null || true
+  local name pid
+  for name in slurmd slurmctld munged; do
+    pid=$(cat "$S/$name.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+  done
+  for name in slurmd slurmctld munged; do
+    pid=$(cat "$S/$name.pid" 2>/dev/null || true)
+    [ -n "$pid" ] || continue
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap 'stop_daemons; rm -rf "$WORK"' EXIT
+
+# munge with its own key and socket.
+dd if=/dev/urandom of="$S/munge.key" bs=1024 count=1 status=none
+chmod 600 "$S/munge.key"
+munged --force --key-file="$S/munge.key" --socket="$S/munge.sock" --pid-file="$S/munged.pid" \
+  --log-file="$S/log/munged.log" --seed-file="$S/munge.seed" 2>"$S/log/munged.err" || skip "munged does not start: $(cat "$S/log/munged.err")"
+
+node=$(hostname -s)
+port=$(( 20000 + RANDOM % 20000 ))
+cat >"$S/slurm.conf" <<CONF
+ClusterName=finsegtest
+SlurmctldHost=$node
+SlurmctldPort=$port
+SlurmdPort=$(( port + 1 ))
+SlurmUser=root
+SlurmdUser=root
+AuthType=auth/munge
+CredType=cred/munge
+# cred_expire: a requeued job waits this long before it starts again (default 120 s).
+AuthInfo=socket=$S/munge.sock,cred_expire=5
+StateSaveLocation=$S/state
+SlurmdSpoolDir=$S/spool
+SlurmctldPidFile=$S/slurmctld.pid
+SlurmdPidFile=$S/slurmd.pid
+SlurmctldLogFile=$S/log/slurmctld.log
+SlurmdLogFile=$S/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+MpiDefault=pmix
+ReturnToService=2
+JobRequeue=1
+MinJobAge=600
+# Start a requeued job as soon as it may (the main scheduling loop runs every 60 s by default).
+SchedulerParameters=sched_interval=1
+KillWait=5
+InactiveLimit=0
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+MailProg=/bin/true
+NodeName=$node CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
+PartitionName=finsegtest Nodes=$node Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
+CONF
+export SLURM_CONF="$S/slurm.conf"
+slurmctld -f "$SLURM_CONF" 2>"$S/log/slurmctld.err" || skip "slurmctld does not start: $(cat "$S/log/slurmctld.err")"
+slurmd -f "$SLURM_CONF" 2>"$S/log/slurmd.err" || skip "slurmd does not start: $(cat "$S/log/slurmd.err")"
+for _ in $(seq 150); do
+  [ "$(sinfo -h -o %T 2>/dev/null)" = idle ] && break
+  sleep 0.2
+done
+[ "$(sinfo -h -o %T 2>/dev/null)" = idle ] || skip "the Slurm node does not come up: $(sinfo 2>&1); $(tail -3 "$S/log/slurmctld.log")"
+echo "Slurm up: $(sinfo -h -o '%P %T %N') on port $port"
+
+# More ranks than CPUs on a small test machine (sbatch reads SBATCH_OVERCOMMIT).
+export FINSEG_BIN="$FINSEG" SBATCH_OVERCOMMIT=1
+quarterly="$FINSEG_SOURCE_DIR/scripts/quarterly"
+"$FINSEG" generate --users 1200 --months 14 --seed 41 --shards 48 --snapshot 2026-09-30 --out "$WORK/bank" >/dev/null
+q=(--store "$WORK/bank" --results "$WORK/res" --quarter-end 2026-09-30)
+names=()
+for j in "$FINSEG_SOURCE_DIR"/jobs/quarterly/*.json; do names+=("$(basename "$j" .json)"); done
+
+# The reference: the same quarterly run, directly under mpirun.
+"$quarterly" "${q[@]}" --ranks 2 --id-prefix ref >/dev/null 2>"$WORK/ref.log" || { cat "$WORK/ref.log"; fail "direct run failed"; }
+same_as_ref() {  # same_as_ref PREFIX WHAT
+  for n in "${names[@]}"; do
+    [ -s "$WORK/res/$1-$n/result.json" ] || { cat "$WORK/res/.slurm/"*.out 2>/dev/null | tail -20; fail "$2: no document for $n"; }
+    cmp "$WORK/res/ref-$n/result.json" "$WORK/res/$1-$n/result.json" || fail "$2: $n differs from the direct mpirun run"
+  done
+}
+slurm_log() { cat "$WORK/res/.slurm/finseg-$1.out"; }
+grep -q '"userId"' "$WORK/res/ref-${names[0]}/result.json" || fail "the reference selects nobody: the test would prove nothing"
+
+# 1. The quarterly run through Slurm: jobIds at once, not ready until the end, then identical.
+FINSEG_TEST_SHARD_DELAY_MS=40 "$quarterly" "${q[@]}" --ranks 3 --id-prefix sl --slurm >"$WORK/sl.ids" 2>"$WORK/sl.err" \
+  || { cat "$WORK/sl.err"; fail "submission failed"; }
+[ "$(wc -l <"$WORK/sl.ids")" = "${#names[@]}" ] || fail "submit did not print one jobId per job: $(cat "$WORK/sl.ids")"
+expect_exit 10 "$FINSEG" get --results "$WORK/res" "sl-${names[0]}"
+sid=$(sed -n 's/.*Slurm job \([0-9]*\).*/\1/p' "$WORK/sl.err" | head -1)
+[ -n "$sid" ] || fail "no Slurm job id reported: $(cat "$WORK/sl.err")"
+for _ in $(seq 600); do [ -z "$(squeue -h -j "$sid" -t PD,R,CG,CF 2>/dev/null)" ] && break; sleep 0.1; done
+same_as_ref sl "quarterly via Slurm (srun, 3 ranks)"
+slurm_log "$sid" | grep -q "srun --mpi=pmix" || fail "the batch job did not run srun --mpi=pmix: $(slurm_log "$sid")"
+
+# 2. Interrupted mid-run: checkpoint, exit 75, requeue, resume; --wait follows the requeue.
+FINSEG_TEST_SHARD_DELAY_MS=120 "$quarterly" "${q[@]}" --ranks 2 --id-prefix rq --slurm --wait >"$WORK/rq.ids" 2>"$WORK/rq.err" &
+waiter=$!
+for _ in $(seq 300); do grep -qs '"status": "running"' "$WORK/res/rq-${names[0]}.pending.json" && break; sleep 0.1; done
+grep -qs '"status": "running"' "$WORK/res/rq-${names[0]}.pending.json" || { cat "$WORK/rq.err"; fail "the batch job did not start"; }
+sid=$(sed -n 's/.*Slurm job \([0-9]*\) (log.*/\1/p' "$WORK/rq.err" | head -1)
+sleep 1
+scancel --signal=USR1 --batch "$sid"
+set +e; wait "$waiter"; rc=$?; set -e
+slurm_log "$sid" | grep -q "requeueing job $sid" || { slurm_log "$sid"; fail "the interrupted job was not requeued"; }
+slurm_log "$sid" | grep -q "resuming from .*shards are done already" || { slurm_log "$sid"; fail "the requeued job did not resume"; }
+[ "$rc" = 0 ] || { cat "$WORK/rq.err"; slurm_log "$sid"; fail "finseg-submit --wait exited $rc"; }
+grep -q "RUNNING" "$WORK/rq.err" && [ "$(grep -c 'RUNNING' "$WORK/rq.err")" -ge 2 ] || fail "--wait did not follow the requeue: $(cat "$WORK/rq.err")"
+scontrol -o show job "$sid" | grep -q "Restarts=1" || fail "Slurm does not count one restart: $(scontrol -o show job "$sid")"
+same_as_ref rq "interrupted, requeued and resumed under Slurm"
+[ -z "$(find "$WORK/res/.checkpoint" -name '*.bin' 2>/dev/null)" ] || fail "the checkpoint was left behind"
+
+# 3. The mpirun variant of the batch script.
+"$quarterly" "${q[@]}" --ranks 2 --id-prefix mr --slurm --launcher mpirun --wait >/dev/null 2>"$WORK/mr.err" \
+  || { cat "$WORK/mr.err"; cat "$WORK/res/.slurm/"*.out | tail; fail "the mpirun variant failed"; }
+same_as_ref mr "the mpirun variant under Slurm"
+
+# 4. SIGKILL of one rank under srun: the step ends at once, nothing is committed; resubmitting completes.
+FINSEG_TEST_SHARD_DELAY_MS=120 "$quarterly" "${q[@]}" --ranks 2 --id-prefix kl --slurm --wait >/dev/null 2>"$WORK/kl.err" &
+waiter=$!
+for _ in $(seq 300); do grep -qs '"status": "running"' "$WORK/res/kl-${names[0]}.pending.json" && break; sleep 0.1; done
+sleep 0.5
+victim=$(pgrep -f -- "--results $WORK/res --job-id kl-" | head -1 || true)
+[ -n "$victim" ] || fail "no rank of the kl run to kill"
+t0=$(date +%s)
+kill -9 "$victim"
+set +e; wait "$waiter"; rc=$?; set -e
+[ "$rc" != 0 ] || fail "finseg-submit --wait exited 0 after a rank was killed"
+[ $(( $(date +%s) - t0 )) -le 30 ] || fail "the job took $(( $(date +%s) - t0 )) s to end after a rank was killed"
+[ -z "$(find "$WORK/res" -path '*/kl-*/result.json')" ] || fail "a result was committed by a job with a killed rank"
+"$quarterly" "${q[@]}" --ranks 2 --id-prefix kl --slurm --wait >/dev/null 2>"$WORK/kl2.err" \
+  || { cat "$WORK/kl2.err"; fail "the resubmission after SIGKILL failed"; }
+same_as_ref kl "resubmitted after SIGKILL"
+echo "Slurm: quarterly via srun and mpirun byte-identical to mpirun; USR1 -> checkpoint -> requeue -> resume; SIGKILL fails fast, resubmission completes"
