@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <optional>
 
 namespace {
 
@@ -16,14 +17,20 @@ constexpr const char* kUsage = R"(usage: finseg <command> [options]
 commands:
   generate --users N --months M --seed S --shards K --out STORE [--snapshot YYYY-MM-DD]
                                    generate a demo bank (under mpirun each rank writes its shards)
-  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE]
-                                   import accounts.csv + transactions.csv (SEGMENTS.md 1.1)
+  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE] [--rules FILE]
+                                   import accounts.csv + transactions.csv (SEGMENTS.md 1.1); empty
+                                   labels cells are labelled by the rules (docs/labeller.md)
   export   --store STORE --csv DIR write the store back to the CSV schema
   inspect  STORE                   users, accounts, transactions, dates, shards, sizes; verifies checksums
-  run      --store STORE --results DIR [--job-id ID ...] JOB.json [JOB.json ...]
-                                   run segment jobs in one pass (under mpirun: distributed); prints jobIds
+  run      --store STORE --results DIR [--job-id ID ...] [--queue] JOB.json [JOB.json ...]
+                                   run segment jobs in one pass (under mpirun: distributed); prints jobIds;
+                                   --queue only validates, assigns jobIds and marks them queued (for
+                                   scripts/finseg-submit); SIGTERM/SIGUSR1 save partials and exit 75
   get      --results DIR [--manifest] JOBID
                                    print a job's result document
+  serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
+           [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
+                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
@@ -34,8 +41,11 @@ using Command = int (*)(finseg::Communicator&, const finseg::CommandArgs&);
 }  // namespace
 
 int main(int argc, char** argv) {
-  finseg::MpiSession session(argc, argv);
-  auto comm = finseg::make_mpi_communicator();
+  // The HTTP service is not an MPI program: it starts its jobs under mpirun as child processes.
+  const bool mpi = !(argc >= 2 && std::string(argv[1]) == "serve");
+  std::optional<finseg::MpiSession> session;
+  if (mpi) session.emplace(argc, argv);
+  auto comm = mpi ? finseg::make_mpi_communicator() : finseg::make_local_communicator();
   const std::map<std::string, Command> commands = {
       {"generate", finseg::cmd_generate},
       {"import", finseg::cmd_import},
@@ -43,6 +53,7 @@ int main(int argc, char** argv) {
       {"inspect", finseg::cmd_inspect},
       {"run", finseg::cmd_run},
       {"get", finseg::cmd_get},
+      {"serve", finseg::cmd_serve},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     if (comm->is_root()) std::cout << kUsage;

@@ -1,0 +1,42 @@
+// `finseg serve`: the segments API over HTTP, in front of the batch engine. Wires the token
+// table, the job queue and its launcher, callbacks and the HTTP server; runs until SIGINT or
+// SIGTERM, then stops accepting, stops running jobs (they run again at the next start) and exits 0.
+#pragma once
+
+#include "http/callbacks.hpp"
+#include "http/job_queue.hpp"
+#include "http/launcher.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace finseg::http {
+
+struct ServeOptions {
+  std::filesystem::path store;
+  std::filesystem::path results;
+  std::string bind = "127.0.0.1";
+  int port = 0;  // 0: any free port (printed on stdout)
+  std::optional<std::filesystem::path> tokens;
+  bool no_auth = false;  // only with a loopback --bind
+  Launcher::Mode launcher = Launcher::Mode::local;
+  std::string launch_command;  // empty: Launcher::default_template
+  std::string mpiexec = "mpirun";
+  int ranks = 1;
+  QueueOptions queue;
+  std::vector<std::string> callback_allow;
+  CallbackOptions callback;
+  std::size_t body_limit = 64 * 1024;
+  int threads = 16;
+  std::filesystem::path finseg_binary;
+};
+
+bool is_loopback(const std::string& host) noexcept;
+
+// Throws UsageError (bad options), StoreError (store unreadable), IoError (results folder, port).
+int run_service(const ServeOptions& options);
+
+}  // namespace finseg::http
