@@ -249,6 +249,9 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   const auto t_merge = Clock::now();
   stats.peak_rss_kib = peak_rss_kib();
   std::vector<SegmentPartial> partials(plan.jobs.size());
+  // Shards hold contiguous blocks of sorted users: in shard order every combine() is an append,
+  // where the hand-out order (largest first) would make each one a full merge.
+  std::sort(finished.begin(), finished.end(), [](const FinishedShard& a, const FinishedShard& b) { return a.shard < b.shard; });
   for (auto& f : finished)
     for (std::size_t j = 0; j < partials.size(); ++j) partials[j].combine(std::move(f.partials[j]));
   finished.clear();
@@ -275,6 +278,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     const auto r = from_bytes<RankStats>(s);
     report.per_rank.push_back({r.read, r.compute, r.shards, r.rows, r.peak_rss_kib});
   }
+  // Rank 0's own peak includes the merge it just did (the gathered figure was taken before it).
+  report.per_rank[0].peak_rss_kib = peak_rss_kib();
   const ResultsDir results(results_path);
   std::size_t j = 0;
   for (std::size_t i = 0; i < all_ids.size(); ++i) {
@@ -288,6 +293,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   report.write = since(t_write);
   if (!plan.run_key.empty()) Checkpoint(results_path, plan.run_key).remove();
   report.total = since(run_start);
+  report.per_rank[0].peak_rss_kib = peak_rss_kib();  // and the documents it rendered
   print_summary(report, plan.jobs.size());
   return 0;
 }
