@@ -1,6 +1,7 @@
 #include "app/args.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
+#include "app/store_options.hpp"
 #include "gen/demo_bank.hpp"
 #include "io/store.hpp"
 #include "io/store_cereal.hpp"
@@ -15,7 +16,7 @@
 namespace finseg {
 
 int cmd_generate(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"users", "months", "seed", "shards", "out", "snapshot", "taxonomy"}, {});
+  const Args args(argv, {"users", "months", "seed", "shards", "out", "snapshot", "taxonomy", "compression", "deflate-level"}, {});
   DemoBankParams p;
   p.users = args.get_int("users", 1000, 1, 1'000'000'000);
   p.months = static_cast<int>(args.get_int("months", 25, 1, 240));
@@ -27,6 +28,7 @@ int cmd_generate(Communicator& comm, const CommandArgs& argv) {
     p.snapshot_date = *d;
   }
   const std::filesystem::path out = args.require("out");
+  const ShardWriteOptions write_options = shard_write_options(args);
   const Taxonomy taxonomy = load_taxonomy(args.get("taxonomy").value_or(default_taxonomy_path().string()));
   const auto start = std::chrono::steady_clock::now();
 
@@ -43,7 +45,7 @@ int cmd_generate(Communicator& comm, const CommandArgs& argv) {
   std::vector<ShardInfo> mine;
   on_every_rank(comm, [&] {
     for (int k = comm.rank(); k < p.shards; k += comm.size())
-      mine.push_back(builder->write(k, generate_demo_shard(p, k, taxonomy), taxonomy));
+      mine.push_back(builder->write(k, generate_demo_shard(p, k, taxonomy), taxonomy, write_options));
   });
   const auto parts = comm.gather(to_bytes(mine), 0);
   on_every_rank(comm, [&] {

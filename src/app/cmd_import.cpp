@@ -1,6 +1,7 @@
 #include "app/args.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
+#include "app/store_options.hpp"
 #include "io/csv_import.hpp"
 #include "io/store.hpp"
 #include "io/taxonomy_file.hpp"
@@ -14,7 +15,8 @@ namespace finseg {
 
 // Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
 int cmd_import(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules"}, {});
+  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "compression", "deflate-level"}, {});
+  const ShardWriteOptions write_options = shard_write_options(args);
   ImportOptions options;
   options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
   options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects", 0, 0, INT64_MAX));
@@ -39,7 +41,7 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
     StoreBuilder builder(out);
     StoreManifest manifest;
     for (std::size_t k = 0; k < result.shards.size(); ++k)
-      manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy));
+      manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy, write_options));
     manifest.created_by = "finseg import --csv " + csv.string();
     builder.commit(manifest);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

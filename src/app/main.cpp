@@ -17,6 +17,8 @@ constexpr const char* kUsage = R"(usage: finseg <command> [options]
 commands:
   generate --users N --months M --seed S --shards K --out STORE [--snapshot YYYY-MM-DD]
                                    generate a demo bank (under mpirun each rank writes its shards)
+           generate and import also take [--compression none|deflate|shuffle-deflate|szip]
+           [--deflate-level 1-9] (default shuffle-deflate, level 1: docs/store-format.md)
   import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE] [--rules FILE]
                                    import accounts.csv + transactions.csv (SEGMENTS.md 1.1); empty
                                    labels cells are labelled by the rules (docs/labeller.md)
