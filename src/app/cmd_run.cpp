@@ -82,16 +82,6 @@ bool agree_to_stop(Communicator& comm, bool stop_seen, std::size_t finished, std
   return comm.broadcast(decision, 0) == "1";
 }
 
-struct RankStats {
-  double read = 0, compute = 0;
-  std::uint64_t shards = 0, rows = 0;
-  long peak_rss_kib = 0;
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(read, compute, shards, rows, peak_rss_kib);
-  }
-};
-
 }  // namespace
 
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
@@ -174,7 +164,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   });
   if (plan.jobs.empty()) order.clear();
   ShardScheduler scheduler(comm, order);
-  RankStats stats;
+  RankReport stats;
   std::exception_ptr failure;
   std::uint64_t total_rows = 0;
   for (const auto& s : plan.shards) total_rows += s.transactions;
@@ -274,10 +264,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   report.ranks = comm.size();
   report.plan = plan_seconds;
   report.merge = merge_seconds;
-  for (const auto& s : all_stats) {
-    const auto r = from_bytes<RankStats>(s);
-    report.per_rank.push_back({r.read, r.compute, r.shards, r.rows, r.peak_rss_kib});
-  }
+  for (const auto& s : all_stats) report.per_rank.push_back(from_bytes<RankReport>(s));
   // Rank 0's own peak includes the merge it just did (the gathered figure was taken before it).
   report.per_rank[0].peak_rss_kib = peak_rss_kib();
   const ResultsDir results(results_path);
@@ -286,7 +273,6 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     if (already_done[i]) continue;
     const auto t_doc = Clock::now();
     const std::string document = render_document(plan.jobs[j], merged[j]);
-    report.write = since(t_write);
     results.commit(all_ids[i], job_manifest_json(all_ids[i], files[i], parsed[i], merged[j], report, since(t_doc)), &document);
     ++j;
   }

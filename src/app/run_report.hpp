@@ -13,10 +13,15 @@
 
 namespace finseg {
 
+// One rank's part of a run; gathered to rank 0 (cereal).
 struct RankReport {
   double read = 0, compute = 0;
   std::uint64_t shards = 0, rows = 0;
   long peak_rss_kib = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(read, compute, shards, rows, peak_rss_kib);
+  }
 };
 
 struct RunReport {
