@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <exception>
-#include <map>
 #include <sstream>
 #include <system_error>
 
@@ -16,20 +15,7 @@ namespace finseg {
 
 namespace {
 
-constexpr const char* kFormat = "finseg-checkpoint-1";
-
-// What one shard file holds. The key and checksum make a stray or stale file harmless.
-struct ShardCheckpoint {
-  std::string format;
-  std::string run_key;
-  int shard = -1;
-  std::string shard_checksum;
-  std::vector<SegmentPartial> partials;  // one per job, in the run's job order
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(format, run_key, shard, shard_checksum, partials);
-  }
-};
+constexpr const char* kFormat = "finseg-checkpoint-2";  // part of the run key: a new format never meets old files
 
 // FNV-1a, 64 bit: a stable name for the run, not a security measure (jobIds are the secret).
 std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {
@@ -42,8 +28,18 @@ std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {
 
 std::string shard_file_name(int shard) {
   char name[32];
-  std::snprintf(name, sizeof name, "shard-%05d.bin", shard);
+  std::snprintf(name, sizeof name, "shard-%05d.part", shard);
   return name;
+}
+
+// Whether a header belongs to this run's shard `shard`; the reason when it does not.
+std::string mismatch(const PartialFileHeader& h, const std::string& key, int shard, const std::vector<ShardInfo>& shards,
+                     std::size_t jobs) {
+  if (h.run_key != key) return "another run's file";
+  if (h.shard != shard) return "holds shard " + std::to_string(h.shard);
+  if (h.shard_checksum != shards[static_cast<std::size_t>(shard)].checksum) return "another version of the shard";
+  if (h.jobs.size() != jobs) return "holds " + std::to_string(h.jobs.size()) + " jobs, the run has " + std::to_string(jobs);
+  return "";
 }
 
 }  // namespace
@@ -64,48 +60,48 @@ std::string Checkpoint::run_key(const std::string& store_checksum, const std::ve
 Checkpoint::Checkpoint(const std::filesystem::path& results, std::string run_key)
     : key_(std::move(run_key)), dir_(results / ".checkpoint" / key_) {}
 
-Checkpoint::Resumed Checkpoint::load(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
-  Resumed resumed;
-  resumed.partials.resize(jobs);
+std::filesystem::path Checkpoint::shard_file(int shard) const { return dir_ / shard_file_name(shard); }
+
+std::vector<int> Checkpoint::load(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
+  std::vector<int> done;
   std::error_code ec;
-  if (!std::filesystem::is_directory(dir_, ec)) return resumed;
-  std::map<int, std::filesystem::path> files;  // by shard: a deterministic order
-  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind("shard-", 0) != 0 || entry.path().extension() != ".bin") continue;
+  if (!std::filesystem::is_directory(dir_, ec)) return done;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const int shard = static_cast<int>(k);
+    const auto path = shard_file(shard);
+    if (!std::filesystem::exists(path, ec)) continue;
     try {
-      files.emplace(std::stoi(name.substr(6)), entry.path());
-    } catch (const std::exception&) {
-    }
-  }
-  for (const auto& [shard, path] : files) {
-    try {
-      auto saved = from_bytes<ShardCheckpoint>(read_file(path));
-      const bool belongs = saved.format == kFormat && saved.run_key == key_ && saved.shard == shard && shard >= 0 &&
-                           static_cast<std::size_t>(shard) < shards.size() &&
-                           saved.shard_checksum == shards[static_cast<std::size_t>(shard)].checksum &&
-                           saved.partials.size() == jobs;
-      if (!belongs) {
-        std::fprintf(stderr, "finseg run: checkpoint %s does not belong to this run; its shard is recomputed\n", path.c_str());
+      const auto why = mismatch(verify_partial_file(path), key_, shard, shards, jobs);
+      if (why.empty()) {
+        done.push_back(shard);
         continue;
       }
-      for (std::size_t j = 0; j < jobs; ++j) resumed.partials[j].combine(std::move(saved.partials[j]));
-      resumed.shards.push_back(shard);
-    } catch (const std::logic_error&) {
-      throw;  // a user in two shards: a bug, never hidden
+      std::fprintf(stderr, "finseg run: checkpoint %s does not belong to this run (%s); its shard is recomputed\n", path.c_str(), why.c_str());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "finseg run: checkpoint %s cannot be read (%s); its shard is recomputed\n", path.c_str(), e.what());
+      std::fprintf(stderr, "finseg run: checkpoint %s cannot be used (%s); its shard is recomputed\n", path.c_str(), e.what());
     }
   }
-  return resumed;
+  return done;
 }
 
 void Checkpoint::save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);  // every rank may get here at once
   if (!std::filesystem::is_directory(dir_)) throw IoError("cannot create the checkpoint folder " + dir_.string() + ": " + ec.message());
-  const ShardCheckpoint saved{kFormat, key_, shard, info.checksum, partials};
-  write_file_atomic(dir_ / shard_file_name(shard), to_bytes(saved));
+  write_file_atomic(shard_file(shard), encode_partial_file(key_, shard, info.checksum, partials));
+}
+
+std::vector<PartialFileRef> Checkpoint::finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
+  std::vector<PartialFileRef> files;
+  files.reserve(shards.size());
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const int shard = static_cast<int>(k);
+    PartialFileRef ref{shard_file(shard), read_partial_header(shard_file(shard))};
+    if (const auto why = mismatch(ref.header, key_, shard, shards, jobs); !why.empty())
+      throw IoError("partial file " + ref.file.string() + ": " + why);
+    files.push_back(std::move(ref));
+  }
+  return files;
 }
 
 void Checkpoint::describe(const std::string& json) const {

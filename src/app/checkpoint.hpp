@@ -1,15 +1,18 @@
-// Checkpoints of an interrupted run: the partial states of the shards that were finished, one
-// file per shard, so a rerun at any rank count resumes (it skips those shards and combines their
-// saved partials through the same SegmentPartial::combine()). Layout:
-//   RESULTS/.checkpoint/<run key>/run.json          what the run was (for people; not read back)
-//   RESULTS/.checkpoint/<run key>/shard-<index>.bin  cereal: run key, shard, its checksum, one partial per job
-// The run key binds a checkpoint to the exact run: the store's checksum, every shard's checksum,
-// the jobIds and the validated jobs. A different run never sees it. Each file is written
-// atomically (aside, fsynced, renamed), so a file is either complete or absent.
+// The finished shards of a run: every rank writes each shard it finishes as a partial file (the
+// partial state of every job, io/partial_file.hpp), and the documents are merged from these
+// files at the end. The same files are the checkpoint of an interrupted run: a rerun at any rank
+// count skips the shards whose files are there. Layout:
+//   RESULTS/.checkpoint/<run key>/run.json             what the run was (for people; not read back)
+//   RESULTS/.checkpoint/<run key>/shard-<index>.part   one finished shard
+// The run key binds the files to the exact run: the store's checksum, every shard's checksum,
+// the jobIds and the validated jobs. A different run never sees them. Each file is written
+// atomically (aside, fsynced, renamed), so a file is either complete or absent, and it carries
+// a CRC that a resuming run checks. The folder is removed once the run's results are committed.
 #pragma once
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
+#include "io/partial_file.hpp"
 #include "io/store.hpp"
 
 #include <filesystem>
@@ -25,15 +28,16 @@ class Checkpoint {
 
   Checkpoint(const std::filesystem::path& results, std::string run_key);
 
-  struct Resumed {
-    std::vector<int> shards;                 // shard indices whose partials were loaded
-    std::vector<SegmentPartial> partials;    // their partials, combined, one per job
-  };
-  // Loads every valid shard file of this run. A file that does not belong (other key, shard
-  // checksum, job count) or cannot be read is reported on stderr and skipped: its shard is recomputed.
-  Resumed load(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
+  // The shards whose files are complete and belong to this run (checked whole: CRC, run key,
+  // shard checksum, job count), in increasing order. Any other file is reported on stderr and
+  // its shard is recomputed (its file replaced).
+  std::vector<int> load(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
   // Saves one finished shard's partials (one per job). Throws IoError.
   void save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const;
+  // The headers of every shard's file, for the merge. Throws IoError when one is missing or
+  // does not belong to this run.
+  std::vector<PartialFileRef> finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
+  std::filesystem::path shard_file(int shard) const;
   // run.json: a human-readable note of what this checkpoint belongs to.
   void describe(const std::string& json) const;
   // After the run committed its results: the checkpoint is no longer needed.

@@ -5,10 +5,10 @@
 #include "app/commands.hpp"
 #include "app/job_wire.hpp"
 #include "app/run_report.hpp"
-#include "core/segments/document.hpp"
 #include "core/segments/kernels.hpp"
 #include "dist/shard_scheduler.hpp"
 #include "io/job_file.hpp"
+#include "io/partial_file.hpp"
 #include "io/results_dir.hpp"
 #include "io/store.hpp"
 
@@ -35,19 +35,43 @@ struct RunPlan {
   std::vector<std::string> job_ids;
   std::vector<JobSpec> jobs;               // the jobs to compute (not those done already)
   std::string run_key;                     // names this run's checkpoint (Checkpoint::run_key)
-  std::vector<int> resumed_shards;         // shards whose partials a checkpoint holds: not scanned again
+  std::vector<int> resumed_shards;         // shards whose partial files a checkpoint holds: not scanned again
+  std::string stage_tag;                   // names the folders the documents are written into before commit
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(shards, label_groups, job_ids, jobs, run_key, resumed_shards);
+    ar(shards, label_groups, job_ids, jobs, run_key, resumed_shards, stage_tag);
   }
 };
 
-// A shard this rank finished: its partial state per job, kept apart until the end of the scan so
-// that an interrupted run can save it under the shard's index (any rank count can resume it).
-struct FinishedShard {
-  int shard = -1;
-  std::vector<SegmentPartial> partials;
+// What a writer rank reports of one document it merged and wrote.
+struct WrittenDocument {
+  std::size_t job = 0;
+  MergedTotals totals;
+  double seconds = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(job, totals, seconds);
+  }
 };
+
+// Which rank writes which document: the largest first, each to the rank with the least bytes so
+// far (every rank computes the same answer from the same headers). The bytes do not depend on it.
+std::vector<std::size_t> documents_of_rank(const std::vector<PartialFileRef>& files, std::size_t jobs, int rank, int ranks) {
+  std::vector<std::uint64_t> bytes(jobs, 0);
+  for (const auto& f : files)
+    for (std::size_t j = 0; j < jobs; ++j) bytes[j] += f.header.jobs[j].bytes;
+  std::vector<std::size_t> by_size(jobs);
+  for (std::size_t j = 0; j < jobs; ++j) by_size[j] = j;
+  std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+  std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
+  std::vector<std::size_t> mine;
+  for (const std::size_t j : by_size) {
+    const auto least = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[least] += bytes[j] + 1;
+    if (static_cast<int>(least) == rank) mine.push_back(j);
+  }
+  return mine;
+}
 
 // Test hook (never needed in production): FINSEG_TEST_SHARD_DELAY_MS slows each shard down so a
 // test's signal surely lands in the middle of a run. The wait ends early on a stop signal.
@@ -101,7 +125,6 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   std::vector<ParsedJob> parsed;       // rank 0: all jobs of the run, in file order
   std::vector<std::string> all_ids;    // rank 0: their jobIds, in file order
   std::vector<bool> already_done;      // rank 0
-  std::vector<SegmentPartial> resumed; // rank 0: the partials loaded from a checkpoint, one per job
   StoreManifest manifest;
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
@@ -138,10 +161,9 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     if (queue_only || plan.jobs.empty()) return;
     // Resume: the partials an interrupted run of exactly these jobs over this store saved.
     plan.run_key = Checkpoint::run_key(manifest.store_checksum(), plan.shards, plan.job_ids, plan.jobs);
+    plan.stage_tag = ResultsDir::new_job_id();
     const Checkpoint checkpoint(results_path, plan.run_key);
-    auto loaded = checkpoint.load(plan.shards, plan.jobs.size());
-    plan.resumed_shards = std::move(loaded.shards);
-    resumed = std::move(loaded.partials);
+    plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
     if (!plan.resumed_shards.empty())
       std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
                    plan.resumed_shards.size(), plan.shards.size());
@@ -154,7 +176,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   // Scan: one pass over each shard computes the partial state of every job of the run.
   ColumnSet columns = 0;
   for (const auto& job : plan.jobs) columns |= required_columns(job.request);
-  std::vector<FinishedShard> finished;
+  const Checkpoint checkpoint(results_path, plan.run_key);
+  std::size_t finished = 0;  // shards this rank scanned and saved
   const std::set<int> resumed_shards(plan.resumed_shards.begin(), plan.resumed_shards.end());
   std::vector<int> order;
   for (std::size_t k = 0; k < plan.shards.size(); ++k)
@@ -171,7 +194,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   auto last_progress = Clock::now();
   try {
     // A stop signal is looked at between shards and between the jobs of a shard; a shard cut
-    // short is dropped (a rerun computes it), so only whole shards are ever saved.
+    // short is dropped (a rerun computes it), so only whole shards are ever saved. A finished
+    // shard goes to its partial file at once: a rank holds one shard's state at a time.
     while (!stop_requested()) {
       const auto shard = scheduler.next(stats.rows);
       if (!shard) break;
@@ -180,14 +204,17 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       stats.read += since(t_read);
       test_shard_delay();
       const auto t_compute = Clock::now();
-      FinishedShard done{*shard, std::vector<SegmentPartial>(plan.jobs.size())};
+      std::vector<SegmentPartial> partials(plan.jobs.size());
       for (std::size_t j = 0; j < plan.jobs.size() && !stop_requested(); ++j) {
-        compute_segment(plan.jobs[j], taxonomy, data, done.partials[j]);
+        compute_segment(plan.jobs[j], taxonomy, data, partials[j]);
         scheduler.serve();
       }
       stats.compute += since(t_compute);
       if (stop_requested()) break;
-      finished.push_back(std::move(done));
+      const auto t_spill = Clock::now();
+      checkpoint.save(*shard, plan.shards[static_cast<std::size_t>(*shard)], partials);
+      stats.spill += since(t_spill);
+      ++finished;
       stats.rows += data.transactions();
       ++stats.shards;
       if (comm.is_root() && since(last_progress) >= progress_every) {
@@ -211,17 +238,15 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     throw;
   }
 
-  // Interrupted: every rank saves the shards it finished, then every rank exits 75 (retry).
-  if (agree_to_stop(comm, stop_requested() || scheduler.interrupted(), finished.size(), resumed_shards.size(),
+  // Interrupted: the shards every rank finished are saved already; every rank exits 75 (retry).
+  if (agree_to_stop(comm, stop_requested() || scheduler.interrupted(), finished, resumed_shards.size(),
                     resumed_shards.size() + order.size())) {
-    const Checkpoint checkpoint(results_path, plan.run_key);
     std::size_t saved = 0;
     try {
       on_every_rank(comm, [&] {
         if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
-        for (const auto& f : finished) checkpoint.save(f.shard, plan.shards[static_cast<std::size_t>(f.shard)], f.partials);
       });
-      for (const auto& n : comm.gather(std::to_string(finished.size()), 0)) saved += std::stoull(n);
+      for (const auto& n : comm.gather(std::to_string(finished), 0)) saved += std::stoull(n);
     } catch (const Error& e) {
       if (comm.is_root()) mark_failed(results_path, files, parsed, all_ids, already_done, std::string("interrupted, and the checkpoint could not be saved: ") + e.what());
       comm.barrier();
@@ -235,28 +260,44 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     throw CollectiveError(ExitCode::interrupted, message);
   }
 
-  // Merge: every rank's partials reach the coordinator and go through the same combine().
+  // Merge: the documents are merged from the shards' partial files, each by one rank (they
+  // share the results folder), straight into its staged folder; nobody holds a whole document.
   const auto t_merge = Clock::now();
+  std::vector<WrittenDocument> written;
+  const ResultsDir results(results_path);
+  const auto discard_staged = [&] {
+    for (const auto& id : plan.job_ids) results.discard_staged(id, plan.stage_tag);
+  };
+  try {
+    on_every_rank(comm, [&] {
+      if (plan.jobs.empty()) return;
+      const auto shard_files = checkpoint.finished_files(plan.shards, plan.jobs.size());
+      for (const std::size_t j : documents_of_rank(shard_files, plan.jobs.size(), comm.rank(), comm.size())) {
+        const auto t_doc = Clock::now();
+        const auto staged = results.stage(plan.job_ids[j], plan.stage_tag);
+        const MergedTotals totals = write_merged_document(plan.jobs[j], j, shard_files, staged / "result.json");
+        written.push_back({j, totals, since(t_doc)});
+      }
+    });
+  } catch (const Error& e) {
+    if (comm.is_root()) {
+      discard_staged();
+      mark_failed(results_path, files, parsed, all_ids, already_done, e.what());
+    }
+    comm.barrier();
+    throw;
+  }
+  stats.merge = since(t_merge);
   stats.peak_rss_kib = peak_rss_kib();
-  std::vector<SegmentPartial> partials(plan.jobs.size());
-  // Shards hold contiguous blocks of sorted users: in shard order every combine() is an append,
-  // where the hand-out order (largest first) would make each one a full merge.
-  std::sort(finished.begin(), finished.end(), [](const FinishedShard& a, const FinishedShard& b) { return a.shard < b.shard; });
-  for (auto& f : finished)
-    for (std::size_t j = 0; j < partials.size(); ++j) partials[j].combine(std::move(f.partials[j]));
-  finished.clear();
-  const auto gathered = comm.gather(to_bytes(partials), 0);
+  const auto all_written = comm.gather(to_bytes(written), 0);
   const auto all_stats = comm.gather(to_bytes(stats), 0);
   if (!comm.is_root()) return 0;
-  std::vector<SegmentPartial> merged = std::move(resumed);
-  merged.resize(plan.jobs.size());
-  for (const auto& bytes : gathered) {
-    auto part = from_bytes<std::vector<SegmentPartial>>(bytes);
-    for (std::size_t j = 0; j < merged.size(); ++j) merged[j].combine(std::move(part[j]));
-  }
+  std::vector<WrittenDocument> documents(plan.jobs.size());
+  for (const auto& bytes : all_written)
+    for (auto& w : from_bytes<std::vector<WrittenDocument>>(bytes)) documents.at(w.job) = w;
   const double merge_seconds = since(t_merge);
 
-  // Write: each job's document and manifest, renamed into place when complete.
+  // Write: each job's manifest beside its document, and the folder renamed into place.
   const auto t_write = Clock::now();
   RunReport report;
   report.store = store.string();
@@ -265,21 +306,21 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   report.plan = plan_seconds;
   report.merge = merge_seconds;
   for (const auto& s : all_stats) report.per_rank.push_back(from_bytes<RankReport>(s));
-  // Rank 0's own peak includes the merge it just did (the gathered figure was taken before it).
-  report.per_rank[0].peak_rss_kib = peak_rss_kib();
-  const ResultsDir results(results_path);
-  std::size_t j = 0;
-  for (std::size_t i = 0; i < all_ids.size(); ++i) {
-    if (already_done[i]) continue;
-    const auto t_doc = Clock::now();
-    const std::string document = render_document(plan.jobs[j], merged[j]);
-    results.commit(all_ids[i], job_manifest_json(all_ids[i], files[i], parsed[i], merged[j], report, since(t_doc)), &document);
-    ++j;
+  try {
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < all_ids.size(); ++i) {
+      if (already_done[i]) continue;
+      results.commit_staged(all_ids[i], plan.stage_tag,
+                            job_manifest_json(all_ids[i], files[i], parsed[i], documents[j].totals, report, documents[j].seconds));
+      ++j;
+    }
+  } catch (...) {
+    discard_staged();
+    throw;
   }
   report.write = since(t_write);
   if (!plan.run_key.empty()) Checkpoint(results_path, plan.run_key).remove();
   report.total = since(run_start);
-  report.per_rank[0].peak_rss_kib = peak_rss_kib();  // and the documents it rendered
   print_summary(report, plan.jobs.size());
   return 0;
 }

@@ -62,24 +62,26 @@ std::string pending_manifest_json(const std::string& job_id, const std::string& 
 }
 
 std::string job_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
-                              const SegmentPartial& result, const RunReport& report, double render_seconds) {
+                              const MergedTotals& result, const RunReport& report, double merge_seconds) {
   nlohmann::json m = job_header(job_id, file, job, "done");
   m["finished"] = utc_now();
   m["store"] = report.store;
   m["storeChecksum"] = report.store_checksum;
   m["ranks"] = report.ranks;
-  m["counts"] = {{"users", result.users()}, {"entries", result.entries}, {"transactionsScanned", result.transactions_scanned}};
+  m["counts"] = {{"users", result.users}, {"entries", result.entries}, {"transactionsScanned", result.transactions_scanned}};
   // Phases are shared by every job of the run (one pass computes them all), except rendering.
   m["timingsSeconds"] = {{"plan", report.plan},
                          {"read", max_of(report.per_rank, &RankReport::read)},
                          {"compute", max_of(report.per_rank, &RankReport::compute)},
+                         {"spill", max_of(report.per_rank, &RankReport::spill)},
                          {"merge", report.merge},
-                         {"render", render_seconds}};
+                         {"document", merge_seconds}};
   nlohmann::json ranks = nlohmann::json::array();
   for (std::size_t r = 0; r < report.per_rank.size(); ++r) {
     const auto& x = report.per_rank[r];
     ranks.push_back({{"rank", r}, {"shards", x.shards}, {"transactions", x.rows}, {"readSeconds", x.read},
-                     {"computeSeconds", x.compute}, {"peakRssMiB", static_cast<double>(x.peak_rss_kib) / 1024.0}});
+                     {"computeSeconds", x.compute},
+                     {"spillSeconds", x.spill}, {"mergeSeconds", x.merge}, {"peakRssMiB", static_cast<double>(x.peak_rss_kib) / 1024.0}});
   }
   m["perRank"] = ranks;
   return m.dump(2) + "\n";
@@ -138,15 +140,17 @@ void print_summary(const RunReport& r, std::size_t jobs) {
   std::uint64_t rows = 0;
   for (const auto& x : r.per_rank) rows += x.rows;
   std::fprintf(stderr,
-               "finseg run: %zu jobs, %llu transactions, %d ranks: plan %.3f s, read %.3f s, compute %.3f s, merge %.3f s, "
-               "write %.3f s, total %.3f s (%.2fM transactions/s)\n",
+               "finseg run: %zu jobs, %llu transactions, %d ranks: plan %.3f s, read %.3f s, compute %.3f s, spill %.3f s, "
+               "merge %.3f s, write %.3f s, total %.3f s (%.2fM transactions/s)\n",
                jobs, static_cast<unsigned long long>(rows), r.ranks, r.plan, max_of(r.per_rank, &RankReport::read),
-               max_of(r.per_rank, &RankReport::compute), r.merge, r.write, r.total,
+               max_of(r.per_rank, &RankReport::compute), max_of(r.per_rank, &RankReport::spill), r.merge, r.write, r.total,
                r.total > 0 ? static_cast<double>(rows) / r.total / 1e6 : 0.0);
   for (std::size_t k = 0; k < r.per_rank.size(); ++k) {
     const auto& x = r.per_rank[k];
-    std::fprintf(stderr, "finseg run:   rank %zu: %llu shards, %llu transactions, read %.3f s, compute %.3f s, peak RSS %.1f MiB\n",
+    std::fprintf(stderr, "finseg run:   rank %zu: %llu shards, %llu transactions, read %.3f s, compute %.3f s, spill %.3f s, "
+                 "merge %.3f s, peak RSS %.1f MiB\n",
                  k, static_cast<unsigned long long>(x.shards), static_cast<unsigned long long>(x.rows), x.read, x.compute,
+                 x.spill, x.merge,
                  static_cast<double>(x.peak_rss_kib) / 1024.0);
   }
 }

@@ -2,9 +2,9 @@
 // per-phase summary with peak memory per rank.
 #pragma once
 
-#include "core/segments/partial.hpp"
 #include "dist/shard_scheduler.hpp"
 #include "io/job_file.hpp"
+#include "io/partial_file.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -15,12 +15,13 @@ namespace finseg {
 
 // One rank's part of a run; gathered to rank 0 (cereal).
 struct RankReport {
-  double read = 0, compute = 0;
+  double read = 0, compute = 0, spill = 0;  // scan: reading shards, computing, writing partial files
+  double merge = 0;                         // merging partial files into the documents it writes
   std::uint64_t shards = 0, rows = 0;
   long peak_rss_kib = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(read, compute, shards, rows, peak_rss_kib);
+    ar(read, compute, spill, merge, shards, rows, peak_rss_kib);
   }
 };
 
@@ -28,7 +29,7 @@ struct RunReport {
   std::string store;
   std::string store_checksum;
   int ranks = 1;
-  double plan = 0, merge = 0, write = 0, total = 0;  // seconds
+  double plan = 0, merge = 0, write = 0, total = 0;  // seconds; merge: wall time of the merge phase
   std::vector<RankReport> per_rank;
 };
 
@@ -37,9 +38,9 @@ long peak_rss_kib();
 // DIR/<jobId>.pending.json while queued or running, or after a failed run (status "failed").
 std::string pending_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
                                   const std::string& status, const std::string& error);
-// DIR/<jobId>/manifest.json of a finished job.
+// DIR/<jobId>/manifest.json of a finished job; merge_seconds: merging and writing its document.
 std::string job_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
-                              const SegmentPartial& result, const RunReport& report, double render_seconds);
+                              const MergedTotals& result, const RunReport& report, double merge_seconds);
 // After a failed run: every job of it is marked failed (no result is committed; a rerun with
 // the same jobId may complete it).
 void mark_failed(const std::filesystem::path& results, const std::vector<std::string>& files,

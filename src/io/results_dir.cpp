@@ -64,13 +64,35 @@ void ResultsDir::mark_pending(const std::string& job_id, const std::string& mani
 }
 
 void ResultsDir::commit(const std::string& job_id, const std::string& manifest_json, const std::string* result_json) const {
-  const auto target = job_dir(job_id);
-  if (std::filesystem::exists(target)) throw IoError("job " + job_id + " has a result already: " + target.string() + " is never overwritten");
-  const auto tmp = dir_ / (".tmp-" + job_id + "-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(tmp);
-  std::filesystem::create_directory(tmp);
+  const std::string tag = std::to_string(::getpid());
+  const auto tmp = stage(job_id, tag);
   try {
     if (result_json) write_file_atomic(tmp / "result.json", *result_json);
+  } catch (...) {
+    discard_staged(job_id, tag);
+    throw;
+  }
+  commit_staged(job_id, tag, manifest_json);
+}
+
+std::filesystem::path ResultsDir::staged_dir(const std::string& job_id, const std::string& tag) const {
+  return dir_ / (".tmp-" + job_id + "-" + tag);
+}
+
+std::filesystem::path ResultsDir::stage(const std::string& job_id, const std::string& tag) const {
+  const auto tmp = staged_dir(job_id, tag);
+  std::error_code ec;
+  std::filesystem::remove_all(tmp, ec);
+  if (!std::filesystem::create_directory(tmp, ec) || ec)
+    throw IoError("cannot create " + tmp.string() + ": " + (ec ? ec.message() : std::string("it exists")));
+  return tmp;
+}
+
+void ResultsDir::commit_staged(const std::string& job_id, const std::string& tag, const std::string& manifest_json) const {
+  const auto target = job_dir(job_id);
+  const auto tmp = staged_dir(job_id, tag);
+  try {
+    if (std::filesystem::exists(target)) throw IoError("job " + job_id + " has a result already: " + target.string() + " is never overwritten");
     write_file_atomic(tmp / "manifest.json", manifest_json);
     fsync_path(tmp);
     std::error_code ec;
@@ -78,12 +100,16 @@ void ResultsDir::commit(const std::string& job_id, const std::string& manifest_j
     if (ec) throw IoError("cannot move job " + job_id + " into " + target.string() + ": " + ec.message());
     fsync_path(dir_);
   } catch (...) {
-    std::error_code ignored;
-    std::filesystem::remove_all(tmp, ignored);
+    discard_staged(job_id, tag);
     throw;
   }
   std::error_code ignored;
   std::filesystem::remove(pending_file(job_id), ignored);
+}
+
+void ResultsDir::discard_staged(const std::string& job_id, const std::string& tag) const noexcept {
+  std::error_code ignored;
+  std::filesystem::remove_all(staged_dir(job_id, tag), ignored);
 }
 
 std::string ResultsDir::read_result(const std::string& job_id) const { return read_file(job_dir(job_id) / "result.json"); }

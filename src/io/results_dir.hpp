@@ -2,7 +2,7 @@
 //   DIR/<jobId>.pending.json       job accepted, queued or running      -> finseg get: not ready
 //   DIR/<jobId>/manifest.json      status "done": result.json beside it -> finseg get prints it
 //                                  status "failed": error in manifest   -> finseg get: failed
-// A job folder is built as DIR/.tmp-<jobId>-<pid>/ and renamed into place only when complete,
+// A job folder is built as DIR/.tmp-<jobId>-<tag>/ and renamed into place only when complete,
 // so a crash never leaves a half result that looks done; an existing job folder is never replaced.
 #pragma once
 
@@ -26,6 +26,13 @@ class ResultsDir {
   void mark_pending(const std::string& job_id, const std::string& manifest_json) const;
   // Moves the finished job into place; throws IoError if a job folder exists already.
   void commit(const std::string& job_id, const std::string& manifest_json, const std::string* result_json) const;
+  // A job folder written in parts (by other processes too): DIR/.tmp-<jobId>-<tag>/, created
+  // empty. A writer puts result.json in it (fsynced); commit_staged() adds manifest.json and
+  // renames the folder into place. `tag` tells runs apart (1..64 characters like a jobId).
+  std::filesystem::path stage(const std::string& job_id, const std::string& tag) const;
+  std::filesystem::path staged_dir(const std::string& job_id, const std::string& tag) const;
+  void commit_staged(const std::string& job_id, const std::string& tag, const std::string& manifest_json) const;
+  void discard_staged(const std::string& job_id, const std::string& tag) const noexcept;
   std::string read_result(const std::string& job_id) const;
   std::string read_manifest(const std::string& job_id) const;
   std::filesystem::path job_dir(const std::string& job_id) const { return dir_ / job_id; }

@@ -4,8 +4,9 @@
 #    no result, `finseg get` says not ready; a run of other jobIds does not resume from it;
 #  - the rerun at another rank count, stopped again by SIGTERM sent to the ranks themselves (what
 #    Slurm does): exit 75 again, more shards saved;
+#  - a checkpoint file damaged in between is reported and its shard recomputed (CRC);
 #  - the final rerun at a third rank count completes: documents byte-identical to an
-#    uninterrupted run, checkpoint removed;
+#    uninterrupted run, checkpoint and staged folders removed;
 #  - SIGKILL of one rank: mpirun ends the run within seconds, nothing committed; the rerun completes.
 # FINSEG_TEST_SHARD_DELAY_MS slows each shard so that the signals surely land mid-run.
 source "$(dirname "$0")/lib.sh"
@@ -43,7 +44,7 @@ finish() {
   set +e; wait "$1"; local got=$?; set -e
   [ "$got" = "$3" ] || { cat "$WORK/$2.err"; fail "$2: expected exit $3, got $got"; }
 }
-saved() { find "$WORK/res/.checkpoint" -name 'shard-*.bin' 2>/dev/null | wc -l; }
+saved() { find "$WORK/res/.checkpoint" -name 'shard-*.part' 2>/dev/null | wc -l; }
 
 # 1. SIGUSR1 to mpirun at 2 ranks.
 start 2 run1 "${run_ids[@]}" "${jobs[@]}"
@@ -70,9 +71,14 @@ finish "$run2" run2 75
 n2=$(saved)
 [ "$n2" -gt "$n1" ] && [ "$n2" -lt $shards ] || fail "after the second interruption: $n2 shards saved (before: $n1)"
 
+# A damaged checkpoint file is not trusted: its CRC fails and its shard is computed again.
+damaged=$(find "$WORK/res/.checkpoint" -name 'shard-*.part' | sort | head -1)
+printf 'XXXX' | dd of="$damaged" bs=1 seek=$(( $(stat -c %s "$damaged") / 2 )) conv=notrunc status=none
+
 # 3. The final rerun at 1 rank completes, byte-identical to the uninterrupted run.
 expect_exit 0 "$FINSEG" run --store "$WORK/bank" --results "$WORK/res" "${run_ids[@]}" "${jobs[@]}"
-grep -q "resuming from .*: $n2 of $shards shards" "$WORK/err" || fail "the last rerun did not resume: $(cat "$WORK/err")"
+grep -q "checkpoint $damaged cannot be used (.*checksum mismatch" "$WORK/err" || fail "the damaged checkpoint file was not reported: $(cat "$WORK/err")"
+grep -q "resuming from .*: $((n2 - 1)) of $shards shards" "$WORK/err" || fail "the last rerun did not resume: $(cat "$WORK/err")"
 for j in "${jobs[@]}"; do
   name=$(basename "$j" .json)
   [ -s "$WORK/res/ref-$name/result.json" ] || fail "no reference document for $name"
@@ -80,6 +86,7 @@ for j in "${jobs[@]}"; do
 done
 grep -q '"userId"' "$WORK/res/ref-$(basename "${jobs[0]}" .json)/result.json" || fail "the reference selects nobody: the test proves nothing"
 [ "$(saved)" = 0 ] || fail "the checkpoint of a completed run was left behind"
+[ -z "$(find "$WORK/res" -maxdepth 1 -name '.tmp-*')" ] || fail "staged folders were left behind: $(ls -a "$WORK/res")"
 
 # 4. SIGKILL of one rank: the run ends at once, nothing committed; the rerun completes.
 start 2 run3 "${kill_ids[@]}" "${jobs[@]}"

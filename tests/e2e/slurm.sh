@@ -135,7 +135,7 @@ slurm_log "$sid" | grep -q "resuming from .*shards are done already" || { slurm_
 grep -q "RUNNING" "$WORK/rq.err" && [ "$(grep -c 'RUNNING' "$WORK/rq.err")" -ge 2 ] || fail "--wait did not follow the requeue: $(cat "$WORK/rq.err")"
 scontrol -o show job "$sid" | grep -q "Restarts=1" || fail "Slurm does not count one restart: $(scontrol -o show job "$sid")"
 same_as_ref rq "interrupted, requeued and resumed under Slurm"
-[ -z "$(find "$WORK/res/.checkpoint" -name '*.bin' 2>/dev/null)" ] || fail "the checkpoint was left behind"
+[ -z "$(find "$WORK/res/.checkpoint" -name '*.part' 2>/dev/null)" ] || fail "the checkpoint was left behind"
 
 # 3. The mpirun variant of the batch script.
 "$quarterly" "${q[@]}" --ranks 2 --id-prefix mr --slurm --launcher mpirun --wait >/dev/null 2>"$WORK/mr.err" \

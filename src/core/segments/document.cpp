@@ -6,23 +6,27 @@
 
 namespace finseg {
 
+std::string document_head(const JobSpec& job) {
+  std::string head = "{\"durationInMonth\":";
+  append_json_uint(head, static_cast<std::uint64_t>(effective_duration(job.request)));
+  head += ",\"creationDate\":\"";
+  append_date(head, job.creation_date);
+  head += "\",\"users\":[";
+  return head;
+}
+
 std::string render_document(const JobSpec& job, const SegmentPartial& all) {
   if (all.user_ids.size() != all.user_json.size())
     throw std::logic_error("render_document: user_ids and user_json differ in length");
-  std::size_t bytes = 96;
+  std::string doc = document_head(job);
+  std::size_t bytes = doc.size() + 8;
   for (const std::string& u : all.user_json) bytes += u.size() + 2;
-  std::string doc;
   doc.reserve(bytes);
-  doc += "{\"durationInMonth\":";
-  append_json_uint(doc, static_cast<std::uint64_t>(effective_duration(job.request)));
-  doc += ",\"creationDate\":\"";
-  append_date(doc, job.creation_date);
-  doc += "\",\"users\":[";
   for (std::size_t i = 0; i < all.user_json.size(); ++i) {
-    doc += i == 0 ? "\n" : ",\n";
+    doc += document_separator(i == 0);
     doc += all.user_json[i];
   }
-  doc += all.user_json.empty() ? "]}\n" : "\n]}\n";
+  doc += document_tail(all.user_json.empty());
   return doc;
 }
 

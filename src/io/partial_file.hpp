@@ -1,0 +1,86 @@
+// One shard's finished partial states (one per job of a run) as a file, and the streaming merge
+// of such files into a job's result document.
+//
+// Why a file: a partial holds rendered per-user results, so the results of a whole bank are as
+// large as its documents (210 MB of JSON for 100,000 users). Every rank writes each shard it
+// finishes to RESULTS/.checkpoint/<run key>/shard-NNNNN.part (which is also what an interrupted
+// run resumes from), holds nothing after that, and a writer merges the files of every shard
+// straight into result.json: memory stays flat however large the bank.
+//
+// File layout (native little-endian; a transient file read back by the same build):
+//   "FINSEGPT" | u32 format version | u64 header bytes | header (cereal binary: PartialFileHeader)
+//   | job sections | u32 CRC-32 (zlib) of everything before it
+// A job section is its users in increasing byte order of userId, each as
+//   u32 id length | id bytes | u32 json length | json bytes (the user's compact JSON object).
+#pragma once
+
+#include "core/segments/partial.hpp"
+#include "core/segments/request.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+struct PartialSection {
+  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
+  std::uint64_t offset = 0, bytes = 0;  // of the section within the file
+  std::string first_user, last_user;    // empty when users == 0
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(users, entries, transactions_scanned, offset, bytes, first_user, last_user);
+  }
+};
+
+struct PartialFileHeader {
+  std::string run_key;
+  std::int32_t shard = -1;
+  std::string shard_checksum;
+  std::vector<PartialSection> jobs;  // in the run's job order
+  std::uint64_t body_offset = 0;     // where the sections start: set on reading, not stored
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(run_key, shard, shard_checksum, jobs);
+  }
+};
+
+// The file's bytes for one shard's partials (one per job). Throws std::logic_error on a partial
+// whose users are not in strictly increasing order.
+std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
+                                const std::vector<SegmentPartial>& partials);
+
+// Reads the header only (cheap); throws IoError naming the file when it is not a partial file
+// of this format or is shorter than its header says.
+PartialFileHeader read_partial_header(const std::filesystem::path& file);
+
+// Reads the whole file and checks its CRC and section bounds; throws IoError naming the file.
+PartialFileHeader verify_partial_file(const std::filesystem::path& file);
+
+// Reads one job's section back as a partial (tests, small files).
+SegmentPartial read_partial_section(const std::filesystem::path& file, const PartialFileHeader& header, std::size_t job);
+
+struct PartialFileRef {
+  std::filesystem::path file;
+  PartialFileHeader header;
+};
+
+struct MergedTotals {
+  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(users, entries, transactions_scanned);
+  }
+};
+
+// Streams job `job`'s sections of every file, merged by userId, into `out` as the job's result
+// document: byte-identical to render_document() of the combined partials. Memory: one read
+// buffer per section open at a time (sections are opened when the merge reaches their first
+// user, so shards of disjoint user ranges are read one after the other). The file is written
+// and fsynced, not renamed (the caller commits the folder). A user in two files is a bug:
+// std::logic_error. I/O problems: IoError naming the file.
+MergedTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
+                                   const std::filesystem::path& out);
+
+}  // namespace finseg
