@@ -88,7 +88,9 @@ void Checkpoint::save(int shard, const ShardInfo& info, const std::vector<Segmen
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);  // every rank may get here at once
   if (!std::filesystem::is_directory(dir_)) throw IoError("cannot create the checkpoint folder " + dir_.string() + ": " + ec.message());
-  write_file_atomic(shard_file(shard), encode_partial_file(key_, shard, info.checksum, partials));
+  // No fsync: a file lost or torn by a machine crash fails its CRC on resume and is recomputed;
+  // fsyncing each shard's file cost ~13 ms here (measured), more than writing it.
+  write_file_atomic(shard_file(shard), encode_partial_file(key_, shard, info.checksum, partials), Sync::no_fsync);
 }
 
 std::vector<PartialFileRef> Checkpoint::finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const {

@@ -6,8 +6,8 @@
 //   RESULTS/.checkpoint/<run key>/shard-<index>.part   one finished shard
 // The run key binds the files to the exact run: the store's checksum, every shard's checksum,
 // the jobIds and the validated jobs. A different run never sees them. Each file is written
-// atomically (aside, fsynced, renamed), so a file is either complete or absent, and it carries
-// a CRC that a resuming run checks. The folder is removed once the run's results are committed.
+// atomically (aside, renamed; not fsynced), so a file is either complete or absent, and it
+// carries a CRC that a resuming run checks. The folder is removed once the run's results are committed.
 #pragma once
 
 #include "core/segments/partial.hpp"

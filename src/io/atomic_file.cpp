@@ -26,7 +26,7 @@ void fsync_path(const std::filesystem::path& path) {
   if (rc != 0 && errno != EINVAL) sys_fail("cannot fsync", path);
 }
 
-void write_file_atomic(const std::filesystem::path& path, const std::string& content) {
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync) {
   const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) sys_fail("cannot create", tmp);
@@ -41,7 +41,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync == Sync::durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     sys_fail("cannot write", tmp);
   }
@@ -49,7 +49,7 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     ::unlink(tmp.c_str());
     sys_fail("cannot rename into", path);
   }
-  fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+  if (sync == Sync::durable) fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -6,8 +6,14 @@
 
 namespace finseg {
 
+// Whether write_file_atomic waits for the disk: `durable` fsyncs the file and its folder, so the
+// file survives a crash of the machine; `no_fsync` only renames (the file is complete or absent
+// for every reader, but a machine crash may lose it or leave garbage: only for files that carry
+// their own checksum and can be recomputed, like a run's partial files).
+enum class Sync { durable, no_fsync };
+
 // Writes `content` to `path` through a sibling temporary file and rename(2). Throws IoError.
-void write_file_atomic(const std::filesystem::path& path, const std::string& content);
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync = Sync::durable);
 
 // fsync a file or a folder (a folder after a rename inside it). Throws IoError.
 void fsync_path(const std::filesystem::path& path);

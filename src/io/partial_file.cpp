@@ -142,21 +142,22 @@ class DocumentWriter {
 
 std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
                                 const std::vector<SegmentPartial>& partials) {
+  // The header first (the sections' sizes are known from the partials), then one buffer.
   PartialFileHeader header{run_key, shard, shard_checksum, {}};
-  std::string body;
+  std::uint64_t body_bytes = 0;
   for (const auto& p : partials) {
     if (p.user_ids.size() != p.user_json.size()) throw std::logic_error("encode_partial_file: user_ids and user_json differ in length");
     PartialSection s;
     s.users = p.user_ids.size();
     s.entries = p.entries;
     s.transactions_scanned = p.transactions_scanned;
-    s.offset = body.size();
+    s.offset = body_bytes;
     for (std::size_t i = 0; i < p.user_ids.size(); ++i) {
       if (i > 0 && !(p.user_ids[i - 1] < p.user_ids[i]))
         throw std::logic_error("encode_partial_file: users out of order at '" + p.user_ids[i] + "'");
-      append_record(body, p.user_ids[i], p.user_json[i]);
+      s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json[i].size();
     }
-    s.bytes = body.size() - s.offset;
+    body_bytes += s.bytes;
     if (!p.user_ids.empty()) {
       s.first_user = p.user_ids.front();
       s.last_user = p.user_ids.back();
@@ -170,12 +171,13 @@ std::string encode_partial_file(const std::string& run_key, int shard, const std
   }
   const std::string header_bytes = hout.str();
   std::string file;
-  file.reserve(kPrefixBytes + header_bytes.size() + body.size() + 4);
+  file.reserve(kPrefixBytes + header_bytes.size() + body_bytes + sizeof(std::uint32_t));
   file.append(kMagic, sizeof kMagic);
   append_raw(file, kVersion);
   append_raw(file, static_cast<std::uint64_t>(header_bytes.size()));
   file += header_bytes;
-  file += body;
+  for (const auto& p : partials)
+    for (std::size_t i = 0; i < p.user_ids.size(); ++i) append_record(file, p.user_ids[i], p.user_json[i]);
   append_raw(file, crc_of(file.data(), file.size()));
   return file;
 }
