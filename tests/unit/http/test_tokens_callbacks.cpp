@@ -14,13 +14,22 @@ using namespace finseg;
 using namespace finseg::http;
 
 namespace {
-std::filesystem::path token_file(const std::string& content) {
-  const auto p = std::filesystem::temp_directory_path() / ("finseg-tokens-" + std::to_string(::getpid()) + "-" +
-                                                           std::to_string(std::rand()));
-  std::ofstream(p) << content;
-  std::filesystem::permissions(p, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  return p;
-}
+// A token file in the temp folder, removed when it goes out of scope (also when a test throws).
+struct TokenFile {
+  std::filesystem::path path;
+  explicit TokenFile(const std::string& content)
+      : path(std::filesystem::temp_directory_path() /
+             ("finseg-tokens-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()))) {
+    std::ofstream(path) << content;
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  ~TokenFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path, ignored);
+  }
+  operator const std::filesystem::path&() const { return path; }
+};
+TokenFile token_file(const std::string& content) { return TokenFile(content); }
 }  // namespace
 
 TEST(TokenTable, MapsBearerTokensToTheirClients) {
@@ -35,7 +44,6 @@ TEST(TokenTable, MapsBearerTokensToTheirClients) {
   EXPECT_FALSE(t.client_of("Basic 0123456789abcdef0123"));
   EXPECT_FALSE(t.client_of(""));
   EXPECT_FALSE(t.client_of("Bearer "));
-  std::filesystem::remove(f);
 }
 
 TEST(TokenTable, RejectsMalformedFilesNamingTheLine) {
@@ -44,7 +52,6 @@ TEST(TokenTable, RejectsMalformedFilesNamingTheLine) {
                                 "bad/client 0123456789abcdef0123\n"}) {
     const auto f = token_file(bad);
     EXPECT_THROW(TokenTable::load(f), Error) << "accepted: " << bad;
-    std::filesystem::remove(f);
   }
   try {
     const auto f = token_file("ok 0123456789abcdef0123\nbank-crm short\n");
