@@ -13,7 +13,7 @@ std::string date_or_dash(const std::optional<Day>& d) { return d ? format_date(*
 }  // namespace
 
 int cmd_inspect(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {}, {"no-verify"});
+  const Args args(argv, {}, {"no-verify", "chunks"});
   if (args.positional().size() != 1) throw UsageError("inspect takes one STORE folder");
   const std::filesystem::path store = args.positional()[0];
   on_every_rank(comm, [&] {
@@ -47,6 +47,15 @@ int cmd_inspect(Communicator& comm, const CommandArgs& argv) {
                   static_cast<unsigned long long>(s.users), static_cast<unsigned long long>(s.accounts),
                   static_cast<unsigned long long>(s.transactions), static_cast<unsigned long long>(s.bytes),
                   date_or_dash(s.first_booking).c_str(), date_or_dash(s.last_booking).c_str(), s.checksum.c_str());
+    if (args.flag("chunks")) {
+      // Where every dataset's chunks lie in each file (to locate damage, or to damage on purpose).
+      std::printf("chunks\n  %-16s %-40s %12s %12s %10s\n", "file", "dataset", "first", "offset", "bytes");
+      for (const auto& s : m.shards)
+        for (const auto& c : shard_chunk_locations(store, s))
+          std::printf("  %-16s %-40s %12llu %12llu %10llu\n", s.file.c_str(), c.dataset.c_str(),
+                      static_cast<unsigned long long>(c.first), static_cast<unsigned long long>(c.offset),
+                      static_cast<unsigned long long>(c.bytes));
+    }
   });
   return 0;
 }

@@ -1,5 +1,5 @@
 // The store-writing options shared by `generate` and `import`: the compression filter chain
-// (docs/store-format.md: shuffle+deflate(1) is the measured default).
+// (docs/store-format.md 4: shuffle + LZ4HC level 4 is the measured default).
 #pragma once
 
 #include "app/args.hpp"
@@ -7,15 +7,22 @@
 
 namespace finseg {
 
-// --compression none|deflate|shuffle-deflate|szip, --deflate-level 1..9
+// --compression none|deflate|shuffle-deflate|szip|lz4|shuffle-lz4|lz4hc|shuffle-lz4hc (default
+// shuffle-lz4hc), --deflate-level 1..9. lz4 is plain LZ4, lz4hc LZ4HC level 4 (same decoder).
 inline ShardWriteOptions shard_write_options(const Args& args) {
+  using F = ShardWriteOptions::Filter;
   ShardWriteOptions o;
-  const std::string c = args.get("compression").value_or("shuffle-deflate");
-  if (c == "none") o.filter = ShardWriteOptions::Filter::none;
-  else if (c == "deflate") o.filter = ShardWriteOptions::Filter::deflate;
-  else if (c == "shuffle-deflate") o.filter = ShardWriteOptions::Filter::shuffle_deflate;
-  else if (c == "szip") o.filter = ShardWriteOptions::Filter::szip;
-  else throw UsageError("--compression '" + c + "': one of none, deflate, shuffle-deflate, szip");
+  const std::string c = args.get("compression").value_or("shuffle-lz4hc");
+  if (c == "none") o.filter = F::none;
+  else if (c == "deflate") o.filter = F::deflate;
+  else if (c == "shuffle-deflate") o.filter = F::shuffle_deflate;
+  else if (c == "szip") o.filter = F::szip;
+  else if (c == "lz4" || c == "lz4hc") o.filter = F::lz4;
+  else if (c == "shuffle-lz4" || c == "shuffle-lz4hc") o.filter = F::shuffle_lz4;
+  else
+    throw UsageError("--compression '" + c +
+                     "': one of none, deflate, shuffle-deflate, szip, lz4, shuffle-lz4, lz4hc, shuffle-lz4hc");
+  o.lz4_level = c.ends_with("lz4hc") ? kDefaultLz4HcLevel : 1;
   o.deflate_level = static_cast<int>(args.get_int("deflate-level", o.deflate_level, 1, 9));
   return o;
 }

@@ -1,6 +1,7 @@
 #include "io/h5_handle.hpp"
 
 #include "core/errors.hpp"
+#include "io/h5_lz4.hpp"
 
 #include <cstdio>
 #include <vector>
@@ -32,6 +33,12 @@ herr_t collect_entry(unsigned /*n*/, const H5E_error2_t* err, void* client) noex
 }  // namespace
 
 void silence_error_printing() noexcept { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void prepare_library() noexcept {
+  silence_error_printing();
+  // A failed registration shows later, as the HDF5 error of the first lz4 chunk written or read.
+  register_lz4_filter();
+}
 
 std::string take_error_stack() {
   // Copy the stack first (this clears the default stack), so that the calls made while

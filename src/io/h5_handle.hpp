@@ -24,8 +24,12 @@ struct Context {
 };
 
 // Turns HDF5's automatic printing of the error stack off, so errors reach the user only
-// through our exceptions. Cheap; called at every entry point of the store.
+// through our exceptions.
 void silence_error_printing() noexcept;
+
+// What every entry point of the store calls before any other HDF5 call: silence_error_printing()
+// and, once per process, the registration of the built-in LZ4 filter (h5_lz4.hpp). Cheap.
+void prepare_library() noexcept;
 
 // The current HDF5 error stack as one line ("" when empty); clears the stack.
 std::string take_error_stack();

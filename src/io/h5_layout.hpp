@@ -40,4 +40,15 @@ inline constexpr const char* kPurpose = "/transactions/purpose";
 inline constexpr const char* kBytesSuffix = "_bytes";
 inline constexpr const char* kOffsetsSuffix = "_offsets";
 
+// Every dataset of a shard file, in the order the writer creates them.
+inline constexpr const char* kDatasets[] = {
+    "/users/user_id_bytes", "/users/user_id_offsets", kUserAccountOffsets,
+    "/accounts/account_id_bytes", "/accounts/account_id_offsets", kAccountType, kCurrency, kBalance, kBalanceDate,
+    kAccountTxnOffsets,
+    "/transactions/transaction_id_bytes", "/transactions/transaction_id_offsets", kBookingDate, kAmount, kLabels,
+    "/transactions/counterpart_name_bytes", "/transactions/counterpart_name_offsets",
+    "/transactions/counterpart_iban_bytes", "/transactions/counterpart_iban_offsets",
+    "/transactions/purpose_bytes", "/transactions/purpose_offsets",
+};
+
 }  // namespace finseg::h5layout

@@ -31,6 +31,10 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx);
 // dataset's type and length and the structure of the result; throws StoreError.
 ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx);
 
+// The chunks of every dataset of an open shard file, in layout order (h5layout::kDatasets), then
+// by position; throws StoreError.
+std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx);
+
 // Writes the HDF5 file (must not exist); throws IoError. No checksum, no fsync.
 void write_shard_file(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
                       const ShardWriteOptions& options, const Context& ctx);

@@ -130,4 +130,26 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns
   return d;
 }
 
+std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx) {
+  std::vector<ChunkLocation> out;
+  for (const char* path : L::kDatasets) {
+    const std::string what = std::string("dataset ") + path;
+    Dataset ds = make<Dataset>(H5Dopen2(file, path, H5P_DEFAULT), ctx, "opening " + what);
+    Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx, "reading the shape of " + what);
+    hsize_t n = 0;
+    check(H5Dget_num_chunks(ds.get(), space.get(), &n), ctx, "counting the chunks of " + what);
+    for (hsize_t i = 0; i < n; ++i) {
+      hsize_t coord[1] = {0};
+      unsigned mask = 0;
+      haddr_t addr = HADDR_UNDEF;
+      hsize_t size = 0;
+      check(H5Dget_chunk_info(ds.get(), space.get(), i, coord, &mask, &addr, &size), ctx,
+            "locating chunk " + std::to_string(i) + " of " + what);
+      out.push_back({path, static_cast<std::uint64_t>(coord[0]), static_cast<std::uint64_t>(addr),
+                     static_cast<std::uint64_t>(size)});
+    }
+  }
+  return out;
+}
+
 }  // namespace finseg::h5

@@ -4,6 +4,7 @@
 // no fill values, and every object written in the same order.
 #include "io/h5_attributes.hpp"
 #include "io/h5_layout.hpp"
+#include "io/h5_lz4.hpp"
 #include "io/h5_shard.hpp"
 
 #include <algorithm>
@@ -85,6 +86,17 @@ class ShardWriter {
           check(H5Pset_szip(dcpl.get(), H5_SZIP_NN_OPTION_MASK, kSzipPixelsPerBlock), ctx_,
                 "adding the szip filter to " + what);
         break;
+      case ShardWriteOptions::Filter::shuffle_lz4:
+        if (element_size > 1) check(H5Pset_shuffle(dcpl.get()), ctx_, "adding the shuffle filter to " + what);
+        [[fallthrough]];
+      case ShardWriteOptions::Filter::lz4: {
+        // H5Zlz4.c's parameters: the default block size (0: 1 GiB, i.e. one LZ4 block per
+        // chunk) and the level, so that the file says how it was compressed.
+        const unsigned params[2] = {0, static_cast<unsigned>(options_.lz4_level)};
+        check(H5Pset_filter(dcpl.get(), kLz4FilterId, H5Z_FLAG_MANDATORY, 2, params), ctx_,
+              "adding the lz4 filter to " + what);
+        break;
+      }
     }
     // Last in the pipeline: the checksum covers the stored (compressed) bytes and is checked
     // first on reading, so a damaged chunk is reported as such, not as a decompression error.
@@ -115,14 +127,23 @@ void write_shard_file(const std::filesystem::path& path, const ShardData& data, 
     fail(ctx, "this HDF5 library has no szip encoder; choose another filter");
   if (options.deflate_level < 0 || options.deflate_level > 9)
     fail(ctx, "deflate level " + std::to_string(options.deflate_level) + " is not in 0..9");
+  const bool lz4 = options.filter == ShardWriteOptions::Filter::lz4 ||
+                   options.filter == ShardWriteOptions::Filter::shuffle_lz4;
+  if (lz4 && !register_lz4_filter()) fail(ctx, "cannot register the lz4 filter with HDF5");
+  if (lz4 && options.lz4_level != 1 && (options.lz4_level < 3 || options.lz4_level > 12))
+    fail(ctx, "lz4 level " + std::to_string(options.lz4_level) + " is neither 1 (LZ4) nor in 3..12 (LZ4HC)");
 
   PropList fcpl = make<PropList>(H5Pcreate(H5P_FILE_CREATE), ctx, "creating the file creation list");
   check(H5Pset_obj_track_times(fcpl.get(), false), ctx, "switching off root group timestamps");
   PropList fapl = make<PropList>(H5Pcreate(H5P_FILE_ACCESS), ctx, "creating the file access list");
   check(H5Pset_fapl_sec2(fapl.get()), ctx, "selecting the sec2 driver");
-  // HDF5 1.8 format objects: readable by every HDF5 >= 1.8 and h5py, and fixed, so that a
-  // newer library writes the same bytes.
-  check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18), ctx, "setting the format version bounds");
+  // Fixed format bounds, so that a newer library writes the same bytes. 1.10 objects: the
+  // superblock, object headers and the chunk index (fixed/extensible array, or the single chunk's
+  // address in the layout message) all carry checksums that HDF5 verifies on every read;
+  // readable by HDF5 >= 1.10 and h5py built on it. 1.8 objects only for tests of old stores.
+  const H5F_libver_t bound =
+      options.hdf5_format == ShardWriteOptions::Hdf5Format::v18 ? H5F_LIBVER_V18 : H5F_LIBVER_V110;
+  check(H5Pset_libver_bounds(fapl.get(), bound, bound), ctx, "setting the format version bounds");
   check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), ctx, "setting the close degree");
   check(H5Pset_file_locking(fapl.get(), false, true), ctx, "switching off file locking");
   File file = make<File>(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl.get(), fapl.get()), ctx, "creating the file");

@@ -28,13 +28,17 @@ namespace {
 void widen_min(std::optional<Day>& acc, Day d) { acc = acc ? std::min(*acc, d) : d; }
 void widen_max(std::optional<Day>& acc, Day d) { acc = acc ? std::max(*acc, d) : d; }
 
-ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
-                             h5::ShardHeader* header_out) {
-  h5::silence_error_printing();
+std::filesystem::path checked_shard_path(const std::filesystem::path& store, const ShardInfo& shard) {
   if (const auto problem = shard_file_name_problem(shard.file); !problem.empty())
     throw StoreError("store " + store.string() + ": bad shard file name: " + problem);
-  const auto path = store / shard.file;
-  verify_shard_file(path, shard);
+  return store / shard.file;
+}
+
+ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
+                             bool verify_file_checksum, h5::ShardHeader* header_out) {
+  h5::prepare_library();
+  const auto path = checked_shard_path(store, shard);
+  verify_shard_file(path, shard, verify_file_checksum);
   const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
   h5::File file = h5::open_shard_file(path, ctx);
   h5::ShardHeader header = h5::read_shard_header(file.get(), ctx);
@@ -99,7 +103,7 @@ void rename_no_replace(const std::filesystem::path& from, const std::filesystem:
 
 ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
                       const ShardWriteOptions& options) {
-  h5::silence_error_printing();
+  h5::prepare_library();
   const ShardCounts counts{data.users(), data.accounts(), data.transactions()};
   if (const auto problem = shard_structure_problem(data, kAllColumns, counts, taxonomy.size()); !problem.empty())
     throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
@@ -135,8 +139,9 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
   return info;
 }
 
-ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns) {
-  return read_shard_checked(store, shard, columns, nullptr);
+ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
+                     bool verify_file_checksum) {
+  return read_shard_checked(store, shard, columns, verify_file_checksum, nullptr);
 }
 
 void verify_store(const std::filesystem::path& store, const StoreManifest& manifest) {
@@ -144,11 +149,22 @@ void verify_store(const std::filesystem::path& store, const StoreManifest& manif
     h5::ShardHeader header;
     // Size + CRC of the whole file, then every dataset read (Fletcher32 per chunk) and the
     // structure checked.
-    read_shard_checked(store, shard, kAllColumns, &header);
+    read_shard_checked(store, shard, kAllColumns, true, &header);
     if (!manifest.labels.empty() && header.labels != manifest.labels)
       throw StoreError("shard " + (store / shard.file).string() +
                        ": written with other label names than the manifest lists");
   }
+}
+
+std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard) {
+  h5::prepare_library();
+  const auto path = checked_shard_path(store, shard);
+  verify_shard_file(path, shard, false);
+  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
+  h5::File file = h5::open_shard_file(path, ctx);
+  auto chunks = h5::chunk_locations(file.get(), ctx);
+  file.close(ctx);
+  return chunks;
 }
 
 StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_store_path(std::move(target))) {
@@ -217,6 +233,7 @@ void StoreBuilder::commit(StoreManifest manifest) {
     } else if (!manifest.shards.empty()) {
       // Another rank wrote every shard (MPI): take the taxonomy from the first shard's header.
       const auto path = temp_ / manifest.shards.front().file;
+      h5::prepare_library();
       const h5::Context ctx{"shard " + path.string(), h5::Failure::io};
       h5::File file = h5::open_shard_file(path, ctx);
       manifest.label_groups = groups_from_header(h5::read_shard_header(file.get(), ctx));

@@ -17,6 +17,8 @@
 namespace finseg {
 
 inline constexpr int kStoreFormatVersion = 1;
+// The LZ4HC level of the default filter chain (docs/store-format.md 4).
+inline constexpr int kDefaultLz4HcLevel = 4;
 
 struct ShardInfo {
   std::string file;  // name relative to the store folder, e.g. "shard-00003.h5"
@@ -50,9 +52,16 @@ struct StoreManifest {
 
 struct ShardWriteOptions {
   std::uint64_t chunk_elements = 1u << 16;  // elements per chunk for numeric columns
-  // Filter chain; see docs/store-format.md for the measurement that chose the default.
-  enum class Filter { none, deflate, shuffle_deflate, szip } filter = Filter::shuffle_deflate;
+  // Filter chain, Fletcher32 always last; see docs/store-format.md for the measurement that
+  // chose the default. lz4 is HDF5 filter 32004, built in (io/h5_lz4.hpp).
+  enum class Filter { none, deflate, shuffle_deflate, szip, lz4, shuffle_lz4 } filter = Filter::shuffle_lz4;
   int deflate_level = 1;
+  // 1: plain LZ4; 3-12: LZ4HC at that level (smaller files, slower to write, as fast to read).
+  int lz4_level = kDefaultLz4HcLevel;
+  // HDF5 object format: 1.10 (checksummed chunk index, superblock and object headers; readable by
+  // HDF5 >= 1.10) or 1.8 (what finseg wrote before; its v1 B-tree chunk index carries no
+  // checksum). Readers read both; the 1.8 format is kept to test that old stores still read.
+  enum class Hdf5Format { v110, v18 } hdf5_format = Hdf5Format::v110;
 };
 
 // Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).
@@ -63,12 +72,32 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
 // Throws StoreError naming the store or file when manifest.json is missing or invalid.
 StoreManifest read_manifest(const std::filesystem::path& store);
 
-// Reads one shard. Verifies size and checksum against the manifest entry and Fletcher32 per
-// chunk; any mismatch, truncation or missing file is a StoreError naming the file.
-ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns = kAllColumns);
+// Reads the requested columns of one shard (the CSR offsets always). Every byte it uses is
+// verified: the file's size against the manifest entry, the HDF5 metadata checksums (superblock,
+// object headers, chunk index; shards written in the 1.8 format have no chunk-index checksum),
+// Fletcher32 of every chunk read, and the structure (counts, types, lengths, offsets, label
+// bits). Columns not requested are not read, so damage confined to them goes unnoticed here.
+// verify_file_checksum also compares the CRC-32 of the whole file with the manifest's `checksum`
+// first, which reads every byte of the file (finseg run --verify-store). Any mismatch,
+// truncation, missing or unreadable file is a StoreError naming the file.
+ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns = kAllColumns,
+                     bool verify_file_checksum = false);
 
-// Full checksum verification of every shard (finseg inspect --verify); throws StoreError.
+// Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
+// manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names
+// against the manifest's; throws StoreError naming the first bad shard.
 void verify_store(const std::filesystem::path& store, const StoreManifest& manifest);
+
+// Where the chunks of a shard's datasets lie in its file: for `finseg inspect --chunks` and for
+// tests that damage one dataset on purpose. Reads only the file's metadata (no checksum of the
+// data); throws StoreError naming the file.
+struct ChunkLocation {
+  std::string dataset;       // "/transactions/amount"
+  std::uint64_t first = 0;   // index of the chunk's first element in the dataset
+  std::uint64_t offset = 0;  // byte offset of the stored chunk in the file
+  std::uint64_t bytes = 0;   // stored (filtered) size
+};
+std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard);
 
 // Builds a store in a sibling temporary folder and renames it to `target` on commit().
 // Without commit() the destructor removes the temporary folder: no half store is left behind.

@@ -21,8 +21,9 @@ std::uint32_t crc32_of_file(const std::filesystem::path& file);
 // '\\' or NUL, not "." or "..". Empty string when fine, else why not.
 std::string shard_file_name_problem(std::string_view name);
 
-// Size and checksum of a shard file against its manifest entry; throws StoreError naming the
-// full path: missing, truncated (N of M bytes), longer than recorded, checksum mismatch.
-void verify_shard_file(const std::filesystem::path& file, const ShardInfo& shard);
+// Size (and, with whole_file_checksum, the CRC-32 of the whole file) of a shard file against its
+// manifest entry; throws StoreError naming the full path: missing, truncated (N of M bytes),
+// longer than recorded, checksum mismatch.
+void verify_shard_file(const std::filesystem::path& file, const ShardInfo& shard, bool whole_file_checksum);
 
 }  // namespace finseg

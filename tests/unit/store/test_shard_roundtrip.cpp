@@ -50,7 +50,7 @@ TEST(ShardRoundTrip, EveryFilterAndManyChunks) {
   const ShardData data = test::synthetic_shard(20, 7, taxonomy);
   ASSERT_GT(data.transactions(), 2000u);
   using F = ShardWriteOptions::Filter;
-  for (const F filter : {F::none, F::deflate, F::shuffle_deflate, F::szip}) {
+  for (const F filter : {F::none, F::deflate, F::shuffle_deflate, F::szip, F::lz4, F::shuffle_lz4}) {
     // Chunk 1 only on the small shards: thousands of one-element chunks are slow to no purpose.
     for (const std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{97}, std::uint64_t{1} << 20}) {
       SCOPED_TRACE("filter " + std::to_string(static_cast<int>(filter)) + ", chunk " + std::to_string(chunk));
@@ -84,6 +84,55 @@ TEST(ShardRoundTrip, IdenticalDataGivesByteIdenticalFiles) {
   const ShardInfo e1 = write_shard(dir / "e1.h5", ShardData{}, taxonomy);
   const ShardInfo e2 = write_shard(dir / "e2.h5", ShardData{}, taxonomy);
   EXPECT_EQ(e1.checksum, e2.checksum);
+}
+
+// Every filter chain writes the same bytes for the same data, and reads it back equal.
+TEST(ShardRoundTrip, EveryFilterIsByteIdenticalForIdenticalData) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 9, taxonomy);
+  using F = ShardWriteOptions::Filter;
+  struct Chain {
+    F filter;
+    int lz4_level;
+  };
+  for (const Chain chain : {Chain{F::none, 1}, Chain{F::shuffle_deflate, 1}, Chain{F::lz4, 1}, Chain{F::shuffle_lz4, 1},
+                            Chain{F::lz4, 4}, Chain{F::shuffle_lz4, 4}, Chain{F::shuffle_lz4, 12}}) {
+    SCOPED_TRACE("filter " + std::to_string(static_cast<int>(chain.filter)) + ", lz4 level " +
+                 std::to_string(chain.lz4_level));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.filter = chain.filter;
+    options.lz4_level = chain.lz4_level;
+    options.chunk_elements = 700;
+    const ShardInfo a = write_shard(dir / "a.h5", data, taxonomy, options);
+    write_shard(dir / "other.h5", test::hand_built_shard(), test::full_taxonomy(), options);
+    const ShardInfo b = write_shard(dir / "b.h5", data, taxonomy, options);
+    EXPECT_EQ(a.checksum, b.checksum);
+    EXPECT_TRUE(test::read_bytes(dir / "a.h5") == test::read_bytes(dir / "b.h5"));
+    EXPECT_EQ(read_shard(dir.path(), a), data);
+    EXPECT_EQ(read_shard(dir.path(), b, kAllColumns, true), data);
+  }
+}
+
+// Stores written before the 1.10 format (HDF5 1.8 objects, v1 B-tree chunk index) still read.
+TEST(ShardRoundTrip, ReadsShardsInTheHdf5_1_8Format) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(6, 4, taxonomy);
+  for (const auto filter : {ShardWriteOptions::Filter::shuffle_deflate, ShardWriteOptions::Filter::lz4}) {
+    ScratchDir dir;
+    ShardWriteOptions old;
+    old.hdf5_format = ShardWriteOptions::Hdf5Format::v18;
+    old.filter = filter;
+    old.chunk_elements = 500;
+    const ShardInfo a = write_shard(dir / "old.h5", data, taxonomy, old);
+    ShardWriteOptions now = old;
+    now.hdf5_format = ShardWriteOptions::Hdf5Format::v110;
+    const ShardInfo b = write_shard(dir / "new.h5", data, taxonomy, now);
+    EXPECT_NE(a.checksum, b.checksum);  // the formats do differ
+    EXPECT_EQ(read_shard(dir.path(), a), data);
+    EXPECT_EQ(read_shard(dir.path(), a, kAmount | kLabels, true).amount, data.amount);
+    EXPECT_EQ(read_shard(dir.path(), b), data);
+  }
 }
 
 TEST(ShardRoundTrip, ShardInfoDescribesTheFile) {
@@ -146,6 +195,28 @@ TEST(ShardWrite, RefusesInconsistentData) {
   labels.add_account("a", AccountType::checking, test::cur("EUR"), 0, 0);
   labels.add_transaction("t", 0, 1, LabelSet{1} << 40, "", "", "");  // the default taxonomy has 40 names
   EXPECT_THROW(write_shard(dir / "s.h5", labels, test::default_taxonomy()), std::logic_error);
+}
+
+TEST(ShardWrite, TheDefaultIsShuffleLz4HcAndLevelsAreChecked) {
+  const ShardWriteOptions defaults;
+  EXPECT_EQ(defaults.filter, ShardWriteOptions::Filter::shuffle_lz4);
+  EXPECT_EQ(defaults.lz4_level, kDefaultLz4HcLevel);
+  ScratchDir dir;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(10, 1, taxonomy);
+  ShardWriteOptions fast;
+  fast.lz4_level = 1;
+  // LZ4HC writes a smaller file that reads back the same.
+  const ShardInfo hc = write_shard(dir / "hc.h5", data, taxonomy);
+  const ShardInfo plain = write_shard(dir / "fast.h5", data, taxonomy, fast);
+  EXPECT_LT(hc.bytes, plain.bytes);
+  EXPECT_EQ(read_shard(dir.path(), hc), data);
+  for (const int bad : {0, 2, 13}) {
+    ShardWriteOptions wrong;
+    wrong.lz4_level = bad;
+    EXPECT_THROW(write_shard(dir / "bad.h5", data, taxonomy, wrong), IoError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
+  }
 }
 
 TEST(ShardWrite, NeverOverwritesAFile) {
