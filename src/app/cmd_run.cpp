@@ -109,10 +109,12 @@ bool agree_to_stop(Communicator& comm, bool stop_seen, std::size_t finished, std
 }  // namespace
 
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"store", "results", "job-id", "progress-seconds"}, {"queue"});
+  const Args args(argv, {"store", "results", "job-id", "progress-seconds"}, {"queue", "verify-store"});
   // --queue: validate the jobs, give them jobIds and mark them queued (finseg get: not ready),
   // print the jobIds, compute nothing. A batch submission runs them later with --job-id.
   const bool queue_only = args.flag("queue");
+  // --verify-store: the whole-file CRC-32 of each shard too (reads every byte of the store).
+  const bool verify_store = args.flag("verify-store");
   install_stop_handlers();
   const auto run_start = Clock::now();
   const std::filesystem::path store = args.require("store");
@@ -200,7 +202,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       const auto shard = scheduler.next(stats.rows);
       if (!shard) break;
       const auto t_read = Clock::now();
-      const ShardData data = read_shard(store, plan.shards[static_cast<std::size_t>(*shard)], columns);
+      const ShardData data = read_shard(store, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
       stats.read += since(t_read);
       test_shard_delay();
       const auto t_compute = Clock::now();

@@ -17,15 +17,20 @@ constexpr const char* kUsage = R"(usage: finseg <command> [options]
 commands:
   generate --users N --months M --seed S --shards K --out STORE [--snapshot YYYY-MM-DD]
                                    generate a demo bank (under mpirun each rank writes its shards)
-           generate and import also take [--compression none|deflate|shuffle-deflate|szip]
-           [--deflate-level 1-9] (default shuffle-deflate, level 1: docs/store-format.md)
+           generate and import also take [--compression none|deflate|shuffle-deflate|szip|lz4|
+           shuffle-lz4|lz4hc|shuffle-lz4hc] [--deflate-level 1-9] (default shuffle-lz4hc:
+           docs/store-format.md)
   import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE] [--rules FILE]
                                    import accounts.csv + transactions.csv (SEGMENTS.md 1.1); empty
                                    labels cells are labelled by the rules (docs/labeller.md)
   export   --store STORE --csv DIR write the store back to the CSV schema
-  inspect  STORE                   users, accounts, transactions, dates, shards, sizes; verifies checksums
-  run      --store STORE --results DIR [--job-id ID ...] [--queue] JOB.json [JOB.json ...]
+  inspect  STORE [--no-verify] [--chunks]
+                                   users, accounts, transactions, dates, shards, sizes; verifies checksums;
+                                   --chunks lists where each dataset's chunks lie in the shard files
+  run      --store STORE --results DIR [--job-id ID ...] [--queue] [--verify-store] JOB.json [JOB.json ...]
                                    run segment jobs in one pass (under mpirun: distributed); prints jobIds;
+                                   every byte read is checked (HDF5 metadata checksums, Fletcher32 per
+                                   chunk); --verify-store also checks each shard file's whole CRC-32;
                                    --queue only validates, assigns jobIds and marks them queued (for
                                    scripts/finseg-submit); SIGTERM/SIGUSR1 save partials and exit 75
   get      --results DIR [--manifest] JOBID

@@ -63,8 +63,10 @@ cp -r "$WORK/store" "$WORK/corrupt"
 start_service corrupt --store "$WORK/corrupt" --results "$WORK/corrupt-results" --tokens "$WORK/tokens" --mpiexec "$MPIEXEC"
 shard=$(find "$WORK/corrupt" -name '*.h5' | sort | head -1)
 [ -n "$shard" ] || fail "no shard file found in the store"
-size=$(stat -c %s "$shard")
-printf 'garbage!garbage!' | dd of="$shard" bs=1 seek=$((size / 2)) conv=notrunc status=none
+# in a dataset the job reads: a run verifies what it reads (Fletcher32 per chunk), not the whole file
+read -r at len < <("$FINSEG" inspect --chunks "$WORK/corrupt" | awk -v f="$(basename "$shard")" '$1 == f && $2 == "/transactions/amount" && $3 == 0 {print $4, $5}')
+[ "${len:-0}" -gt 32 ] || fail "no chunk of /transactions/amount found in $shard"
+printf 'garbage!garbage!' | dd of="$shard" bs=1 seek=$((at + len / 2)) conv=notrunc status=none
 id=$(post highBalance "$ALICE" "$UC02")
 wait_status 500 highBalance "$id" "$ALICE" 20; body_has JOB_FAILED; body_has "bad store"
 stop_service "$SERVICE_PID"
