@@ -321,7 +321,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     throw;
   }
   report.write = since(t_write);
-  if (!plan.run_key.empty()) Checkpoint(results_path, plan.run_key).remove();
+  if (!plan.run_key.empty()) checkpoint.remove();
   report.total = since(run_start);
   print_summary(report, plan.jobs.size());
   return 0;
