@@ -88,34 +88,45 @@ std::size_t compress(std::size_t cd_nelmts, const unsigned cd_values[], std::siz
   return hand_over(out, capacity, w, buf_size, buf);
 }
 
-std::size_t decompress(std::size_t nbytes, std::size_t* buf_size, void** buf) noexcept {
-  const auto* in = static_cast<const unsigned char*>(*buf);
+// The unfiltered size a chunk's header claims, 0 when the header is damaged. LZ4 expands at
+// most ~255:1; a larger claim is a damaged header, not a reason to allocate.
+std::uint64_t decoded_size(const unsigned char* in, std::size_t nbytes) noexcept {
   if (nbytes < kHeaderBytes) return 0;
   const std::uint64_t size = get_be64(in);
-  std::uint64_t block = get_be32(in + 8);
-  // LZ4 expands at most ~255:1; a larger claim is a damaged header, not a reason to allocate.
-  if (size == 0 || block == 0 || size / 256 > nbytes) return 0;
-  if (block > size) block = size;
-  auto* out = static_cast<char*>(H5allocate_memory(static_cast<std::size_t>(size), false));
-  if (!out) return 0;
+  if (get_be32(in + 8) == 0 || size / 256 > nbytes) return 0;
+  return size;
+}
+
+// Decodes the blocks of a chunk whose header has passed decoded_size() into `out` (`size` bytes).
+bool decode_blocks(const unsigned char* in, std::size_t nbytes, char* out, std::uint64_t size) noexcept {
+  std::uint64_t block = std::min<std::uint64_t>(get_be32(in + 8), size);
   std::size_t r = kHeaderBytes;
   std::uint64_t done = 0;
   while (done < size) {
     const std::uint64_t n = std::min<std::uint64_t>(block, size - done);
-    if (nbytes - r < 4) break;
+    if (nbytes - r < 4) return false;
     const std::uint32_t c = get_be32(in + r);
     r += 4;
-    if (c > nbytes - r) break;
+    if (c > nbytes - r) return false;
     if (c == n) {
       std::memcpy(out + done, in + r, static_cast<std::size_t>(n));
     } else if (LZ4_decompress_safe(reinterpret_cast<const char*>(in + r), out + done, static_cast<int>(c),
                                    static_cast<int>(n)) != static_cast<int>(n)) {
-      break;
+      return false;
     }
     r += c;
     done += n;
   }
-  if (done != size || r != nbytes) {  // short, damaged, or trailing bytes H5Zlz4.c never writes
+  return r == nbytes;  // trailing bytes: H5Zlz4.c never writes them
+}
+
+std::size_t decompress(std::size_t nbytes, std::size_t* buf_size, void** buf) noexcept {
+  const auto* in = static_cast<const unsigned char*>(*buf);
+  const std::uint64_t size = decoded_size(in, nbytes);
+  if (size == 0) return 0;
+  auto* out = static_cast<char*>(H5allocate_memory(static_cast<std::size_t>(size), false));
+  if (!out) return 0;
+  if (!decode_blocks(in, nbytes, out, size)) {
     H5free_memory(out);
     return 0;
   }
@@ -139,6 +150,12 @@ std::size_t lz4_filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_
                        std::size_t* buf_size, void** buf) noexcept {
   if (flags & H5Z_FLAG_REVERSE) return decompress(nbytes, buf_size, buf);
   return compress(cd_nelmts, cd_values, nbytes, buf_size, buf);
+}
+
+bool lz4_decode_chunk(const void* in, std::size_t nbytes, void* out, std::size_t out_bytes) noexcept {
+  const auto* bytes = static_cast<const unsigned char*>(in);
+  const std::uint64_t size = decoded_size(bytes, nbytes);
+  return size != 0 && size == out_bytes && decode_blocks(bytes, nbytes, static_cast<char*>(out), size);
 }
 
 bool register_lz4_filter() noexcept {

@@ -26,6 +26,11 @@ inline constexpr H5Z_filter_t kLz4FilterId = 32004;
 std::size_t lz4_filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes,
                        std::size_t* buf_size, void** buf) noexcept;
 
+// Decodes one stored chunk (`nbytes` at `in`, the Fletcher32 checksum already removed) into
+// `out`, with the same checks as the filter: false when the chunk is damaged or does not decode
+// to exactly `out_bytes` bytes. For reading chunks without HDF5's pipeline (h5_direct_read.hpp).
+bool lz4_decode_chunk(const void* in, std::size_t nbytes, void* out, std::size_t out_bytes) noexcept;
+
 // Registers the filter with this process's HDF5 library, once (thread-safe; later calls only
 // return the first call's result). False when HDF5 refused it.
 bool register_lz4_filter() noexcept;

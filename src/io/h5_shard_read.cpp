@@ -1,7 +1,9 @@
-// Reading a shard file: whole datasets at once into the ShardData vectors (one H5Dread per
-// column, no per-element calls), each dataset's type and length checked first, the structure
+// Reading a shard file: whole datasets at once into the ShardData vectors (chunk by chunk past
+// HDF5's pipeline for finseg's own filter chains, h5_direct_read.hpp; one H5Dread per column
+// otherwise; no per-element calls), each dataset's type and length checked first, the structure
 // of the result checked last.
 #include "io/h5_attributes.hpp"
+#include "io/h5_direct_read.hpp"
 #include "io/h5_layout.hpp"
 #include "io/h5_shard.hpp"
 
@@ -29,7 +31,7 @@ constexpr Expected kString3{H5T_STRING, 3, H5T_SGN_ERROR};
 
 class ShardReader {
  public:
-  ShardReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx) {}
+  ShardReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx), direct_(file, ctx) {}
 
   // Reads the whole 1-D dataset `path` into `out`, which must end up with `expected_n` values.
   template <class T>
@@ -48,7 +50,7 @@ class ShardReader {
     if (dims[0] != expected_n)
       fail(ctx_, what + " has " + std::to_string(dims[0]) + " values, expected " + std::to_string(expected_n));
     out.resize(static_cast<std::size_t>(expected_n));
-    if (expected_n > 0)
+    if (expected_n > 0 && !direct_.read(ds.get(), type.get(), mem_type, expected_n, out.data(), what))
       check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
   }
 
@@ -68,6 +70,7 @@ class ShardReader {
  private:
   hid_t file_;
   const Context& ctx_;
+  DirectReader direct_;
 };
 
 }  // namespace
