@@ -143,6 +143,7 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   std::string providers;  // normalised names of one account's payments, end to end
   std::vector<std::size_t> provider_offsets;
   std::vector<InsurancePayment> payments;
+  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
   std::vector<InsuranceContract> contracts;
   std::string tail;
   UserJsonBuilder user;
@@ -160,10 +161,16 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       payments.clear();
       bool any_in_window = false;
       const std::size_t end = first_after(txns.booking_date, window.last_day);
-      for (std::size_t i = 0; i < end; ++i) {
-        if (txns.amount[i] >= 0) continue;
+      // A tight first pass over two columns finds the few insurance payments (a loop this
+      // simple keeps everything in registers; the full body below spilled to the stack on
+      // every transaction, 70 % of this kernel's time in perf annotate).
+      candidates.clear();
+      const LabelSet* labels = txns.labels.data();
+      const Cents* amounts = txns.amount.data();
+      for (std::size_t i = 0; i < end; ++i)
+        if ((labels[i] & group_mask) != 0 && amounts[i] < 0) candidates.push_back(i);
+      for (const std::size_t i : candidates) {
         const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
-        if (type_bit < 0) continue;
         any_in_window = any_in_window || txns.booking_date[i] >= window.first_day;
         append_normalized_provider(providers, shard.counterpart_name[txns.first + i]);
         provider_offsets.push_back(providers.size());
