@@ -1,6 +1,8 @@
 #include "dist/shard_scheduler.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace finseg {
 
@@ -17,6 +19,10 @@ ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order)
     : comm_(comm), order_(std::move(order)), released_(static_cast<std::size_t>(comm.size()), false),
       rows_(static_cast<std::size_t>(comm.size()), 0) {
   released_[0] = true;
+  const auto ranks = static_cast<std::size_t>(comm.size());
+  const auto rank = static_cast<std::size_t>(comm.rank());
+  if (rank < order_.size()) first_ = order_[rank];
+  next_index_ = std::min(ranks, order_.size());  // the first shards are handed out already
 }
 
 int ShardScheduler::take() {
@@ -45,11 +51,18 @@ void ShardScheduler::serve() {
 }
 
 std::optional<int> ShardScheduler::next(std::uint64_t rows_done) {
+  const int first = std::exchange(first_, kNoShard);
   if (comm_.is_root()) {
     rows_[0] = rows_done;
     serve();
-    const int shard = take();
+    const int shard = first != kNoShard && !failed_ && !interrupted_ ? first : take();
     return shard == kNoShard ? std::nullopt : std::optional<int>(shard);
+  }
+  if (first != kNoShard) {
+    // As if the answer to a request had been waiting; ask for the following shard now.
+    comm_.send(0, kTagRequest, request_text(rows_done, kWorking));
+    in_flight_ = true;
+    return first;
   }
   int from = 0;
   if (!in_flight_) comm_.send(0, kTagRequest, request_text(rows_done, kWorking));

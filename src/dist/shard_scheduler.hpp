@@ -2,6 +2,9 @@
 // shards do not leave ranks idle. Rank 0 is the coordinator and also works: it answers requests
 // between its own units of work (serve()). Each worker keeps one request in flight while it
 // computes (prefetch), so the coordinator's answer is already there when the worker needs it.
+// The first shard of each rank needs no question: rank r starts with order[r] (the P largest go
+// one to each rank), so no worker waits for the coordinator to finish reading its own first
+// shard before it can start (measured: ~15-30 ms of a 0.25 s run at np=2).
 // A failure on any rank stops the handing out of shards on every rank (no rank hangs), and so
 // does a stop request (a rank got SIGTERM/SIGUSR1): a worker says so in its next request, the
 // coordinator then hands out no more shards to anyone.
@@ -54,6 +57,7 @@ class ShardScheduler {
   bool failed_ = false;
   bool interrupted_ = false;
   bool in_flight_ = false;        // worker: a request is outstanding
+  int first_ = -1;                // this rank's own first shard (order[rank]), -1 once taken or none
   std::vector<bool> released_;    // rank 0: worker has been told to stop
   std::vector<std::uint64_t> rows_;
 };
