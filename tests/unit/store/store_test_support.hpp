@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/shard_data.hpp"
+#include "core/errors.hpp"
 #include "core/taxonomy.hpp"
 #include "io/taxonomy_file.hpp"
 
@@ -23,6 +24,18 @@
 namespace finseg::test {
 
 namespace fs = std::filesystem;
+
+// The message of the StoreError `f` throws; a test failure when it throws none.
+template <class F>
+std::string store_error_of(F&& f) {
+  try {
+    f();
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no StoreError";
+  return "";
+}
 
 // A fresh folder per test, removed afterwards.
 class ScratchDir {

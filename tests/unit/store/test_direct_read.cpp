@@ -173,17 +173,6 @@ TEST(DirectRead, OtherMemoryTypesAreLeftToHdf5) {
   EXPECT_TRUE(reader.read(ds.get(), type.get(), H5T_NATIVE_INT64, 1, out.data(), "amount"));
 }
 
-template <class F>
-std::string store_error(F&& f) {
-  try {
-    f();
-  } catch (const StoreError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no StoreError";
-  return "";
-}
-
 struct LzStore {
   ScratchDir dir;
   Taxonomy taxonomy = test::default_taxonomy();
@@ -225,7 +214,7 @@ TEST(DirectRead, AFlippedByteInAnLz4ChunkIsAFletcher32Error) {
     std::string all = test::read_bytes(s.file);
     all[s.addr + s.bytes / 2] ^= 0x10;
     test::write_bytes(s.file, all);
-    const std::string error = store_error([&] { read_shard(s.dir.path(), s.info, kAmount); });
+    const std::string error = test::store_error_of([&] { read_shard(s.dir.path(), s.info, kAmount); });
     EXPECT_NE(error.find("Fletcher32"), std::string::npos) << error;
     EXPECT_NE(error.find(h5layout::kAmount), std::string::npos) << error;
     EXPECT_NE(error.find(s.file.string()), std::string::npos) << error;
@@ -246,7 +235,7 @@ TEST(DirectRead, ADamagedLz4PayloadBehindAValidChecksumIsAStoreError) {
       SCOPED_TRACE(name + (filter == Filter::lz4 ? ", lz4" : ", shuffle_lz4"));
       LzStore s(filter);
       s.damage_behind_a_valid_checksum(damage);
-      const std::string error = store_error([&] { read_shard(s.dir.path(), s.info, kAmount); });
+      const std::string error = test::store_error_of([&] { read_shard(s.dir.path(), s.info, kAmount); });
       EXPECT_NE(error.find(h5layout::kAmount), std::string::npos) << error;
       EXPECT_NE(error.find(s.file.string()), std::string::npos) << error;
       EXPECT_EQ(error.find("Fletcher32"), std::string::npos) << error;

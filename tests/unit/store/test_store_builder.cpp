@@ -19,17 +19,6 @@ std::vector<std::string> folder_entries(const fs::path& dir) {
   return names;
 }
 
-template <class F>
-std::string store_error_of(F&& f) {
-  try {
-    f();
-  } catch (const StoreError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no StoreError";
-  return "";
-}
-
 StoreManifest build_store(const fs::path& target, const Taxonomy& taxonomy, int shards) {
   StoreBuilder builder(target);
   StoreManifest manifest;
@@ -185,7 +174,7 @@ class BadManifest : public ::testing::Test {
     EXPECT_NE(at, std::string::npos) << from;
     if (at != std::string::npos) text.replace(at, from.size(), to);
     test::write_bytes(store_ / "manifest.json", text);
-    return store_error_of([&] { read_manifest(store_); });
+    return test::store_error_of([&] { read_manifest(store_); });
   }
   ScratchDir dir_;
   fs::path store_ = dir_ / "bank";
@@ -213,8 +202,8 @@ TEST_F(BadManifest, IsAStoreErrorNamingTheStoreAndTheField) {
   expect(error_after("\"createdBy\": \"test\",", ""), "createdBy");
   expect(error_after("\"labels\": [\n    \"INCOME\"", "\"labels\": [\n    \"OTHER\""), "labels");
   fs::remove(store_ / "manifest.json");
-  expect(store_error_of([&] { read_manifest(store_); }), "manifest.json missing");
-  expect(store_error_of([&] { read_manifest(store_ / "nope"); }), "no such folder");
+  expect(test::store_error_of([&] { read_manifest(store_); }), "manifest.json missing");
+  expect(test::store_error_of([&] { read_manifest(store_ / "nope"); }), "no such folder");
 }
 
 }  // namespace
