@@ -220,21 +220,22 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
   const std::size_t chunk_bytes = static_cast<std::size_t>(per_chunk) * size;
   auto* dest = static_cast<unsigned char*>(out);
   for (std::uint64_t first = 0; first < n; first += per_chunk) {
-    const std::string chunk = "chunk " + std::to_string(first / per_chunk) + " of " + what;
+    // The chunk's name only for an error message: no string is built per chunk that reads well.
+    const auto chunk = [&] { return "chunk " + std::to_string(first / per_chunk) + " of " + what; };
     const hsize_t coord[1] = {first};
     unsigned mask = 0;
     haddr_t addr = HADDR_UNDEF;
     hsize_t stored = 0;
-    check(H5Dget_chunk_info_by_coord(dataset, coord, &mask, &addr, &stored), ctx_, "locating " + chunk);
+    if (H5Dget_chunk_info_by_coord(dataset, coord, &mask, &addr, &stored) < 0) check(-1, ctx_, "locating " + chunk());
     // A chunk not written, or written with a filter skipped (optional filters may be): HDF5
     // knows what to do with it.
     if (mask != 0 || addr == HADDR_UNDEF) return false;
     if (stored < kFletcherBytes || stored > file_size_)
-      fail(ctx_, chunk + " claims " + std::to_string(stored) + " stored bytes in a file of " +
+      fail(ctx_, chunk() + " claims " + std::to_string(stored) + " stored bytes in a file of " +
                      std::to_string(file_size_));
     unsigned char* in = room(stored_, static_cast<std::size_t>(stored));
     std::uint32_t read_mask = 0;
-    check(H5Dread_chunk(dataset, H5P_DEFAULT, coord, &read_mask, in), ctx_, "reading " + chunk);
+    if (H5Dread_chunk(dataset, H5P_DEFAULT, coord, &read_mask, in) < 0) check(-1, ctx_, "reading " + chunk());
     if (read_mask != 0) return false;
 
     // Fletcher32 first, over the bytes as stored, like HDF5: a damaged chunk is reported as
@@ -245,14 +246,14 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
     const std::uint32_t sum = fletcher32(in, payload);
     const std::uint32_t swapped = (sum & 0x00ff00ffu) << 8 | (sum >> 8 & 0x00ff00ffu);
     if (expected != sum && expected != swapped)
-      fail(ctx_, "reading " + chunk + ": data error detected by Fletcher32 checksum");
+      fail(ctx_, "reading " + chunk() + ": data error detected by Fletcher32 checksum");
 
     const std::size_t valid = static_cast<std::size_t>(std::min(per_chunk, n - first)) * size;
     unsigned char* target = dest + static_cast<std::size_t>(first) * size;
     switch (chain) {
       case Chain::fletcher32:
         if (payload != chunk_bytes)
-          fail(ctx_, chunk + " holds " + std::to_string(payload) + " bytes, expected " + std::to_string(chunk_bytes));
+          fail(ctx_, chunk() + " holds " + std::to_string(payload) + " bytes, expected " + std::to_string(chunk_bytes));
         std::memcpy(target, in, valid);
         break;
       case Chain::lz4:
@@ -262,7 +263,7 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
         const bool aside = chain == Chain::shuffle_lz4 || valid != chunk_bytes;
         unsigned char* decoded = aside ? room(decoded_, chunk_bytes) : target;
         if (!lz4_decode_chunk(in, payload, decoded, chunk_bytes))
-          fail(ctx_, "reading " + chunk + ": damaged LZ4 block or header (not " + std::to_string(chunk_bytes) +
+          fail(ctx_, "reading " + chunk() + ": damaged LZ4 block or header (not " + std::to_string(chunk_bytes) +
                          " bytes after decoding)");
         if (chain == Chain::shuffle_lz4)
           unshuffle(decoded, static_cast<std::size_t>(per_chunk), valid / size, size, target);
