@@ -83,10 +83,7 @@ int run_service(const ServeOptions& o) {
   vars.store = std::filesystem::absolute(o.store).string();
   vars.results = std::filesystem::absolute(o.results).string();
 
-  httplib::Server server;
-  const int threads = o.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  server.set_read_timeout(10, 0);
+  GuardedServer server(o.connections);
   server.set_write_timeout(10, 0);
   server.set_keep_alive_timeout(5);
   // httplib's default also sets SO_REUSEPORT, with which a second service on the same port starts
@@ -98,9 +95,7 @@ int run_service(const ServeOptions& o) {
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " from " + req.remote_addr);
   });
-  int port = o.port;
-  if (port == 0) port = server.bind_to_any_port(o.bind);
-  else if (!server.bind_to_port(o.bind, port)) port = -1;
+  const int port = server.bind_and_listen(o.bind, o.port);
   if (port <= 0)
     throw IoError("cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " + std::strerror(errno) +
                   (errno == EADDRINUSE ? " (another service listens on this port)" : ""));
