@@ -1,9 +1,9 @@
 """Slow HTTP clients for tests/e2e/http_slow_clients.sh (standard library only).
 
-slow_client.py PORT SOURCES PER_SOURCE HOLD_S INTERVAL_S
+slow_client.py PORT SOURCES PER_SOURCE HOLD_S INTERVAL_S [headers|body]
 opens PER_SOURCE connections from each source address (comma-separated, e.g. 127.0.0.2,127.0.0.3)
 to 127.0.0.1:PORT, sends a request line and then one header byte every INTERVAL_S seconds for
-HOLD_S seconds, and prints "ready" once all are connected, then a JSON summary: how many are still
+HOLD_S seconds (with "body": all headers at once, then one byte of a 1000-byte body each time), and prints "ready" once all are connected, then a JSON summary: how many are still
 open, how many the server answered 503, and how many it closed (and after how long at most).
 """
 import json
@@ -14,6 +14,9 @@ import time
 
 port, sources, per_source, hold, interval = (int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3]),
                                               float(sys.argv[4]), float(sys.argv[5]))
+slow_body = len(sys.argv) > 6 and sys.argv[6] == "body"
+opening = b"POST /segments/highBalance HTTP/1.1\r\nHost: finseg\r\n" + (
+    b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n " if slow_body else b"X-Slow: ")
 conns = {}
 start = time.monotonic()
 for src in sources:
@@ -21,7 +24,7 @@ for src in sources:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.bind((src, 0))
         s.connect(("127.0.0.1", port))
-        s.sendall(b"POST /segments/highBalance HTTP/1.1\r\nHost: finseg\r\nX-Slow: ")
+        s.sendall(opening)
         s.setblocking(False)
         conns[s.fileno()] = s
 print("ready", flush=True)
@@ -48,7 +51,7 @@ while conns and time.monotonic() - start < hold:
         next_byte += interval
         for s in conns.values():
             try:
-                s.send(b"a")
+                s.send(b" " if slow_body else b"a")
             except OSError:
                 pass
 print(json.dumps({"open": len(conns), "refused503": refused, "closed": closed,
