@@ -9,6 +9,8 @@
 // and a connection over a limit is answered 503 at once and closed.
 #pragma once
 
+#include "http/connection_limits.hpp"
+
 #include <httplib.h>
 
 #include <chrono>
@@ -19,12 +21,6 @@
 #include <string>
 
 namespace finseg::http {
-
-struct ConnectionLimits {
-  std::size_t max_connections = 512;      // open connections in all (each has a thread)
-  std::size_t max_per_client = 128;       // open connections from one client address
-  std::chrono::seconds request_timeout{10};  // to send one whole request, from its first byte awaited
-};
 
 // One thread per connection; shutdown() waits for all of them (the server closes idle ones).
 class ConnectionThreads final : public httplib::TaskQueue {

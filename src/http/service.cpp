@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/taxonomy.hpp"
+#include "http/connection_guard.hpp"
 #include "http/log.hpp"
 #include "http/segments_api.hpp"
 #include "http/tokens.hpp"

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "http/callbacks.hpp"
-#include "http/connection_guard.hpp"
+#include "http/connection_limits.hpp"
 #include "http/job_queue.hpp"
 #include "http/launcher.hpp"
 
