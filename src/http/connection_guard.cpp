@@ -3,6 +3,7 @@
 #include "http/log.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -10,7 +11,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -23,17 +23,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Waits until `sock` has `events` or `deadline` passes; in slices, so that a stopping server
-// (its listening socket closed) ends the wait within 100 ms.
-bool wait_for(int sock, short events, Clock::time_point deadline, const std::atomic<socket_t>* listening) {
+// Waits until `sock` has `events` or `deadline` passes; false at once when `stop_fd` (the read
+// end of the stop pipe, -1: none) becomes readable. No periodic wake-ups: 500 idle connections
+// cost nothing.
+bool wait_for(int sock, short events, Clock::time_point deadline, int stop_fd) {
   for (;;) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return false;
-    pollfd p{sock, events, 0};
-    const int r = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
-    if (r > 0) return true;  // readable, writable, hung up or failed: the next call tells
+    pollfd p[2] = {{sock, events, 0}, {stop_fd, POLLIN, 0}};
+    const int r = ::poll(p, stop_fd >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 60'000)));
+    if (r > 0) return p[1].revents == 0;  // the socket is ready, hung up or failed: the next call tells
     if (r < 0 && errno != EINTR) return false;
-    if (listening && *listening == INVALID_SOCKET) return false;
   }
 }
 
@@ -56,11 +56,11 @@ bool address_of(int sock, bool peer, std::string& ip, int& port) {
 class DeadlineStream final : public httplib::Stream {
  public:
   DeadlineStream(socket_t sock, Clock::time_point read_deadline, std::chrono::seconds write_timeout,
-                 const std::atomic<socket_t>& listening)
-      : sock_(sock), read_deadline_(read_deadline), write_timeout_(write_timeout), listening_(listening) {}
+                 int stop_fd)
+      : sock_(sock), read_deadline_(read_deadline), write_timeout_(write_timeout), stop_fd_(stop_fd) {}
 
-  bool is_readable() const override { return wait_for(sock_, POLLIN, read_deadline_, &listening_); }
-  bool is_writable() const override { return wait_for(sock_, POLLOUT, Clock::now() + write_timeout_, nullptr); }
+  bool is_readable() const override { return wait_for(sock_, POLLIN, read_deadline_, stop_fd_); }
+  bool is_writable() const override { return wait_for(sock_, POLLOUT, Clock::now() + write_timeout_, -1); }
 
   ssize_t read(char* ptr, size_t size) override {
     if (next_ == end_) {
@@ -87,7 +87,7 @@ class DeadlineStream final : public httplib::Stream {
   socket_t sock_;
   Clock::time_point read_deadline_;
   std::chrono::seconds write_timeout_;
-  const std::atomic<socket_t>& listening_;
+  int stop_fd_;
   std::vector<char> buffer_ = std::vector<char>(4096);
   std::size_t next_ = 0, end_ = 0;
 };
@@ -122,6 +122,17 @@ void ConnectionThreads::shutdown() {
 
 GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
   new_task_queue = [] { return new ConnectionThreads; };
+  if (::pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+}
+
+GuardedServer::~GuardedServer() {
+  ::close(stop_pipe_[0]);
+  ::close(stop_pipe_[1]);
+}
+
+void GuardedServer::stop() {
+  httplib::Server::stop();
+  (void)!::write(stop_pipe_[1], "x", 1);  // never read: from now on every wait ends at once
 }
 
 int GuardedServer::bind_and_listen(const std::string& host, int port) {
@@ -177,8 +188,8 @@ bool GuardedServer::serve(socket_t sock) {
   bool ok = false;
   const auto keep_alive = std::chrono::seconds(keep_alive_timeout_sec_);
   for (std::size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-    if (!wait_for(sock, POLLIN, Clock::now() + keep_alive, &svr_sock_)) break;
-    DeadlineStream stream(sock, Clock::now() + limits_.request_timeout, std::chrono::seconds(write_timeout_sec_), svr_sock_);
+    if (!wait_for(sock, POLLIN, Clock::now() + keep_alive, stop_pipe_[0])) break;
+    DeadlineStream stream(sock, Clock::now() + limits_.request_timeout, std::chrono::seconds(write_timeout_sec_), stop_pipe_[0]);
     bool closed = false;
     ok = process_request(stream, left == 1, closed, nullptr);
     if (!ok || closed) break;

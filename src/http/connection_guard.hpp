@@ -37,6 +37,13 @@ class ConnectionThreads final : public httplib::TaskQueue {
 class GuardedServer final : public httplib::Server {
  public:
   explicit GuardedServer(ConnectionLimits limits);
+  ~GuardedServer() override;
+  GuardedServer(const GuardedServer&) = delete;
+  GuardedServer& operator=(const GuardedServer&) = delete;
+
+  // httplib's stop(), and wakes every connection that waits for a client: idle and slow ones
+  // end at once, requests being handled finish. (Hides Server::stop, which is not virtual.)
+  void stop();
 
   // bind_to_port (bind_to_any_port for port 0) with a listen backlog of 1024: httplib's is 5, and
   // once 5 handshakes wait, the kernel drops the next ones and a client retries after 1, 3, 7 s.
@@ -57,6 +64,7 @@ class GuardedServer final : public httplib::Server {
   std::map<std::string, std::size_t> open_by_client_;
   std::size_t refused_since_log_ = 0;
   std::chrono::steady_clock::time_point last_refusal_log_{};
+  int stop_pipe_[2] = {-1, -1};
 };
 
 }  // namespace finseg::http
