@@ -1,5 +1,6 @@
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "core/text_limits.hpp"
 #include "io/results_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -31,7 +32,7 @@ int cmd_get(Communicator& comm, const CommandArgs& argv) {
       if (args.flag("manifest")) std::cout << manifest;
       std::string error = "unknown error";
       try {
-        error = nlohmann::json::parse(manifest).value("error", error);
+        if (!json_depth_error(manifest)) error = nlohmann::json::parse(manifest).value("error", error);
       } catch (const std::exception&) {
       }
       std::fprintf(stderr, "finseg get: job %s failed: %s\n", id.c_str(), error.c_str());

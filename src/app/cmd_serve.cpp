@@ -9,7 +9,8 @@ namespace finseg {
 int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   const Args args(argv,
                   {"store", "results", "port", "bind", "tokens", "launcher", "launch-command", "mpiexec", "ranks", "max-running",
-                   "expiry-days", "expiry-seconds", "job-timeout", "callback-allow", "body-limit", "threads"},
+                   "expiry-days", "expiry-seconds", "job-timeout", "callback-allow", "body-limit", "max-connections",
+                   "max-connections-per-client", "request-timeout"},
                   {"no-auth"});
   if (!args.positional().empty()) throw UsageError("serve takes no positional arguments");
   if (comm.size() != 1) throw UsageError("serve is not an MPI program: start it without mpirun");
@@ -35,7 +36,10 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   o.queue.job_timeout_seconds = args.get_int("job-timeout", 86400, 1, 30LL * 86400);
   o.callback_allow = args.all("callback-allow");
   o.body_limit = static_cast<std::size_t>(args.get_int("body-limit", 64 * 1024, 64, 64LL * 1024 * 1024));
-  o.threads = static_cast<int>(args.get_int("threads", 16, 1, 256));
+  // select() in httplib 0.11 answers 500 for a socket number >= 1024: room for ~100 other files.
+  o.connections.max_connections = static_cast<std::size_t>(args.get_int("max-connections", 512, 1, 900));
+  o.connections.max_per_client = static_cast<std::size_t>(args.get_int("max-connections-per-client", 128, 1, 900));
+  o.connections.request_timeout = std::chrono::seconds(args.get_int("request-timeout", 10, 1, 3600));
   std::error_code ec;
   o.finseg_binary = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (ec) o.finseg_binary = "finseg";

@@ -1,6 +1,7 @@
 #include "http/job_record.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 #include "http/log.hpp"
 #include "io/atomic_file.hpp"
 #include "io/results_dir.hpp"
@@ -59,7 +60,9 @@ std::vector<JobRecord> JobFiles::load_all() const {
     const auto& path = entry.path();
     if (path.extension() != ".json" || !ResultsDir::valid_job_id(path.stem().string())) continue;
     try {
-      const auto j = nlohmann::json::parse(read_file(path));
+      const std::string text = read_file(path);
+      if (const auto deep = json_depth_error(text)) throw std::runtime_error(*deep);
+      const auto j = nlohmann::json::parse(text);
       JobRecord r;
       r.job_id = j.at("jobId").get<std::string>();
       if (r.job_id != path.stem().string()) throw std::runtime_error("jobId does not match the file name");

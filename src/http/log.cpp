@@ -1,5 +1,7 @@
 #include "http/log.hpp"
 
+#include "core/text_limits.hpp"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -17,7 +19,9 @@ void log_line(const std::string& message) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
   const std::lock_guard lock(mutex);
-  std::fprintf(stderr, "%s.%03dZ finseg serve: %s\n", stamp, static_cast<int>(ms), message.c_str());
+  // Messages quote request paths and bodies: escaped, a client cannot write a line of its own.
+  const std::string line = escape_for_log(message);
+  std::fprintf(stderr, "%s.%03dZ finseg serve: %s\n", stamp, static_cast<int>(ms), line.c_str());
   std::fflush(stderr);
 }
 

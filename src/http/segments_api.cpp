@@ -3,6 +3,7 @@
 #include "core/date.hpp"
 #include "core/errors.hpp"
 #include "core/segments/request.hpp"
+#include "core/text_limits.hpp"
 #include "http/log.hpp"
 #include "io/job_file.hpp"
 #include "io/json_value.hpp"
@@ -22,7 +23,8 @@ const std::string kSegment = R"(/segments/([^/]+))";
 void error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
   const nlohmann::json body = {{"errors", nlohmann::json::array({{{"message", message}, {"code", code}}})}};
   res.status = status;
-  res.set_content(body.dump(), kJson);
+  // A message may quote what the client sent: invalid UTF-8 in it must not turn a 4xx into a 500.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), kJson);
 }
 
 void method_not_allowed(httplib::Response& res, const std::string& allow) {
@@ -33,6 +35,13 @@ void method_not_allowed(httplib::Response& res, const std::string& allow) {
 void unauthorized(httplib::Response& res) {
   res.set_header("WWW-Authenticate", "Bearer realm=\"finseg\"");
   error(res, 401, "UNAUTHORIZED", "missing or invalid bearer token");
+}
+
+// "WHAT: not valid UTF-8 at byte N", or nullopt when `text` is valid UTF-8.
+std::optional<std::string> utf8_error(const std::string& what, const std::string& text) {
+  const auto at = invalid_utf8_at(text);
+  if (!at) return std::nullopt;
+  return what + ": not valid UTF-8 at byte " + std::to_string(*at);
 }
 
 std::string all_segments() {
@@ -95,6 +104,7 @@ void SegmentsApi::post_job(const httplib::Request& req, httplib::Response& res) 
   const auto client = authenticate(req, res);
   if (!client) return;
   const std::string name = req.matches[1];
+  if (const auto bad = utf8_error("segment path", name)) return error(res, 400, "BAD_REQUEST", *bad);
   const auto segment = parse_segment(name);
   if (!segment) return error(res, 404, "NOT_FOUND", "no segment '" + name + "' (" + all_segments() + ")");
   if (req.body.size() > body_limit_)
@@ -105,11 +115,14 @@ void SegmentsApi::post_job(const httplib::Request& req, httplib::Response& res) 
   if (const auto q = req.target.find('?'); q != std::string::npos) httplib::detail::parse_query_text(req.target.substr(q + 1), query);
   std::optional<std::string> creation_date;
   for (const auto& [key, value] : query) {
+    if (const auto bad = utf8_error("query parameter", key + "=" + value)) return error(res, 400, "BAD_REQUEST", *bad);
     if (key != "creationDate") return error(res, 400, "BAD_REQUEST", "query parameter '" + key + "': unknown (only creationDate)");
     if (!parse_date(value))
       return error(res, 400, "BAD_REQUEST", "query parameter 'creationDate': " + std::string(describe_date_error(value)) + ", got '" + value + "'");
+    if (creation_date) return error(res, 400, "BAD_REQUEST", "query parameter 'creationDate': given more than once");
     creation_date = value;
   }
+  if (const auto bad = utf8_error("request body", req.body)) return error(res, 400, "BAD_REQUEST", *bad);
   JsonValue body;
   SegmentRequest request;
   try {

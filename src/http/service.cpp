@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/taxonomy.hpp"
+#include "http/connection_guard.hpp"
 #include "http/log.hpp"
 #include "http/segments_api.hpp"
 #include "http/tokens.hpp"
@@ -12,9 +13,12 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 namespace finseg::http {
@@ -80,19 +84,22 @@ int run_service(const ServeOptions& o) {
   vars.store = std::filesystem::absolute(o.store).string();
   vars.results = std::filesystem::absolute(o.results).string();
 
-  httplib::Server server;
-  const int threads = o.threads;
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-  server.set_read_timeout(10, 0);
+  GuardedServer server(o.connections);
   server.set_write_timeout(10, 0);
   server.set_keep_alive_timeout(5);
+  // httplib's default also sets SO_REUSEPORT, with which a second service on the same port starts
+  // and the kernel splits the requests between the two: SO_REUSEADDR only, so bind fails instead.
+  server.set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " from " + req.remote_addr);
   });
-  int port = o.port;
-  if (port == 0) port = server.bind_to_any_port(o.bind);
-  else if (!server.bind_to_port(o.bind, port)) port = -1;
-  if (port <= 0) throw IoError("cannot listen on " + o.bind + ":" + std::to_string(o.port));
+  const int port = server.bind_and_listen(o.bind, o.port);
+  if (port <= 0)
+    throw IoError("cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " + std::strerror(errno) +
+                  (errno == EADDRINUSE ? " (another service listens on this port)" : ""));
 
   CallbackSender callbacks(std::move(allow), o.callback);
   JobQueue jobs(o.results, launcher, vars, callbacks, o.queue);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "http/callbacks.hpp"
+#include "http/connection_limits.hpp"
 #include "http/job_queue.hpp"
 #include "http/launcher.hpp"
 
@@ -30,7 +31,7 @@ struct ServeOptions {
   std::vector<std::string> callback_allow;
   CallbackOptions callback;
   std::size_t body_limit = 64 * 1024;
-  int threads = 16;
+  ConnectionLimits connections;
   std::filesystem::path finseg_binary;
 };
 

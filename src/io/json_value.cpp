@@ -1,6 +1,7 @@
 #include "io/json_value.hpp"
 
 #include "core/segments/json_text.hpp"
+#include "core/text_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -104,6 +105,8 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
 }  // namespace
 
 JsonValue parse_json(const std::string& text) {
+  // Before the parse: the tree, its destructor and to_json_text recurse once per level.
+  if (const auto deep = json_depth_error(text)) throw JsonParseError("invalid JSON: " + *deep);
   TreeBuilder builder;
   if (!nlohmann::json::sax_parse(text, &builder)) throw JsonParseError("invalid JSON");
   return std::move(builder.root);

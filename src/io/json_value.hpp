@@ -32,7 +32,8 @@ struct JsonParseError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Throws JsonParseError with position and reason on malformed JSON or a duplicate key.
+// Throws JsonParseError with position and reason on malformed JSON, a duplicate key or nesting
+// deeper than kJsonMaxDepth (core/text_limits.hpp).
 JsonValue parse_json(const std::string& text);
 
 // Compact re-serialization (numbers as written), for echoing a request into a manifest.

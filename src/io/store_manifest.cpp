@@ -1,6 +1,7 @@
 #include "io/store_manifest.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 #include "io/store_files.hpp"
 
 #include <nlohmann/json.hpp>
@@ -69,6 +70,7 @@ class ManifestParser {
   StoreManifest parse(std::string_view text) const {
     json root;
     try {
+      if (const auto deep = json_depth_error(text)) bad("", "not valid JSON: " + *deep);
       root = json::parse(text);
     } catch (const json::exception& e) {
       bad("", std::string("not valid JSON: ") + e.what());

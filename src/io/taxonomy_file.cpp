@@ -1,11 +1,14 @@
 #include "io/taxonomy_file.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <string>
 
 namespace finseg {
 
@@ -17,9 +20,11 @@ std::filesystem::path default_taxonomy_path() {
 Taxonomy load_taxonomy(const std::filesystem::path& file) {
   std::ifstream in(file);
   if (!in) throw IoError("cannot read label taxonomy " + file.string());
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (const auto deep = json_depth_error(text)) throw InputError(file.string() + ": not valid JSON: " + *deep);
   nlohmann::json doc;
   try {
-    doc = nlohmann::json::parse(in);
+    doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw InputError(file.string() + ": not valid JSON: " + e.what());
   }

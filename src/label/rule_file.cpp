@@ -1,6 +1,7 @@
 #include "label/rule_file.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -79,6 +80,7 @@ std::filesystem::path default_label_rules_path(const std::filesystem::path& taxo
 }
 
 std::vector<LabelRule> parse_label_rules(std::string_view json_text, const std::string& source) {
+  if (const auto deep = json_depth_error(json_text)) throw InputError(source + ": not valid JSON: " + *deep);
   json doc;
   try {
     doc = json::parse(json_text);

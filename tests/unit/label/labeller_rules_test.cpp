@@ -125,5 +125,11 @@ TEST(LabellerRules, DefaultRulesFileLoads) {
   EXPECT_GT(default_labeller().rules().size(), 20u);
 }
 
+TEST(LabellerRules, NestingDeeperThan64LevelsIsAnInputError) {
+  const std::string deep = "{\"rules\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_EQ(input_error([&] { parse_label_rules(deep, "deep.json"); }),
+            "deep.json: not valid JSON: nested deeper than 64 levels at byte 73");
+}
+
 }  // namespace
 }  // namespace finseg::test

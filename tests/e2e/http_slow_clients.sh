@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Slow clients cannot starve the service (issue 16): with 200 connections open that send a
+# request line and then one byte every 2 s, a normal request still answers in < 1 s; one address
+# gets at most --max-connections-per-client (128) connections, the others are answered 503 at
+# once; and a request that does not arrive whole within --request-timeout is closed. The slow
+# clients bind their own loopback addresses (127.0.0.2 ...): every 127/8 address is local.
+source "$(dirname "$0")/http_lib.sh"
+"$FINSEG" generate --users 20 --months 14 --seed 9 --shards 1 --out "$WORK/store" > /dev/null
+SLOW="python3 $(dirname "$0")/slow_client.py"
+
+# slow NAME SOURCES PER_SOURCE HOLD INTERVAL: starts slow clients, returns when all are connected.
+slow() {
+  local name=$1; shift
+  $SLOW "${URL##*:}" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" &
+  SLOW_PID=$!
+  local i
+  for i in $(seq 300); do
+    grep -q '^ready' "$WORK/$name.out" 2>/dev/null && return 0
+    kill -0 "$SLOW_PID" 2>/dev/null || { cat "$WORK/$name.err"; fail "slow clients $name did not start"; }
+    sleep 0.1
+  done
+  fail "slow clients $name: not connected after 30 s"
+}
+# summary NAME: waits for the slow clients to end, sets S to their JSON summary.
+summary() { wait "$SLOW_PID" || fail "slow clients $1 failed: $(cat "$WORK/$1.err")"; S=$(tail -1 "$WORK/$1.out"); }
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"; }
+# timed STATUS PATH: a normal request from 127.0.0.1 answers STATUS in < 1 s.
+timed() {
+  local got
+  got=$(curl -sS --max-time 10 -o "$WORK/body" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $ALICE" "$URL$2") ||
+    fail "GET $2: no answer within 10 s while slow clients are connected"
+  [ "${got% *}" = "$1" ] || fail "GET $2: expected $1, got $got: $(cat "$WORK/body")"
+  awk -v t="${got#* }" 'BEGIN { exit !(t < 1.0) }' || fail "GET $2 took ${got#* } s (over 1 s) with slow clients connected"
+  echo "  normal request: ${got#* } s"
+}
+
+start_service s --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens"
+# 200 slow connections from 10 addresses (20 each, under the per-client limit): all held open.
+slow many 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9,127.0.0.10,127.0.0.11 20 5 2
+for i in 1 2 3; do timed 400 /segments/highBalance/no-such-job; done
+summary many; echo "  200 slow clients from 10 addresses: $S"
+[ "$(field "$S" open)" = 200 ] || fail "the 200 slow connections were not all held open: $S"
+
+# 200 from one address: 128 held, 72 answered 503 at once; others are still served.
+slow one 127.0.0.12 200 4 2
+timed 400 /segments/highBalance/no-such-job
+summary one; echo "  200 slow clients from one address: $S"
+[ "$(field "$S" open)" = 128 ] && [ "$(field "$S" refused503)" = 72 ] || fail "per-client limit: expected 128 open, 72 refused: $S"
+grep -q "refused .* connection(s) over the limits (last from 127.0.0.12; 128 per client" "$WORK/s.log" || fail "no refusal in the log"
+stop_service "$SERVICE_PID"
+
+# A request that does not arrive whole within --request-timeout 2 is closed (by ~2 s, not 3 s+),
+# whether its headers or its body come slowly.
+start_service t --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --request-timeout 2
+for part in headers body; do
+  slow "deadline-$part" 127.0.0.13 20 8 0.5 "$part"
+  summary "deadline-$part"; echo "  20 slow clients ($part), --request-timeout 2: $S"
+  [ "$(field "$S" closed)" = 20 ] || fail "slow $part not closed at the request deadline: $S"
+  awk -v lo="$(field "$S" closed_min_s)" -v hi="$(field "$S" closed_max_s)" 'BEGIN { exit !(lo >= 1.5 && hi <= 5.0) }' ||
+    fail "slow $part closed after between $(field "$S" closed_min_s) and $(field "$S" closed_max_s) s, expected about 2 s"
+done
+timed 400 /segments/highBalance/no-such-job
+stop_service "$SERVICE_PID"
+echo "http slow clients: normal requests answered in < 1 s, per-client limit, request deadline ok"
