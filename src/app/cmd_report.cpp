@@ -59,7 +59,14 @@ ReportJob read_job(const ResultsDir& results, const std::string& id, PlannedJob&
   switch (results.state(id)) {
     case ResultsDir::State::done: break;
     case ResultsDir::State::pending: throw Error(ExitCode::not_ready, "job " + id + " is not done yet (queued or running)");
-    case ResultsDir::State::failed: throw Error(ExitCode::job_failed, "job " + id + " failed: it has no result");
+    case ResultsDir::State::failed: {
+      std::string why = "unknown error";
+      try {
+        why = nlohmann::json::parse(results.read_manifest(id)).value("error", why);
+      } catch (const std::exception&) {  // the job failed either way; its manifest only says why
+      }
+      throw Error(ExitCode::job_failed, "job " + id + " failed, it has no result: " + why);
+    }
     case ResultsDir::State::not_found: throw Error(ExitCode::not_found, "no job " + id + " in " + results.dir().string());
   }
   const std::filesystem::path manifest_file = results.job_dir(id) / "manifest.json";

@@ -17,7 +17,7 @@ mkdir -p "$artefacts"
 
 mpi 2 "$FINSEG" generate --users 5000 --months 25 --seed 42 --shards 8 --out "$WORK/bank" >/dev/null
 FINSEG_BIN="$FINSEG" "$FINSEG_SOURCE_DIR/scripts/quarterly" --store "$WORK/bank" --results "$WORK/res" --quarter-end 2026-09-30 \
-  --ranks 2 >"$WORK/ids" 2>"$WORK/quarterly.log" || { cat "$WORK/quarterly.log"; fail "quarterly run failed"; }
+  --ranks 2 --id-prefix demo >"$WORK/ids" 2>"$WORK/quarterly.log" || { cat "$WORK/quarterly.log"; fail "quarterly run failed"; }
 mapfile -t ids <"$WORK/ids"
 page="$WORK/res/quarterly-2026-09-30.html"
 [ -s "$page" ] || fail "scripts/quarterly wrote no report: $(cat "$WORK/quarterly.log")"
@@ -53,6 +53,9 @@ expect_exit 11 "$FINSEG" report --results "$WORK/res" --out "$WORK/x.html" "${id
 grep -q "no job no-such-job" "$WORK/err" || fail "unknown job not named: $(cat "$WORK/err")"
 echo '{"jobId": "pend", "status": "running"}' >"$WORK/res/pend.pending.json"
 expect_exit 10 "$FINSEG" report --results "$WORK/res" --out "$WORK/x.html" pend
+echo '{"jobId": "bad", "status": "failed", "error": "shard-00003.h5: checksum mismatch"}' >"$WORK/res/bad.pending.json"
+expect_exit 12 "$FINSEG" report --results "$WORK/res" --out "$WORK/x.html" bad
+grep -q "checksum mismatch" "$WORK/err" || fail "report does not say why the job failed: $(cat "$WORK/err")"
 cp -r "$WORK/res/${ids[0]}" "$WORK/res/damaged"
 head -c 5000 "$WORK/res/${ids[0]}/result.json" >"$WORK/res/damaged/result.json"
 expect_exit 3 "$FINSEG" report --results "$WORK/res" --out "$WORK/x.html" damaged
