@@ -133,7 +133,7 @@ std::string describe_period(const JobSpec& job) {
   const JobPeriod p = job_period(job);
   if (p.months == 0) return "balance at the end of " + format_date(p.last_day) + " (creationDate)";
   return "window " + format_date(p.first_day) + " .. " + format_date(p.last_day) + " (" + std::to_string(p.months) +
-         " complete months before creationDate " + format_date(job.creation_date) + ")";
+         (p.months == 1 ? " complete month" : " complete months") + " before creationDate " + format_date(job.creation_date) + ")";
 }
 
 void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed) {

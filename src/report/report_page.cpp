@@ -186,7 +186,7 @@ std::string overview(const ReportPage& page) {
     const std::string n = std::to_string(i + 1);
     const std::string segment(to_string(job.figures.segment()));
     const std::string window = job.window_months == 0 ? "balance on " + job.window_to
-                                                        : job.window_from + " … " + job.window_to + "<br>" + std::to_string(job.window_months) + " months";
+                                                        : job.window_from + " … " + job.window_to + "<br>" + std::to_string(job.window_months) + (job.window_months == 1 ? " month" : " months");
     s += "<tr><td><a href=\"#job-" + n + "\">" + n + "</a></td><td><b>" + segment + "</b><br><span class=\"req\">" + escape(job.request_text) +
          "</span></td><td class=\"window\">" + window + "</td>" + cell(n + ".users", count(job.figures.users())) +
          (job.figures.segment() == Segment::financialBreakdown ? "<td>per user</td>" : cell(n + ".accounts", count(job.figures.accounts()))) +
