@@ -7,7 +7,8 @@
 #    script error, no network request, every chart drew data marks; the numbers on the page match
 #    the documents, recomputed independently (tests/e2e/check_report.py);
 #  - a screenshot is kept in build/test-artefacts (report.png; report-preview.png is docs/report-demo.png);
-#  - a missing, unfinished or damaged job is an error naming it, and no page is written.
+#  - jobs that select nobody give a clean page too;
+#  - a missing, unfinished, failed or damaged job is an error naming it, and no page is written.
 source "$(dirname "$0")/lib.sh"
 chromium="$(command -v chromium || command -v chromium-browser || true)"
 if [ -z "$chromium" ]; then echo "SKIP: no chromium (scripts/install-deps installs it)"; exit 77; fi
@@ -47,6 +48,17 @@ PY
 /usr/bin/python3 "$here/browser.py" "$chromium" "$page" "$WORK/probe.json" "$artefacts/report.png" \
   "$artefacts/report-preview.png" 1500 0.8 || fail "chromium could not render the page"
 /usr/bin/python3 "$here/check_report.py" "$WORK/probe.json" "$WORK/res" "${ids[@]}" || fail "the page does not match the documents"
+
+# Jobs that select nobody: the page says so, draws no chart from nothing, and still renders cleanly.
+mkdir -p "$WORK/empty"
+echo '{"segment": "lowBalance", "request": {"threshold": -99999999, "durationInMonth": 3}}' >"$WORK/empty/low.json"
+echo '{"segment": "financialBreakdown", "request": {"durationInMonth": 2, "labelGroups": ["GAMBLING"]}}' >"$WORK/empty/fb.json"
+echo '{"segment": "insuranceSpending", "request": {"expectedInsuranceTypes": ["HEALTHINSURANCE"]}, "creationDate": "2020-01-01"}' >"$WORK/empty/ins.json"
+mapfile -t empty_ids < <("$FINSEG" run --store "$WORK/bank" --results "$WORK/res" "$WORK/empty/"*.json 2>/dev/null)
+"$FINSEG" report --results "$WORK/res" --out "$WORK/empty.html" "${empty_ids[@]}" 2>/dev/null || fail "report of empty documents failed"
+grep -q "No amounts." "$WORK/empty.html" || fail "the page does not say that nobody was selected"
+/usr/bin/python3 "$here/browser.py" "$chromium" "$WORK/empty.html" "$WORK/empty.json" "$artefacts/report-empty.png" \
+  && /usr/bin/python3 "$here/check_report.py" "$WORK/empty.json" "$WORK/res" "${empty_ids[@]}" || fail "the page of empty documents"
 
 # Errors: nothing is written, the job and the problem are named.
 expect_exit 11 "$FINSEG" report --results "$WORK/res" --out "$WORK/x.html" "${ids[0]}" no-such-job
