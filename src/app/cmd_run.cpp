@@ -155,9 +155,12 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     }
     plan.shards = manifest.shards;
     plan.label_groups = manifest.label_groups;
+    // stdout stays one jobId per line (scripts read it); the windows go to stderr with the log.
     for (std::size_t i = 0; i < all_ids.size(); ++i) {
       std::printf("%s\n", all_ids[i].c_str());
       if (already_done[i]) std::fprintf(stderr, "finseg run: job %s has a result already; it is not recomputed\n", all_ids[i].c_str());
+      else std::fprintf(stderr, "finseg run: job %s %s: %s\n", all_ids[i].c_str(), std::string(to_string(parsed[i].spec.request.segment)).c_str(),
+                        describe_period(parsed[i].spec).c_str());
     }
     std::fflush(stdout);
     if (queue_only || plan.jobs.empty()) return;

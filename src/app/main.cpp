@@ -40,6 +40,10 @@ commands:
   serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
                                    the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
+  report   --results DIR --out FILE.html [--title T] JOBID [JOBID ...]
+                                   one self-contained HTML page (SVG charts, no script) of finished jobs:
+                                   segment sizes and distributions; under mpirun the documents are split
+                                   across the ranks
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
@@ -75,6 +79,7 @@ int main(int argc, char** argv) {
       {"run", finseg::cmd_run},
       {"get", finseg::cmd_get},
       {"serve", finseg::cmd_serve},
+      {"report", finseg::cmd_report},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     if (comm->is_root()) std::cout << kUsage;

@@ -33,6 +33,8 @@ nlohmann::json job_header(const std::string& job_id, const std::string& file, co
   m["segment"] = std::string(to_string(job.spec.request.segment));
   m["request"] = nlohmann::json::parse(job.request_json);
   m["creationDate"] = format_date(job.spec.creation_date);
+  const JobPeriod period = job_period(job.spec);
+  m["window"] = {{"from", format_date(period.first_day)}, {"to", format_date(period.last_day)}, {"months", period.months}};
   m["jobFile"] = file;
   m["status"] = status;
   m["version"] = std::string("finseg ") + FINSEG_VERSION;
@@ -125,6 +127,13 @@ std::string checkpoint_note_json(const std::string& run_key, const std::string& 
   m["updated"] = utc_now();
   m["version"] = std::string("finseg ") + FINSEG_VERSION;
   return m.dump(2) + "\n";
+}
+
+std::string describe_period(const JobSpec& job) {
+  const JobPeriod p = job_period(job);
+  if (p.months == 0) return "balance at the end of " + format_date(p.last_day) + " (creationDate)";
+  return "window " + format_date(p.first_day) + " .. " + format_date(p.last_day) + " (" + std::to_string(p.months) +
+         (p.months == 1 ? " complete month" : " complete months") + " before creationDate " + format_date(job.creation_date) + ")";
 }
 
 void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed) {

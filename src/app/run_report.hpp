@@ -56,6 +56,10 @@ void mark_interrupted(const std::filesystem::path& results, const std::vector<st
 std::string checkpoint_note_json(const std::string& run_key, const std::string& store, const std::string& store_checksum,
                                  const std::vector<std::string>& job_ids);
 
+// "window 2026-07-01 .. 2026-09-30 (3 complete months before creationDate 2026-10-01)", or for
+// highBalance "balance at the end of 2026-09-30 (creationDate)".
+std::string describe_period(const JobSpec& job);
+
 void print_progress(const ShardScheduler& scheduler, std::uint64_t own_rows, std::uint64_t total_rows, double elapsed);
 void print_summary(const RunReport& report, std::size_t jobs);
 

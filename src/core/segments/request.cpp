@@ -26,4 +26,11 @@ int effective_duration(const SegmentRequest& request) noexcept {
   }
 }
 
+JobPeriod job_period(const JobSpec& job) noexcept {
+  const int months = effective_duration(job.request);
+  if (months == 0) return {job.creation_date, job.creation_date, 0};
+  const MonthWindow w = window_before(job.creation_date, months);
+  return {w.first_day, w.last_day, months};
+}
+
 }  // namespace finseg

@@ -40,4 +40,14 @@ struct JobSpec {
 // for an insuranceSpending request without durationInMonth, the request's value otherwise.
 int effective_duration(const SegmentRequest& request) noexcept;
 
+// The days a job's document speaks of: for highBalance the one day creationDate (the balance at
+// its end, SEGMENTS.md 2.1), otherwise the window of N complete months before creationDate's month.
+// Printed when a run starts and recorded in each job's manifest, so an operator sees it.
+struct JobPeriod {
+  Day first_day = 0;
+  Day last_day = 0;
+  int months = 0;  // 0: highBalance's single day
+};
+JobPeriod job_period(const JobSpec& job) noexcept;
+
 }  // namespace finseg

@@ -1,0 +1,39 @@
+// The quarterly report: one self-contained HTML page (inline CSS, inline SVG charts, no script,
+// no network) from the figures of the jobs given. Aggregates only: counts, sums, quantiles.
+#pragma once
+
+#include "report/job_figures.hpp"
+
+#include <string>
+#include <vector>
+
+namespace finseg {
+
+struct ReportJob {
+  std::string job_id;
+  std::string request_json;  // compact, as the client wrote it
+  std::string request_text;  // the same for a reader: "accountType checking · durationInMonth 3 · ..."
+  std::string creation_date;
+  std::string window_from, window_to;  // the days the document speaks of (highBalance: one day)
+  int window_months = 0;
+  std::vector<std::string> expected_insurance_types;  // insuranceSpending's request, if given
+  JobFigures figures;
+};
+
+// A section after the jobs' own, made elsewhere: the extension point for pages that need more
+// than one run's documents, such as "changes since last quarter" from `finseg diff` (issue 17).
+struct ReportSection {
+  std::string id;     // HTML id, [a-z0-9-]
+  std::string title;
+  std::string html;   // trusted: built by finseg, text already escaped
+};
+
+struct ReportPage {
+  std::string title;
+  std::vector<ReportJob> jobs;
+  std::vector<ReportSection> sections;
+};
+
+std::string render_report(const ReportPage& page);
+
+}  // namespace finseg

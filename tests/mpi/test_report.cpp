@@ -1,0 +1,49 @@
+// finseg report under mpirun: each rank reads its byte range of every document, and the figures
+// merged on rank 0 give the same page, byte for byte, as one process reading everything.
+#include "app/commands.hpp"
+#include "mpi_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace finseg;
+using finseg::testing::SharedTempDir;
+using finseg::testing::slurp;
+using finseg::testing::world;
+
+TEST(ReportMpi, PageIsIdenticalToASingleProcessOne) {
+  SharedTempDir tmp;
+  const auto store = tmp.path() / "bank";
+  const auto results = tmp.path() / "results";
+  ASSERT_EQ(cmd_generate(world(), {"--users", "240", "--months", "14", "--seed", "21", "--shards", "3", "--snapshot", "2026-10-01",
+                                   "--out", store.string()}),
+            0);
+  CommandArgs run = {"--store", store.string(), "--results", results.string()};
+  CommandArgs report = {"--results", results.string()};
+  std::vector<std::string> files;
+  for (const auto& f : std::filesystem::directory_iterator(std::filesystem::path(FINSEG_SOURCE_DIR) / "jobs" / "quarterly"))
+    files.push_back(f.path().string());
+  std::sort(files.begin(), files.end());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    run.insert(run.end(), {"--job-id", "job" + std::to_string(i)});
+    report.push_back("job" + std::to_string(i));
+  }
+  run.insert(run.end(), files.begin(), files.end());
+  ASSERT_EQ(cmd_run(world(), run), 0);
+
+  CommandArgs parallel = report;
+  parallel.insert(parallel.end(), {"--out", (tmp.path() / "parallel.html").string()});
+  ASSERT_EQ(cmd_report(world(), parallel), 0);
+  if (world().is_root()) {
+    auto local = make_local_communicator();
+    CommandArgs serial = report;
+    serial.insert(serial.end(), {"--out", (tmp.path() / "serial.html").string()});
+    ASSERT_EQ(cmd_report(*local, serial), 0);
+    const std::string page = slurp(tmp.path() / "parallel.html");
+    EXPECT_GT(page.size(), 10000u);
+    EXPECT_NE(page.find("data-k=\"1.users\""), std::string::npos);
+    EXPECT_EQ(page, slurp(tmp.path() / "serial.html")) << world().size() << " ranks";
+  }
+  world().barrier();
+}
