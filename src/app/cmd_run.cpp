@@ -202,7 +202,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       const auto shard = scheduler.next(stats.rows);
       if (!shard) break;
       const auto t_read = Clock::now();
-      const ShardData data = read_shard(store, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
+      const ShardData data =
+          read_shard(store, plan.label_groups, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
       stats.read += since(t_read);
       test_shard_delay();
       const auto t_compute = Clock::now();

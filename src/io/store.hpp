@@ -62,6 +62,9 @@ struct ShardWriteOptions {
   // HDF5 >= 1.10) or 1.8 (what finseg wrote before; its v1 B-tree chunk index carries no
   // checksum). Readers read both; the 1.8 format is kept to test that old stores still read.
   enum class Hdf5Format { v110, v18 } hdf5_format = Hdf5Format::v110;
+  // The date attributes of the shard (store-format.md 1.5); false only to test how stores written
+  // before them are read.
+  bool record_dates = true;
 };
 
 // Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).
@@ -80,8 +83,15 @@ StoreManifest read_manifest(const std::filesystem::path& store);
 // verify_file_checksum also compares the CRC-32 of the whole file with the manifest's `checksum`
 // first, which reads every byte of the file (finseg run --verify-store). Any mismatch,
 // truncation, missing or unreadable file is a StoreError naming the file.
+// The shard's counts and dates (root attributes; the data read too) must equal the manifest
+// entry `shard`. For a shard written before the date attributes existed the balance dates are
+// read as well (kAccountMeta added to `columns`) and the dates checked from the data.
 ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns = kAllColumns,
                      bool verify_file_checksum = false);
+// The same, and the shard's label names and groups must be the manifest's `label_groups` (what
+// a run and `finseg inspect` use: a label bit means what the manifest says it means).
+ShardData read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
+                     const ShardInfo& shard, ColumnSet columns = kAllColumns, bool verify_file_checksum = false);
 
 // Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
 // manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names
