@@ -223,6 +223,35 @@ std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& st
   return chunks;
 }
 
+std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target_path) {
+  const auto target = normalized_store_path(target_path);
+  const auto parent = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const std::string prefix = target.filename().string() + ".tmp-";
+  std::vector<std::filesystem::path> removed;
+  std::error_code ec;
+  std::vector<std::filesystem::path> candidates;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) candidates.push_back(entry.path());
+  for (const auto& path : candidates) {
+    const bool is_lock = path.extension() == ".lock";
+    const auto folder = is_lock ? std::filesystem::path(path).replace_extension() : path;
+    auto lock_path = folder;
+    lock_path += ".lock";
+    if (is_lock && std::filesystem::exists(folder, ec)) continue;  // handled with its folder
+    try {
+      // A builder creates and locks its lock file before its folder: a folder whose lock is free
+      // (or missing) belongs to no live builder.
+      LockFile lock(lock_path);
+      if (!lock.try_lock(0, true)) continue;
+      if (!is_lock && std::filesystem::remove_all(folder, ec) > 0 && !ec) removed.push_back(folder);
+      std::filesystem::remove(lock_path, ec);
+    } catch (const IoError&) {
+      // Not ours to clean (no permission, no locks): leave it.
+    }
+  }
+  return removed;
+}
+
 StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_store_path(std::move(target))) {
   if (target_.empty()) throw IoError("empty store path");
   std::error_code ec;
@@ -233,8 +262,14 @@ StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_st
     std::filesystem::create_directories(parent, ec);
     if (ec) throw IoError("cannot create folder " + parent.string() + ": " + ec.message());
   }
+  for (const auto& gone : remove_abandoned_builds(target_))
+    std::fprintf(stderr, "finseg: removed %s, left by a build that was killed\n", gone.c_str());
   temp_ = target_;
   temp_ += temp_suffix();
+  auto lock_path = temp_;
+  lock_path += ".lock";
+  lock_.emplace(lock_path);
+  if (!lock_->try_lock(0, true)) throw IoError("cannot lock " + lock_path.string() + ": held by another process");
   if (!std::filesystem::create_directory(temp_, ec) || ec)
     throw IoError("cannot create temporary folder " + temp_.string() + ": " +
                   (ec ? ec.message() : std::string("exists already")));
@@ -247,10 +282,12 @@ StoreBuilder::StoreBuilder(std::filesystem::path target, std::filesystem::path e
 }
 
 StoreBuilder::~StoreBuilder() {
-  if (committed_ || released_ || temp_.empty()) return;
   std::error_code ec;
-  std::filesystem::remove_all(temp_, ec);
-  if (ec) std::fprintf(stderr, "finseg: warning: cannot remove %s: %s\n", temp_.c_str(), ec.message().c_str());
+  if (!(committed_ || released_ || temp_.empty())) {
+    std::filesystem::remove_all(temp_, ec);
+    if (ec) std::fprintf(stderr, "finseg: warning: cannot remove %s: %s\n", temp_.c_str(), ec.message().c_str());
+  }
+  if (lock_) std::filesystem::remove(lock_->path(), ec);  // removed while still held
 }
 
 std::string StoreBuilder::shard_file_name(int shard) {

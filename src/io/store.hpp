@@ -7,6 +7,7 @@
 #include "core/date.hpp"
 #include "core/shard_data.hpp"
 #include "core/taxonomy.hpp"
+#include "io/file_lock.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -109,9 +110,16 @@ struct ChunkLocation {
 };
 std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard);
 
+// Removes the temporary folders `<target>.tmp-*` (and their lock files) that no live
+// StoreBuilder holds: what a killed import or generate left. Returns the folders removed.
+std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target);
+
 // Builds a store in a sibling temporary folder and renames it to `target` on commit().
 // Without commit() the destructor removes the temporary folder: no half store is left behind.
-// `target` must not exist yet (never overwrite a store).
+// `target` must not exist yet (never overwrite a store). A builder holds a lock on
+// `<temp>.lock` while it lives, so that a process killed while building (SIGKILL leaves no
+// destructor) leaves a folder the next builder of the same target recognises and removes
+// (remove_abandoned_builds), never one another live builder is writing.
 class StoreBuilder {
  public:
   explicit StoreBuilder(std::filesystem::path target);
@@ -132,6 +140,7 @@ class StoreBuilder {
  private:
   std::filesystem::path target_;
   std::filesystem::path temp_;
+  std::optional<LockFile> lock_;  // rank 0's builder: held until commit or destruction
   std::optional<Taxonomy> taxonomy_;  // what write() saw: fills the manifest's labels on commit()
   bool committed_ = false;
   bool released_ = false;
