@@ -3,6 +3,7 @@
 #include "core/errors.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <thread>
 
 namespace finseg {
@@ -29,6 +30,7 @@ std::filesystem::path JobLock::path(const std::filesystem::path& results, const 
 
 JobLock JobLock::acquire(const std::filesystem::path& results, const std::string& job_id, std::chrono::milliseconds wait) {
   const auto deadline = std::chrono::steady_clock::now() + wait;
+  bool said_waiting = false;
   for (;;) {
     LockFile file = open_lock(results, job_id);
     if (file.try_lock(kRunSlot, true)) {
@@ -41,6 +43,11 @@ JobLock JobLock::acquire(const std::filesystem::path& results, const std::string
         return JobLock(std::move(file));
       }
       file.unlock(kRunSlot);
+    }
+    if (!said_waiting && wait.count() > 0) {
+      std::fprintf(stderr, "finseg run: job %s is locked by another run or its ranks (%s); waiting up to %lld s\n",
+                   job_id.c_str(), JobLock::path(results, job_id).c_str(), static_cast<long long>(wait.count() / 1000));
+      said_waiting = true;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       std::string holder = lock_holder(JobLock::path(results, job_id));

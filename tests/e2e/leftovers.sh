@@ -52,7 +52,8 @@ wait_parts "$WORK/r3"
 ranks=$(pgrep -P "$slow_pid" -d ' ' || true)
 kill -9 "$slow_pid"
 expect_exit 0 "$FINSEG" run --store "$WORK/bank" --results "$WORK/r3" --job-id j3 --lock-wait 60 "$job"
-for r in $ranks; do while kill -0 "$r" 2>/dev/null; do sleep 0.1; done; done  # every orphan is gone now
+gone() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || echo X); [ "$st" = X ] || [ "$st" = Z ]; }
+for r in $ranks; do for _ in $(seq 100); do gone "$r" && break; sleep 0.1; done; gone "$r" || fail "rank $r runs on"; done
 sleep 0.5
 [ -s "$WORK/r3/j3/result.json" ] || fail "the rerun after SIGKILL committed nothing"
 [ ! -e "$WORK/r3/.checkpoint" ] || fail "shard files appeared after the rerun committed: $(find "$WORK/r3/.checkpoint")"
