@@ -85,6 +85,8 @@ slow 1 live --results "$WORK/r6" --job-id live "$job"
 live=$slow_pid
 wait_parts "$WORK/r6"
 expect_exit 0 "$FINSEG" run --store "$WORK/bank" --results "$WORK/r6" --job-id done1 "$job"
+expect_exit 0 "$FINSEG" gc --results "$WORK/r6" --dry-run
+grep -q "would remove $WORK/r6/.tmp-old-1234" "$WORK/out" && [ -e "$WORK/r6/.tmp-old-1234" ] || fail "gc --dry-run: $(cat "$WORK/out")"
 expect_exit 0 "$FINSEG" gc --results "$WORK/r6" --store "$WORK/bank"
 [ ! -e "$WORK/r6/.tmp-old-1234" ] && [ ! -e "$WORK/r6/.checkpoint/00000000deadbeef" ] || fail "gc left dead folders: $(cat "$WORK/out")"
 [ ! -e "$WORK/r6/.locks/done1" ] || fail "gc left the lock file of a finished job"
