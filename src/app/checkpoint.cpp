@@ -113,6 +113,7 @@ void Checkpoint::describe(const std::string& json) const {
 }
 
 void Checkpoint::remove() const noexcept {
+  if (key_.empty()) return;  // a run with nothing to compute has no checkpoint (and dir_ is .checkpoint/ itself)
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);
   if (ec) std::fprintf(stderr, "finseg run: could not remove the checkpoint %s: %s\n", dir_.c_str(), ec.message().c_str());

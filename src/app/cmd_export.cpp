@@ -21,7 +21,7 @@ int cmd_export(Communicator& comm, const CommandArgs& argv) {
     const StoreManifest manifest = read_manifest(store);
     const Taxonomy taxonomy(manifest.label_groups);
     CsvExporter exporter(csv, taxonomy);
-    for (const auto& shard : manifest.shards) exporter.append(read_shard(store, shard));
+    for (const auto& shard : manifest.shards) exporter.append(read_shard(store, manifest.label_groups, shard));
     exporter.commit();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("exported %s to %s: %llu accounts, %llu transactions (%.2f s)\n", store.c_str(), csv.c_str(),

@@ -15,7 +15,7 @@ namespace finseg {
 
 // Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
 int cmd_import(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "compression", "deflate-level"}, {});
+  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "compression", "deflate-level"}, {"replace-rejects"});
   const ShardWriteOptions write_options = shard_write_options(args);
   ImportOptions options;
   options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
@@ -23,8 +23,9 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   if (options.max_rejects > 0) {
     if (!args.has("rejects")) throw UsageError("--max-rejects needs --rejects FILE to set the rejected rows aside");
     options.rejects_file = args.require("rejects");
-  } else if (args.has("rejects")) {
-    throw UsageError("--rejects needs --max-rejects N (N > 0)");
+    options.replace_rejects = args.flag("replace-rejects");
+  } else if (args.has("rejects") || args.flag("replace-rejects")) {
+    throw UsageError("--rejects and --replace-rejects need --max-rejects N (N > 0)");
   }
   const std::filesystem::path csv = args.require("csv");
   const std::filesystem::path out = args.require("out");

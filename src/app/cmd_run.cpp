@@ -8,6 +8,7 @@
 #include "core/segments/kernels.hpp"
 #include "dist/shard_scheduler.hpp"
 #include "io/job_file.hpp"
+#include "io/job_lock.hpp"
 #include "io/partial_file.hpp"
 #include "io/results_dir.hpp"
 #include "io/store.hpp"
@@ -109,7 +110,7 @@ bool agree_to_stop(Communicator& comm, bool stop_seen, std::size_t finished, std
 }  // namespace
 
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"store", "results", "job-id", "progress-seconds"}, {"queue", "verify-store"});
+  const Args args(argv, {"store", "results", "job-id", "progress-seconds", "lock-wait"}, {"queue", "verify-store"});
   // --queue: validate the jobs, give them jobIds and mark them queued (finseg get: not ready),
   // print the jobIds, compute nothing. A batch submission runs them later with --job-id.
   const bool queue_only = args.flag("queue");
@@ -120,6 +121,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   const std::filesystem::path store = args.require("store");
   const std::filesystem::path results_path = args.require("results");
   const double progress_every = static_cast<double>(args.get_int("progress-seconds", 10, 1, 86400));
+  // How long a run waits for another run of the same jobIds (or its orphaned ranks) to end.
+  const std::chrono::seconds lock_wait(args.get_int("lock-wait", 10, 0, 86400));
   const auto& files = args.positional();
 
   // Plan (coordinator): validate every job file before anything runs; on any error no job is created.
@@ -128,6 +131,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   std::vector<std::string> all_ids;    // rank 0: their jobIds, in file order
   std::vector<bool> already_done;      // rank 0
   StoreManifest manifest;
+  std::vector<JobLock> run_locks;  // rank 0: no other run may compute these jobIds meanwhile
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     if (files.empty()) throw UsageError("run needs at least one JOB.json");
@@ -143,10 +147,15 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     const Taxonomy taxonomy(manifest.label_groups);
     for (const auto& f : files) parsed.push_back(parse_job_file(f, taxonomy, manifest.snapshot_date));
     const ResultsDir results(results_path);
+    for (std::size_t i = 0; i < files.size(); ++i) all_ids.push_back(given.empty() ? ResultsDir::new_job_id() : given[i]);
+    // Locked before their state is read: a run that waited for another one sees its result.
+    run_locks = acquire_job_locks(results_path, all_ids, lock_wait);
     for (std::size_t i = 0; i < files.size(); ++i) {
-      const std::string id = given.empty() ? ResultsDir::new_job_id() : given[i];
+      const std::string& id = all_ids[i];
+      // What earlier runs of this job that died in their merge left (this run owns the jobId now).
+      if (const auto n = results.discard_all_staged(id); n > 0)
+        std::fprintf(stderr, "finseg run: removed %zu staged folder(s) of job %s left by a run that died\n", n, id.c_str());
       const auto state = results.state(id);
-      all_ids.push_back(id);
       already_done.push_back(state == ResultsDir::State::done);
       if (already_done.back()) continue;
       results.mark_pending(id, pending_manifest_json(id, files[i], parsed[i], queue_only ? "queued" : "running", ""));
@@ -169,12 +178,19 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     plan.stage_tag = ResultsDir::new_job_id();
     const Checkpoint checkpoint(results_path, plan.run_key);
     plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
+    // What the checkpoint belongs to, from the start: `finseg gc` and the service's expiry sweep
+    // find a checkpoint's jobIds in it, also when the run is killed.
+    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
     if (!plan.resumed_shards.empty())
       std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
                    plan.resumed_shards.size(), plan.shards.size());
   });
   if (queue_only) return 0;
   plan = from_bytes<RunPlan>(comm.broadcast(comm.is_root() ? to_bytes(plan) : std::string(), 0));
+  // Every rank, for its lifetime: an orphaned rank of a killed mpirun keeps a rerun waiting
+  // until it is gone, so no shard file of it can appear after the rerun committed.
+  std::vector<JobLock> member_locks;
+  on_every_rank(comm, [&] { member_locks = join_job_locks(results_path, plan.job_ids); });
   const double plan_seconds = since(run_start);
   const Taxonomy taxonomy(plan.label_groups);
 
@@ -205,7 +221,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       const auto shard = scheduler.next(stats.rows);
       if (!shard) break;
       const auto t_read = Clock::now();
-      const ShardData data = read_shard(store, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
+      const ShardData data =
+          read_shard(store, plan.label_groups, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
       stats.read += since(t_read);
       test_shard_delay();
       const auto t_compute = Clock::now();
@@ -238,7 +255,10 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       if (failure) std::rethrow_exception(failure);
     });
   } catch (const Error& e) {
-    if (comm.is_root()) mark_failed(results_path, files, parsed, all_ids, already_done, e.what());
+    if (comm.is_root()) {
+      mark_failed(results_path, files, parsed, all_ids, already_done, e.what());
+      checkpoint.remove();  // a failed job is rerun from scratch: its partial files are garbage
+    }
     comm.barrier();  // a rank that exits early makes mpirun end the others: rank 0 writes first
     throw;
   }
@@ -253,7 +273,10 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
       });
       for (const auto& n : comm.gather(std::to_string(finished), 0)) saved += std::stoull(n);
     } catch (const Error& e) {
-      if (comm.is_root()) mark_failed(results_path, files, parsed, all_ids, already_done, std::string("interrupted, and the checkpoint could not be saved: ") + e.what());
+      if (comm.is_root()) {
+        mark_failed(results_path, files, parsed, all_ids, already_done, std::string("interrupted, and the checkpoint could not be saved: ") + e.what());
+        checkpoint.remove();
+      }
       comm.barrier();
       throw;
     }
@@ -288,6 +311,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     if (comm.is_root()) {
       discard_staged();
       mark_failed(results_path, files, parsed, all_ids, already_done, e.what());
+      checkpoint.remove();
     }
     comm.barrier();
     throw;

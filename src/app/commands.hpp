@@ -18,5 +18,6 @@ int cmd_run(Communicator& comm, const CommandArgs& args);
 int cmd_get(Communicator& comm, const CommandArgs& args);
 int cmd_serve(Communicator& comm, const CommandArgs& args);
 int cmd_report(Communicator& comm, const CommandArgs& args);
+int cmd_gc(Communicator& comm, const CommandArgs& args);
 
 }  // namespace finseg

@@ -22,14 +22,14 @@ commands:
            generate and import also take [--compression none|deflate|shuffle-deflate|szip|lz4|
            shuffle-lz4|lz4hc|shuffle-lz4hc] [--deflate-level 1-9] (default shuffle-lz4hc:
            docs/store-format.md)
-  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE] [--rules FILE]
+  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE [--replace-rejects]] [--rules FILE]
                                    import accounts.csv + transactions.csv (SEGMENTS.md 1.1); empty
                                    labels cells are labelled by the rules (docs/labeller.md)
   export   --store STORE --csv DIR write the store back to the CSV schema
   inspect  STORE [--no-verify] [--chunks]
                                    users, accounts, transactions, dates, shards, sizes; verifies checksums;
                                    --chunks lists where each dataset's chunks lie in the shard files
-  run      --store STORE --results DIR [--job-id ID ...] [--queue] [--verify-store] JOB.json [JOB.json ...]
+  run      --store STORE --results DIR [--job-id ID ...] [--queue] [--verify-store] [--lock-wait S] JOB.json ...
                                    run segment jobs in one pass (under mpirun: distributed); prints jobIds;
                                    every byte read is checked (HDF5 metadata checksums, Fletcher32 per
                                    chunk); --verify-store also checks each shard file's whole CRC-32;
@@ -37,6 +37,10 @@ commands:
                                    scripts/finseg-submit); SIGTERM/SIGUSR1 save partials and exit 75
   get      --results DIR [--manifest] JOBID
                                    print a job's result document
+  gc       --results DIR [--store STORE] [--dry-run]
+                                   remove what killed runs and imports left (staged documents,
+                                   checkpoints nobody can resume, lock files, STORE.tmp-*), never
+                                   anything a live run owns
   serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
                                    the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
@@ -46,7 +50,7 @@ commands:
                                    across the ranks
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
-            10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
+            7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
 )";
 
 using Command = int (*)(finseg::Communicator&, const finseg::CommandArgs&);
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
       {"get", finseg::cmd_get},
       {"serve", finseg::cmd_serve},
       {"report", finseg::cmd_report},
+      {"gc", finseg::cmd_gc},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     if (comm->is_root()) std::cout << kUsage;

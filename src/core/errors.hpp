@@ -16,6 +16,7 @@ enum class ExitCode : int {
   bad_store = 4,    // store missing, truncated, corrupt or of another format version
   bad_job = 5,      // job file / request invalid; no job was created
   io = 6,           // cannot read or write a file the command needs
+  busy = 7,         // another run of the same jobIds is alive (its lock is held)
   not_ready = 10,   // finseg get: job queued or running
   not_found = 11,   // finseg get: unknown jobId
   job_failed = 12,  // finseg get: job failed
@@ -45,6 +46,10 @@ struct JobError : Error {
 };
 struct IoError : Error {
   explicit IoError(const std::string& what) : Error(ExitCode::io, what) {}
+};
+// Another live run holds a jobId's lock (io/job_lock.hpp).
+struct BusyError : Error {
+  explicit BusyError(const std::string& what) : Error(ExitCode::busy, what) {}
 };
 // Arithmetic overflow of money: an input problem when it comes from data, never a silent wrap.
 struct OverflowError : Error {

@@ -3,6 +3,7 @@
 #include "core/errors.hpp"
 #include "http/log.hpp"
 #include "io/atomic_file.hpp"
+#include "io/results_checkpoints.hpp"
 
 #include <nlohmann/json.hpp>
 #include <signal.h>
@@ -257,6 +258,7 @@ void JobQueue::sweep_locked() {
     std::filesystem::remove_all(results_.job_dir(id), ec);
     if (ec) log_line("cannot delete expired job " + id + ": " + ec.message());
     std::filesystem::remove(results_.pending_file(id), ec);
+    remove_checkpoints_of(results_.dir(), id);  // an interrupted or killed run's partial files
     files_.remove(id);
     jobs_.erase(id);
     queue_.erase(std::remove(queue_.begin(), queue_.end(), id), queue_.end());

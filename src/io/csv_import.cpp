@@ -10,6 +10,7 @@
 #include "io/csv_import.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 #include "io/csv_reader.hpp"
 #include "io/csv_rejections.hpp"
 #include "io/csv_rows.hpp"
@@ -62,8 +63,57 @@ std::uint32_t row_index(std::size_t n, const std::string& file) {
   return static_cast<std::uint32_t>(n);
 }
 
+// SEGMENTS.md 1.1 says the files are UTF-8; text that is not would reach the result documents
+// (userId, an insurance provider) and make them invalid JSON. The first such field of a record,
+// in the contract's column order: its column index, or none.
+template <std::size_t N>
+std::optional<std::size_t> invalid_utf8_column(const csv::Record& rec, const csv::ColumnMap& col) {
+  for (std::size_t c = 0; c < N; ++c)
+    if (invalid_utf8_at(rec.fields[col[c]])) return c;
+  return std::nullopt;
+}
 
-void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table) {
+std::string utf8_reason(std::string_view value) {
+  const std::size_t at = *invalid_utf8_at(value);
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto byte = static_cast<unsigned char>(value[at]);
+  return std::string("not valid UTF-8 (byte 0x") + kHex[byte >> 4] + kHex[byte & 15] + " at offset " +
+         std::to_string(at) + ")";
+}
+
+// SEGMENTS.md 1.1: an overflow is a rejected row. Every money sum a job computes adds up (or
+// subtracts) balances and amounts of one user's accounts: balances reconstructed backwards from
+// balanceDate, incoming and outgoing sums, monthly and period totals, insurance totals. None can
+// overflow int64 cents while the sum of |balance| and |amount| over all of a user's accounts fits,
+// so the import rejects the row that would break this bound, and no later job can overflow.
+class UserMoneyBound {
+ public:
+  std::uint32_t user_slot(std::string_view user) {
+    const auto [it, added] = slots_.emplace(user, static_cast<std::uint32_t>(totals_.size()));
+    if (added) totals_.push_back(0);
+    return it->second;
+  }
+  // Adds |cents| to the user's total; false (nothing added) when the total would exceed INT64_MAX.
+  bool add(std::uint32_t slot, Cents cents) {
+    // |INT64_MIN| = 2^63 still fits an unsigned 64-bit value.
+    const std::uint64_t magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
+    constexpr auto kLimit = static_cast<std::uint64_t>(std::numeric_limits<Cents>::max());
+    if (magnitude > kLimit - totals_[slot]) return false;
+    totals_[slot] += magnitude;
+    return true;
+  }
+  static std::string reason(std::string_view account, std::string_view user) {
+    return "the money sums of account " + std::string(account) + " (user " + std::string(user) +
+           ") would overflow int64 cents (|balance| + |amount| over a user's accounts > 92233720368547758.07)";
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::uint32_t> slots_;
+  std::vector<std::uint64_t> totals_;  // never above INT64_MAX
+};
+
+
+void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table, UserMoneyBound& sums) {
   const std::string& file = reader.file_name();
   csv::Record rec;
   if (!reader.next(rec)) throw InputError(file + ": empty file: the header row is missing");
@@ -94,6 +144,10 @@ void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table
     }
     if (!slot) {
       reject(kAccountId, "empty accountId");
+      continue;
+    }
+    if (const auto c = invalid_utf8_column<kAccountColumns.size()>(rec, col)) {
+      reject(*c, utf8_reason(f[col[*c]]));
       continue;
     }
     AccountRow& row = table.rows[*slot];
@@ -127,6 +181,11 @@ void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table
       continue;
     }
     row.balance_date = *date;
+    row.user_slot = sums.user_slot(row.user);
+    if (!sums.add(row.user_slot, row.balance)) {
+      reject(kBalance, UserMoneyBound::reason(row.id, row.user));
+      continue;
+    }
     row.accepted = true;
     ++table.accepted;
   }
@@ -154,7 +213,8 @@ class LabelCache {
 };
 
 void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labeller* labeller, AccountTable& accounts,
-                       const std::string& accounts_file, Rejections& rejects, std::vector<TransactionRow>& out) {
+                       const std::string& accounts_file, Rejections& rejects, UserMoneyBound& sums,
+                       std::vector<TransactionRow>& out) {
   const std::string& file = reader.file_name();
   csv::Record rec;
   if (!reader.next(rec)) throw InputError(file + ": empty file: the header row is missing");
@@ -183,6 +243,10 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labe
     }
     if (!id_present) {
       reject(kTxnId, "empty transactionId");
+      continue;
+    }
+    if (const auto c = invalid_utf8_column<kTransactionColumns.size()>(rec, col)) {
+      reject(*c, utf8_reason(f[col[*c]]));
       continue;
     }
     const std::uint32_t* account = accounts.index.find(f[col[kTxnAccountId]]);
@@ -215,6 +279,11 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labe
       reject(kLabels, label_set.error);
       continue;
     }
+    // Last: a row rejected for another reason adds nothing to the user's sums.
+    if (!sums.add(acc.user_slot, amount.value)) {
+      reject(kAmount, UserMoneyBound::reason(acc.id, acc.user));
+      continue;
+    }
     LabelSet row_labels = label_set.set;
     if (labeller && f[col[kLabels]].empty())
       row_labels = labeller->label({f[col[kPurpose]], f[col[kCounterpartName]], f[col[kCounterpartIban]], amount.value});
@@ -235,6 +304,9 @@ ImportResult import_csv(const std::filesystem::path& dir, const Taxonomy& taxono
   if (options.shards < 1) throw UsageError("import: the number of shards must be at least 1");
   if (options.max_rejects > 0 && options.rejects_file.empty())
     throw UsageError("import: allowing rejected rows needs a rejects file");
+  if (options.max_rejects > 0 && !options.replace_rejects && std::filesystem::exists(options.rejects_file))
+    throw IoError(options.rejects_file.string() +
+                  " exists already: a rejects file is never overwritten (remove it, or --replace-rejects)");
 
   // Both readers live until the shards are built: the rows are views into their bytes.
   csv::Reader account_reader = csv::Reader::open(dir / "accounts.csv");
@@ -242,10 +314,11 @@ ImportResult import_csv(const std::filesystem::path& dir, const Taxonomy& taxono
   Rejections rejects(options);
 
   AccountTable accounts;
-  read_accounts(account_reader, rejects, accounts);
+  UserMoneyBound sums;
+  read_accounts(account_reader, rejects, accounts, sums);
   std::vector<TransactionRow> txns;
   txns.reserve(txn_reader.size_bytes() / 96);
-  read_transactions(txn_reader, taxonomy, options.labeller, accounts, account_reader.file_name(), rejects, txns);
+  read_transactions(txn_reader, taxonomy, options.labeller, accounts, account_reader.file_name(), rejects, sums, txns);
 
   rejects.check(dir);
   if (options.max_rejects > 0) rejects.write(options.rejects_file);

@@ -19,6 +19,8 @@ struct ImportOptions {
   // rows are set aside into `rejects_file` with the reason of each; one more fails the import.
   std::uint64_t max_rejects = 0;
   std::filesystem::path rejects_file;
+  // An existing rejects file is refused (IoError, before anything is read) unless this is set.
+  bool replace_rejects = false;
   std::size_t max_reported_errors = 20;  // problems listed in the error message
   // Labels rows whose labels cell is empty (SEGMENTS.md 1.2); null: such rows stay unlabelled.
   const Labeller* labeller = nullptr;

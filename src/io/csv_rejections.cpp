@@ -1,10 +1,16 @@
 #include "io/csv_rejections.hpp"
 
 #include "core/errors.hpp"
+#include "core/text_limits.hpp"
 #include "io/csv_writer.hpp"
 
-#include <algorithm>
+#include <fcntl.h>  // AT_FDCWD
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc, _GNU_SOURCE)
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace finseg::csv {
 
@@ -13,8 +19,17 @@ namespace {
 constexpr std::size_t kMaxValueInMessage = 60;
 constexpr std::size_t kMaxReasonInMessage = 160;  // reasons may quote the value (an unknown label)
 
-// A value as it appears in a one-line message: control characters escaped, long values cut at a
-// UTF-8 character boundary.
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_hex_byte(std::string& out, unsigned char c) {
+  out += "\\x";
+  out += kHex[c >> 4];
+  out += kHex[c & 15];
+}
+
+// A value as it appears in a one-line message: control characters and bytes that are not
+// well-formed UTF-8 escaped (so the message itself is valid UTF-8), long values cut at a UTF-8
+// character boundary.
 std::string printable(std::string_view v, std::size_t max_bytes = kMaxValueInMessage) {
   std::string out;
   std::size_t n = v.size();
@@ -24,25 +39,39 @@ std::string printable(std::string_view v, std::size_t max_bytes = kMaxValueInMes
     while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
     cut = true;
   }
+  const std::string_view shown = v.substr(0, n);
+  std::size_t next_invalid = invalid_utf8_at(shown).value_or(n);
   for (std::size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(v[i]);
-    if (c == '\n') {
+    if (i == next_invalid) {
+      append_hex_byte(out, c);
+      next_invalid = i + 1 + invalid_utf8_at(shown.substr(i + 1)).value_or(n);
+    } else if (c == '\n') {
       out += "\\n";
     } else if (c == '\r') {
       out += "\\r";
     } else if (c == '\t') {
       out += "\\t";
     } else if (c < 0x20 || c == 0x7F) {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
+      append_hex_byte(out, c);
     } else {
       out += static_cast<char>(c);
     }
   }
   if (cut) out += "...(" + std::to_string(v.size()) + " bytes)";
   return out;
+}
+
+// Text for the rejects file: as it was, except bytes that are not well-formed UTF-8, written as
+// \xNN so that the rejects file is UTF-8 like every CSV file of the contract.
+std::string valid_utf8(std::string_view v) {
+  std::string out;
+  while (const auto at = invalid_utf8_at(v)) {
+    out.append(v.substr(0, *at));
+    append_hex_byte(out, static_cast<unsigned char>(v[*at]));
+    v.remove_prefix(*at + 1);
+  }
+  return out.append(v);
 }
 
 }  // namespace
@@ -93,15 +122,19 @@ void Rejections::write(const std::filesystem::path& target) const {
       out.field(p.file);
       out.begin_field() += std::to_string(p.line);
       out.field(p.column);
-      out.field(p.value);
+      out.field(valid_utf8(p.value));
       out.field(p.reason);
-      out.field(p.record);
+      out.field(valid_utf8(p.record));
       out.end_record();
     }
     out.close();
-    std::error_code ec;
-    std::filesystem::rename(tmp, target, ec);
-    if (ec) throw IoError("cannot write rejects file " + target.string() + ": " + ec.message());
+    // Without replace_rejects, a file that appeared since import_csv looked is not replaced either.
+    const unsigned flags = options_.replace_rejects ? 0u : RENAME_NOREPLACE;
+    if (::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), flags) != 0) {
+      const int err = errno;
+      throw IoError(err == EEXIST ? target.string() + " exists already: a rejects file is never overwritten"
+                                  : "cannot write rejects file " + target.string() + ": " + std::strerror(err));
+    }
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);

@@ -19,6 +19,7 @@ struct AccountRow {
   Cents balance = 0;
   Day balance_date = 0;
   std::uint64_t line = 0;
+  std::uint32_t user_slot = 0;  // the user's entry in the import's money bound (csv_import.cpp)
   bool accepted = false;
   // Text bytes of the account's accepted transactions (transactionId, counterpartName,
   // counterpartIban, purpose): sizes the shard's string columns without another pass.

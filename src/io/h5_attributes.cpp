@@ -87,6 +87,12 @@ std::int32_t read_int32_attribute(hid_t loc, const char* name, const Context& ct
   return value;
 }
 
+bool has_attribute(hid_t loc, const char* name, const Context& ctx) {
+  const htri_t exists = H5Aexists(loc, name);
+  check(exists, ctx, attr_what("looking for", name));
+  return exists > 0;
+}
+
 std::vector<std::string> read_strings_attribute(hid_t loc, const char* name, const Context& ctx) {
   Attribute attr = open_attribute(loc, name, ctx);
   Datatype type = make<Datatype>(H5Aget_type(attr.get()), ctx, attr_what("reading the type of", name));

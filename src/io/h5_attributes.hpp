@@ -19,5 +19,7 @@ std::uint64_t read_uint64_attribute(hid_t loc, const char* name, const Context& 
 std::int32_t read_int32_attribute(hid_t loc, const char* name, const Context& ctx);
 std::string read_string_attribute(hid_t loc, const char* name, const Context& ctx);
 std::vector<std::string> read_strings_attribute(hid_t loc, const char* name, const Context& ctx);
+// Whether `loc` has the attribute (for attributes added after a format version: old files lack them).
+bool has_attribute(hid_t loc, const char* name, const Context& ctx);
 
 }  // namespace finseg::h5

@@ -13,6 +13,11 @@ inline constexpr const char* kAccountsAttr = "accounts";
 inline constexpr const char* kTransactionsAttr = "transactions";
 inline constexpr const char* kLabelsAttr = "labels";              // all names, bit order
 inline constexpr const char* kLabelGroupsAttr = "label_groups";  // the names that are groups
+// int32 days, what the manifest's shard entry records; only when the shard has transactions
+// (bookings) or accounts (balance date). Shards written before these existed lack them.
+inline constexpr const char* kFirstBookingAttr = "first_booking";
+inline constexpr const char* kLastBookingAttr = "last_booking";
+inline constexpr const char* kLatestBalanceDateAttr = "latest_balance_date";
 
 inline constexpr const char* kUsers = "users";
 inline constexpr const char* kAccounts = "accounts";

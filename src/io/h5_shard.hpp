@@ -19,6 +19,12 @@ struct ShardHeader {
   ShardCounts counts;
   std::vector<std::string> labels;        // bit order
   std::vector<std::string> label_groups;  // names among `labels` that are groups
+  // The dates the manifest's entry must record (root attributes). dates_recorded is false for a
+  // shard written before finseg recorded them: the reader then checks the data instead.
+  bool dates_recorded = false;
+  std::optional<Day> first_booking;
+  std::optional<Day> last_booking;
+  std::optional<Day> latest_balance_date;
 };
 
 // Opens a shard file read-only (sec2, no file locking: a committed store never changes).

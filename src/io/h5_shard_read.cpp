@@ -99,6 +99,20 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx) {
   h.labels = read_strings_attribute(file, L::kLabelsAttr, ctx);
   h.label_groups = read_strings_attribute(file, L::kLabelGroupsAttr, ctx);
   if (h.labels.size() > static_cast<std::size_t>(kMaxLabels)) fail(ctx, "more than 64 label names");
+  const auto date = [&](const char* name) -> std::optional<Day> {
+    if (!has_attribute(file, name, ctx)) return std::nullopt;
+    return read_int32_attribute(file, name, ctx);
+  };
+  h.first_booking = date(L::kFirstBookingAttr);
+  h.last_booking = date(L::kLastBookingAttr);
+  h.latest_balance_date = date(L::kLatestBalanceDateAttr);
+  // A writer that records the dates records the balance date of every shard with accounts and
+  // the bookings of every shard with transactions; a shard with neither cannot tell, nor matter.
+  h.dates_recorded = (h.counts.accounts == 0 || h.latest_balance_date) && (h.counts.transactions == 0 || h.first_booking);
+  if (h.dates_recorded && (h.first_booking.has_value() != (h.counts.transactions > 0) ||
+                           h.last_booking.has_value() != (h.counts.transactions > 0) ||
+                           h.latest_balance_date.has_value() != (h.counts.accounts > 0)))
+    fail(ctx, "the date attributes do not match the counts");
   return h;
 }
 

@@ -158,6 +158,14 @@ void write_shard_file(const std::filesystem::path& path, const ShardData& data, 
   std::vector<std::string> groups;
   for (const auto& g : taxonomy.groups()) groups.push_back(g.name);
   write_strings_attribute(root, L::kLabelGroupsAttr, groups, ctx);
+  if (options.record_dates) {
+    // What the manifest entry records, so a reader can check an edited manifest (store-format.md 1.5).
+    const DateRange bookings = date_range(data.booking_date);
+    if (bookings.first) write_int32_attribute(root, L::kFirstBookingAttr, *bookings.first, ctx);
+    if (bookings.last) write_int32_attribute(root, L::kLastBookingAttr, *bookings.last, ctx);
+    if (const auto latest = date_range(data.balance_date).last)
+      write_int32_attribute(root, L::kLatestBalanceDateAttr, *latest, ctx);
+  }
 
   ShardWriter w(root, options, ctx);
   w.group(L::kUsers);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <random>
 
@@ -110,6 +112,50 @@ void ResultsDir::commit_staged(const std::string& job_id, const std::string& tag
 void ResultsDir::discard_staged(const std::string& job_id, const std::string& tag) const noexcept {
   std::error_code ignored;
   std::filesystem::remove_all(staged_dir(job_id, tag), ignored);
+}
+
+namespace {
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool is_pid(std::string_view s) {
+  return !s.empty() && s.size() <= 10 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::optional<std::string> ResultsDir::staged_job_id(const std::string& name) {
+  if (name.rfind(".tmp-", 0) != 0) return std::nullopt;
+  const std::string_view rest = std::string_view(name).substr(5);
+  // The tag is the last field (a pid), or the last 36 characters (a UUID, which has dashes).
+  std::string_view id;
+  if (rest.size() > 37 && is_uuid(rest.substr(rest.size() - 36)) && rest[rest.size() - 37] == '-') {
+    id = rest.substr(0, rest.size() - 37);
+  } else if (const auto dash = rest.rfind('-'); dash != std::string_view::npos && is_pid(rest.substr(dash + 1))) {
+    id = rest.substr(0, dash);
+  }
+  if (!valid_job_id(id)) return std::nullopt;
+  return std::string(id);
+}
+
+std::size_t ResultsDir::discard_all_staged(const std::string& job_id) const {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (staged_job_id(name) != job_id) continue;
+    std::error_code ignored;
+    if (std::filesystem::remove_all(entry.path(), ignored) > 0) ++removed;
+  }
+  return removed;
 }
 
 std::string ResultsDir::read_result(const std::string& job_id) const { return read_file(job_dir(job_id) / "result.json"); }

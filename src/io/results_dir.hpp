@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,11 @@ class ResultsDir {
   std::filesystem::path staged_dir(const std::string& job_id, const std::string& tag) const;
   void commit_staged(const std::string& job_id, const std::string& tag, const std::string& manifest_json) const;
   void discard_staged(const std::string& job_id, const std::string& tag) const noexcept;
+  // The jobId a staged folder's name (".tmp-<jobId>-<tag>", tag a UUID or a pid) belongs to.
+  static std::optional<std::string> staged_job_id(const std::string& folder_name);
+  // Removes every staged folder of `job_id` (what runs of it that died left behind); only for a
+  // caller that holds the job's lock (io/job_lock.hpp). Returns how many were removed.
+  std::size_t discard_all_staged(const std::string& job_id) const;
   std::string read_result(const std::string& job_id) const;
   std::string read_manifest(const std::string& job_id) const;
   std::filesystem::path job_dir(const std::string& job_id) const { return dir_ / job_id; }

@@ -25,7 +25,6 @@ namespace finseg {
 
 namespace {
 
-void widen_min(std::optional<Day>& acc, Day d) { acc = acc ? std::min(*acc, d) : d; }
 void widen_max(std::optional<Day>& acc, Day d) { acc = acc ? std::max(*acc, d) : d; }
 
 std::filesystem::path checked_shard_path(const std::filesystem::path& store, const ShardInfo& shard) {
@@ -34,25 +33,84 @@ std::filesystem::path checked_shard_path(const std::filesystem::path& store, con
   return store / shard.file;
 }
 
-ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
-                             bool verify_file_checksum, h5::ShardHeader* header_out) {
-  h5::prepare_library();
-  const auto path = checked_shard_path(store, shard);
-  verify_shard_file(path, shard, verify_file_checksum);
-  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
-  h5::File file = h5::open_shard_file(path, ctx);
-  h5::ShardHeader header = h5::read_shard_header(file.get(), ctx);
+std::string date_text(const std::optional<Day>& d) { return d ? format_date(*d) : "null"; }
+
+void expect_date(const char* key, const std::optional<Day>& in_file, const std::optional<Day>& in_manifest,
+                 const char* source, const h5::Context& ctx) {
+  if (in_file != in_manifest)
+    h5::fail(ctx, std::string("the manifest records ") + key + " " + date_text(in_manifest) + ", the shard's " + source +
+                      " say " + date_text(in_file) + " (manifest.json edited or from another store?)");
+}
+
+// The first label name (bit order) where the shard and the manifest differ, as text.
+std::string first_difference(const std::vector<std::string>& in_file, const std::vector<std::string>& in_manifest) {
+  for (std::size_t i = 0; i < std::max(in_file.size(), in_manifest.size()); ++i) {
+    const std::string a = i < in_file.size() ? in_file[i] : "(none)";
+    const std::string b = i < in_manifest.size() ? in_manifest[i] : "(none)";
+    if (a != b) return "entry " + std::to_string(i) + ": " + a + " in the file, " + b + " in the manifest";
+  }
+  return "";
+}
+
+// What the manifest says of a shard against what the shard file records itself (root
+// attributes): counts, dates and, given the manifest's taxonomy, the label names and groups. A
+// manifest edited by hand (labels swapped, another snapshotDate) must fail, never change a result.
+void check_header(const h5::ShardHeader& h, const ShardInfo& shard, const std::vector<LabelGroup>* groups,
+                  const h5::Context& ctx) {
   const auto mismatch = [&](const char* what, std::uint64_t in_file, std::uint64_t in_manifest) {
     if (in_file != in_manifest)
       h5::fail(ctx, std::string("holds ") + std::to_string(in_file) + " " + what + ", the manifest records " +
                         std::to_string(in_manifest));
   };
-  mismatch("users", header.counts.users, shard.users);
-  mismatch("accounts", header.counts.accounts, shard.accounts);
-  mismatch("transactions", header.counts.transactions, shard.transactions);
+  mismatch("users", h.counts.users, shard.users);
+  mismatch("accounts", h.counts.accounts, shard.accounts);
+  mismatch("transactions", h.counts.transactions, shard.transactions);
+  if (h.dates_recorded) {
+    expect_date("firstBooking", h.first_booking, shard.first_booking, "attributes", ctx);
+    expect_date("lastBooking", h.last_booking, shard.last_booking, "attributes", ctx);
+    expect_date("latestBalanceDate", h.latest_balance_date, shard.latest_balance_date, "attributes", ctx);
+  }
+  if (!groups) return;
+  std::vector<std::string> names, group_names;
+  for (const auto& g : *groups) {
+    group_names.push_back(g.name);
+    names.push_back(g.name);
+    names.insert(names.end(), g.labels.begin(), g.labels.end());
+  }
+  if (h.labels != names)
+    h5::fail(ctx, "written with other label names than the manifest lists (" + first_difference(h.labels, names) + ")");
+  if (h.label_groups != group_names)
+    h5::fail(ctx, "written with other label groups than the manifest lists (" +
+                      first_difference(h.label_groups, group_names) + ")");
+}
+
+// The dates of the data read against the manifest entry (the attributes equal it already when
+// the shard records them): catches a writer bug, and is all an older shard can offer.
+void check_data_dates(const ShardData& d, ColumnSet columns, const ShardInfo& shard, const h5::Context& ctx) {
+  if (columns & kBookingDate) {
+    const DateRange bookings = date_range(d.booking_date);
+    expect_date("firstBooking", bookings.first, shard.first_booking, "bookings", ctx);
+    expect_date("lastBooking", bookings.last, shard.last_booking, "bookings", ctx);
+  }
+  if (columns & kAccountMeta)
+    expect_date("latestBalanceDate", date_range(d.balance_date).last, shard.latest_balance_date, "balance dates", ctx);
+}
+
+ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard,
+                             const std::vector<LabelGroup>* groups, ColumnSet columns, bool verify_file_checksum) {
+  h5::prepare_library();
+  const auto path = checked_shard_path(store, shard);
+  verify_shard_file(path, shard, verify_file_checksum);
+  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
+  h5::File file = h5::open_shard_file(path, ctx);
+  const h5::ShardHeader header = h5::read_shard_header(file.get(), ctx);
+  check_header(header, shard, groups, ctx);
+  // A shard without the date attributes: its balance dates (one small column) are read to check
+  // the manifest's latestBalanceDate, which a run's windows depend on through snapshotDate.
+  if (!header.dates_recorded) columns |= kAccountMeta;
   ShardData data = h5::read_shard_columns(file.get(), header, columns, ctx);
+  check_data_dates(data, columns, shard, ctx);
   file.close(ctx);
-  if (header_out) *header_out = std::move(header);
   return data;
 }
 
@@ -117,11 +175,10 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
   info.users = counts.users;
   info.accounts = counts.accounts;
   info.transactions = counts.transactions;
-  for (const Day d : data.booking_date) {
-    widen_min(info.first_booking, d);
-    widen_max(info.last_booking, d);
-  }
-  for (const Day d : data.balance_date) widen_max(info.latest_balance_date, d);
+  const DateRange bookings = date_range(data.booking_date);
+  info.first_booking = bookings.first;
+  info.last_booking = bookings.last;
+  info.latest_balance_date = date_range(data.balance_date).last;
 
   const h5::Context ctx{"shard " + file.string(), h5::Failure::io};
   try {
@@ -141,19 +198,18 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
 
 ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
                      bool verify_file_checksum) {
-  return read_shard_checked(store, shard, columns, verify_file_checksum, nullptr);
+  return read_shard_checked(store, shard, nullptr, columns, verify_file_checksum);
+}
+
+ShardData read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
+                     const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum) {
+  return read_shard_checked(store, shard, &label_groups, columns, verify_file_checksum);
 }
 
 void verify_store(const std::filesystem::path& store, const StoreManifest& manifest) {
-  for (const auto& shard : manifest.shards) {
-    h5::ShardHeader header;
-    // Size + CRC of the whole file, then every dataset read (Fletcher32 per chunk) and the
-    // structure checked.
-    read_shard_checked(store, shard, kAllColumns, true, &header);
-    if (!manifest.labels.empty() && header.labels != manifest.labels)
-      throw StoreError("shard " + (store / shard.file).string() +
-                       ": written with other label names than the manifest lists");
-  }
+  // Size + CRC of the whole file, the header against the manifest, then every dataset read
+  // (Fletcher32 per chunk) and the structure checked.
+  for (const auto& shard : manifest.shards) read_shard_checked(store, shard, &manifest.label_groups, kAllColumns, true);
 }
 
 std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard) {
@@ -167,6 +223,35 @@ std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& st
   return chunks;
 }
 
+std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target_path) {
+  const auto target = normalized_store_path(target_path);
+  const auto parent = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const std::string prefix = target.filename().string() + ".tmp-";
+  std::vector<std::filesystem::path> removed;
+  std::error_code ec;
+  std::vector<std::filesystem::path> candidates;
+  for (const auto& entry : std::filesystem::directory_iterator(parent, ec))
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) candidates.push_back(entry.path());
+  for (const auto& path : candidates) {
+    const bool is_lock = path.extension() == ".lock";
+    const auto folder = is_lock ? std::filesystem::path(path).replace_extension() : path;
+    auto lock_path = folder;
+    lock_path += ".lock";
+    if (is_lock && std::filesystem::exists(folder, ec)) continue;  // handled with its folder
+    try {
+      // A builder creates and locks its lock file before its folder: a folder whose lock is free
+      // (or missing) belongs to no live builder.
+      LockFile lock(lock_path);
+      if (!lock.try_lock(0, true)) continue;
+      if (!is_lock && std::filesystem::remove_all(folder, ec) > 0 && !ec) removed.push_back(folder);
+      std::filesystem::remove(lock_path, ec);
+    } catch (const IoError&) {
+      // Not ours to clean (no permission, no locks): leave it.
+    }
+  }
+  return removed;
+}
+
 StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_store_path(std::move(target))) {
   if (target_.empty()) throw IoError("empty store path");
   std::error_code ec;
@@ -177,8 +262,14 @@ StoreBuilder::StoreBuilder(std::filesystem::path target) : target_(normalized_st
     std::filesystem::create_directories(parent, ec);
     if (ec) throw IoError("cannot create folder " + parent.string() + ": " + ec.message());
   }
+  for (const auto& gone : remove_abandoned_builds(target_))
+    std::fprintf(stderr, "finseg: removed %s, left by a build that was killed\n", gone.c_str());
   temp_ = target_;
   temp_ += temp_suffix();
+  auto lock_path = temp_;
+  lock_path += ".lock";
+  lock_.emplace(lock_path);
+  if (!lock_->try_lock(0, true)) throw IoError("cannot lock " + lock_path.string() + ": held by another process");
   if (!std::filesystem::create_directory(temp_, ec) || ec)
     throw IoError("cannot create temporary folder " + temp_.string() + ": " +
                   (ec ? ec.message() : std::string("exists already")));
@@ -191,10 +282,12 @@ StoreBuilder::StoreBuilder(std::filesystem::path target, std::filesystem::path e
 }
 
 StoreBuilder::~StoreBuilder() {
-  if (committed_ || released_ || temp_.empty()) return;
   std::error_code ec;
-  std::filesystem::remove_all(temp_, ec);
-  if (ec) std::fprintf(stderr, "finseg: warning: cannot remove %s: %s\n", temp_.c_str(), ec.message().c_str());
+  if (!(committed_ || released_ || temp_.empty())) {
+    std::filesystem::remove_all(temp_, ec);
+    if (ec) std::fprintf(stderr, "finseg: warning: cannot remove %s: %s\n", temp_.c_str(), ec.message().c_str());
+  }
+  if (lock_) std::filesystem::remove(lock_->path(), ec);  // removed while still held
 }
 
 std::string StoreBuilder::shard_file_name(int shard) {

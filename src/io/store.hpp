@@ -7,6 +7,7 @@
 #include "core/date.hpp"
 #include "core/shard_data.hpp"
 #include "core/taxonomy.hpp"
+#include "io/file_lock.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -62,6 +63,9 @@ struct ShardWriteOptions {
   // HDF5 >= 1.10) or 1.8 (what finseg wrote before; its v1 B-tree chunk index carries no
   // checksum). Readers read both; the 1.8 format is kept to test that old stores still read.
   enum class Hdf5Format { v110, v18 } hdf5_format = Hdf5Format::v110;
+  // The date attributes of the shard (store-format.md 1.5); false only to test how stores written
+  // before them are read.
+  bool record_dates = true;
 };
 
 // Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).
@@ -80,8 +84,15 @@ StoreManifest read_manifest(const std::filesystem::path& store);
 // verify_file_checksum also compares the CRC-32 of the whole file with the manifest's `checksum`
 // first, which reads every byte of the file (finseg run --verify-store). Any mismatch,
 // truncation, missing or unreadable file is a StoreError naming the file.
+// The shard's counts and dates (root attributes; the data read too) must equal the manifest
+// entry `shard`. For a shard written before the date attributes existed the balance dates are
+// read as well (kAccountMeta added to `columns`) and the dates checked from the data.
 ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns = kAllColumns,
                      bool verify_file_checksum = false);
+// The same, and the shard's label names and groups must be the manifest's `label_groups` (what
+// a run and `finseg inspect` use: a label bit means what the manifest says it means).
+ShardData read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
+                     const ShardInfo& shard, ColumnSet columns = kAllColumns, bool verify_file_checksum = false);
 
 // Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
 // manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names
@@ -99,9 +110,16 @@ struct ChunkLocation {
 };
 std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard);
 
+// Removes the temporary folders `<target>.tmp-*` (and their lock files) that no live
+// StoreBuilder holds: what a killed import or generate left. Returns the folders removed.
+std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target);
+
 // Builds a store in a sibling temporary folder and renames it to `target` on commit().
 // Without commit() the destructor removes the temporary folder: no half store is left behind.
-// `target` must not exist yet (never overwrite a store).
+// `target` must not exist yet (never overwrite a store). A builder holds a lock on
+// `<temp>.lock` while it lives, so that a process killed while building (SIGKILL leaves no
+// destructor) leaves a folder the next builder of the same target recognises and removes
+// (remove_abandoned_builds), never one another live builder is writing.
 class StoreBuilder {
  public:
   explicit StoreBuilder(std::filesystem::path target);
@@ -122,6 +140,7 @@ class StoreBuilder {
  private:
   std::filesystem::path target_;
   std::filesystem::path temp_;
+  std::optional<LockFile> lock_;  // rank 0's builder: held until commit or destruction
   std::optional<Taxonomy> taxonomy_;  // what write() saw: fills the manifest's labels on commit()
   bool committed_ = false;
   bool released_ = false;

@@ -1,5 +1,7 @@
 #include "io/store_structure.hpp"
 
+#include <algorithm>
+
 namespace finseg {
 
 namespace {
@@ -78,6 +80,12 @@ std::string shard_structure_problem(const ShardData& d, ColumnSet columns, const
     return p;
   if ((columns & kPurpose) && first(string_problem(d.purpose, c.transactions, "transactions/purpose"))) return p;
   return p;
+}
+
+DateRange date_range(const std::vector<Day>& days) {
+  if (days.empty()) return {};
+  const auto [lo, hi] = std::minmax_element(days.begin(), days.end());
+  return {*lo, *hi};
 }
 
 }  // namespace finseg

@@ -7,7 +7,9 @@
 #include "io/store.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace finseg {
 
@@ -22,5 +24,12 @@ struct ShardCounts {
 // taxonomy names: a label bit at or above it is a problem.
 std::string shard_structure_problem(const ShardData& data, ColumnSet columns, const ShardCounts& counts,
                                     std::size_t label_names);
+
+// The earliest and latest of `days` (none when empty).
+struct DateRange {
+  std::optional<Day> first;
+  std::optional<Day> last;
+};
+DateRange date_range(const std::vector<Day>& days);
 
 }  // namespace finseg

@@ -7,7 +7,8 @@
 #  - a checkpoint file damaged in between is reported and its shard recomputed (CRC);
 #  - the final rerun at a third rank count completes: documents byte-identical to an
 #    uninterrupted run, checkpoint and staged folders removed;
-#  - SIGKILL of one rank: mpirun ends the run within seconds, nothing committed; the rerun completes.
+#  - SIGKILL of one rank: mpirun ends the run within seconds, nothing committed; the rerun completes;
+#  - SIGTERM to mpirun: Open MPI's exit 1, nothing committed; through scripts/finseg-mpirun: exit 75.
 # FINSEG_TEST_SHARD_DELAY_MS slows each shard so that the signals surely land mid-run.
 source "$(dirname "$0")/lib.sh"
 pids=()
@@ -104,4 +105,30 @@ for j in "${jobs[@]}"; do
   name=$(basename "$j" .json)
   cmp "$WORK/res/ref-$name/result.json" "$WORK/res/kill-$name/result.json" || fail "$name: the rerun after SIGKILL differs"
 done
-echo "interrupted twice ($n1, then $n2 of $shards shards saved), resumed at 3 and 1 ranks: byte-identical; SIGKILL ends the run, rerun completes"
+# 5. SIGTERM to mpirun itself (issue 16 item 10). Open MPI 4.1 keeps SIGTERM for itself: it ends
+# the job (SIGTERM to the ranks, SIGKILL 1 s later) and exits 1, never 75, whatever the ranks did.
+# Nothing is committed and a rerun completes. scripts/finseg-mpirun turns SIGTERM into the
+# SIGUSR1 mpirun forwards: exit 75, shards saved, and the rerun resumes from them.
+mapfile -t term_ids < <(ids term)
+start 2 run4 "${term_ids[@]}" "${jobs[@]}"
+wait_running "term-$(basename "${jobs[0]}" .json)"
+kill -TERM "$run4"
+set +e; wait "$run4"; got=$?; set -e
+[ "$got" != 0 ] && [ "$got" != 75 ] || fail "SIGTERM to mpirun: exit $got; docs/operators.md says Open MPI ends the job with exit 1"
+echo "SIGTERM to mpirun: exit $got (Open MPI's own code)"
+[ -z "$(find "$WORK/res" -path '*/term-*/result.json')" ] || fail "a result was committed after SIGTERM to mpirun"
+FINSEG_TEST_SHARD_DELAY_MS=150 MPIEXEC="$MPIEXEC" "$FINSEG_SOURCE_DIR/scripts/finseg-mpirun" -np 2 --oversubscribe \
+  "$FINSEG" run --store "$WORK/bank" --results "$WORK/res" "${term_ids[@]}" "${jobs[@]}" >"$WORK/run5.out" 2>"$WORK/run5.err" &
+run5=$!; pids+=("$run5")
+wait_running "term-$(basename "${jobs[0]}" .json)"
+kill -TERM "$run5"
+finish "$run5" run5 75
+grep -q "interrupted by a stop signal" "$WORK/run5.err" || fail "finseg-mpirun: no interruption reported: $(cat "$WORK/run5.err")"
+expect_exit 10 "$FINSEG" get --results "$WORK/res" "term-$(basename "${jobs[0]}" .json)"
+expect_exit 0 "$FINSEG" run --store "$WORK/bank" --results "$WORK/res" "${term_ids[@]}" "${jobs[@]}"
+grep -q "resuming from" "$WORK/err" || fail "the rerun after finseg-mpirun's exit 75 did not resume: $(cat "$WORK/err")"
+for j in "${jobs[@]}"; do
+  name=$(basename "$j" .json)
+  cmp "$WORK/res/ref-$name/result.json" "$WORK/res/term-$name/result.json" || fail "$name: the rerun after SIGTERM differs"
+done
+echo "interrupted twice ($n1, then $n2 of $shards shards saved), resumed at 3 and 1 ranks: byte-identical; SIGKILL ends the run, rerun completes; SIGTERM: mpirun $got, finseg-mpirun 75"

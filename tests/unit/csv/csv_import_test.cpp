@@ -91,7 +91,19 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"TooFewFields", "a3,u3,checking,EUR,1.00\n", "",
                    "accounts.csv:4: record 'a3,u3,checking,EUR,1.00': 5 fields, the header has 6"},
         RejectCase{"TooManyFields", "a3,u3,checking,EUR,1.00,2024-01-01,x\n", "",
-                   "accounts.csv:4: record 'a3,u3,checking,EUR,1.00,2024-01-01,x': 7 fields, the header has 6"}),
+                   "accounts.csv:4: record 'a3,u3,checking,EUR,1.00,2024-01-01,x': 7 fields, the header has 6"},
+        // Issue 16 item 6: text that is not UTF-8 is a rejected row, the value shown escaped.
+        RejectCase{"UserIdNotUtf8", "a3,user-\xff,checking,EUR,1.00,2024-01-01\n", "",
+                   "accounts.csv:4: column 'userId' value 'user-\\xff': not valid UTF-8 (byte 0xff at offset 5)"},
+        RejectCase{"AccountIdOverlongUtf8", "a\xc0\xaf,u3,checking,EUR,1.00,2024-01-01\n", "",
+                   "accounts.csv:4: column 'accountId' value 'a\\xc0\\xaf': not valid UTF-8 (byte 0xc0 at offset 1)"},
+        // Issue 16 item 9: the balances of one user's accounts may not overflow int64 cents together.
+        RejectCase{"BalancesOfAUserOverflow", "a3,u3,checking,EUR,90000000000000000,2024-01-01\n"
+                   "a4,u3,savings,EUR,-2300000000000000,2024-01-01\n", "",
+                   "accounts.csv:5: column 'balance' value '-2300000000000000': the money sums of account a4 (user u3) "
+                   "would overflow int64 cents"},
+        RejectCase{"SmallestBalanceHasNoMagnitude", "a3,u3,checking,EUR,-92233720368547758.08,2024-01-01\n", "",
+                   "accounts.csv:4: column 'balance' value '-92233720368547758.08': the money sums of account a3"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 INSTANTIATE_TEST_SUITE_P(
@@ -134,7 +146,24 @@ INSTANTIATE_TEST_SUITE_P(
         RejectCase{"BlankInLabels", "", "t9,a1,2024-01-01,1.00,,,,SALARY; RENT\n",
                    "transactions.csv:4: column 'labels' value 'SALARY; RENT': unknown label ' RENT'"},
         RejectCase{"TooFewFields", "", "t9,a1,2024-01-01,1.00,,,\n",
-                   "transactions.csv:4: record 't9,a1,2024-01-01,1.00,,,': 7 fields, the header has 8"}),
+                   "transactions.csv:4: record 't9,a1,2024-01-01,1.00,,,': 7 fields, the header has 8"},
+        RejectCase{"CounterpartNameNotUtf8", "", "t9,a1,2024-01-01,-9.00,Allianz \xe2\x82,,,\n",
+                   "transactions.csv:4: column 'counterpartName' value 'Allianz \\xe2\\x82': not valid UTF-8 (byte 0xe2 at offset 8)"},
+        RejectCase{"PurposeSurrogate", "", "t9,a1,2024-01-01,-9.00,,,x\xed\xa0\x80,\n",
+                   "transactions.csv:4: column 'purpose' value 'x\\xed\\xa0\\x80': not valid UTF-8 (byte 0xed at offset 1)"},
+        RejectCase{"TransactionIdNotUtf8", "", "t\xfe,a1,2024-01-01,-9.00,,,,\n",
+                   "transactions.csv:4: column 'transactionId' value 't\\xfe': not valid UTF-8"},
+        // A balance of INT64_MAX cents, then any amount: reconstructing the balance backwards overflows.
+        RejectCase{"AmountAfterLargestBalance", "a3,u3,checking,EUR,92233720368547758.07,2024-01-01\n",
+                   "t9,a3,2024-01-01,-1.00,,,,\n",
+                   "transactions.csv:4: column 'amount' value '-1.00': the money sums of account a3 (user u3) would overflow"},
+        RejectCase{"TwoLargeAmounts", "a3,u3,checking,EUR,0,2024-01-01\n",
+                   "t9,a3,2024-01-01,90000000000000000,,,,\nt10,a3,2024-01-01,90000000000000000,,,,\n",
+                   "transactions.csv:5: column 'amount' value '90000000000000000': the money sums of account a3"},
+        RejectCase{"LargeAmountsOnTwoAccountsOfOneUser",
+                   "a3,u3,checking,EUR,0,2024-01-01\na4,u3,savings,EUR,0,2024-01-01\n",
+                   "t9,a3,2024-01-01,90000000000000000,,,,\nt10,a4,2024-01-01,-3000000000000000,,,,\n",
+                   "transactions.csv:5: column 'amount' value '-3000000000000000': the money sums of account a4 (user u3)"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(CsvImport, ValidBankImports) {
@@ -287,6 +316,50 @@ TEST(CsvImportRejects, OneMoreThanAllowedFailsWithNothingWritten) {
   EXPECT_NE(message.find("more rejected rows than the 2 allowed"), std::string::npos) << message;
   EXPECT_NE(message.find("3 rejected rows in total"), std::string::npos) << message;
   EXPECT_TRUE(std::filesystem::is_empty(dir / "out")) << "a rejects file or temp file was left behind";
+}
+
+TEST(CsvImport, LargeSumsBelowTheBoundImport) {
+  TempDir dir;
+  // |balance| + |amounts| of user u3 is exactly INT64_MAX cents: every sum a job computes fits.
+  write_bank(dir.path(), "a3,u3,checking,EUR,92233720368547757.07,2024-01-01\n", "t9,a3,2024-01-01,-1.00,,,,\n");
+  const ImportResult r = import_csv(dir.path(), taxonomy(), {});
+  EXPECT_EQ(r.transaction_rows, 3u);
+}
+
+TEST(CsvImportRejects, InvalidUtf8IsSetAsideEscapedSoTheRejectsFileIsUtf8) {
+  TempDir dir;
+  write_bank(dir.path(), "", "t9,a1,2024-01-01,-9.00,Versicherung \xff AG,,,\n");
+  ImportOptions options;
+  options.max_rejects = 1;
+  options.rejects_file = dir / "rejects.csv";
+  const ImportResult r = import_csv(dir.path(), taxonomy(), options);
+  EXPECT_EQ(r.rejected_rows, 1u);
+  EXPECT_EQ(r.transaction_rows, 2u);
+  const std::string text = read_file(options.rejects_file);
+  EXPECT_EQ(text.find('\xff'), std::string::npos) << text;
+  EXPECT_NE(text.find("transactions.csv,4,counterpartName,Versicherung \\xff AG,not valid UTF-8 (byte 0xff at offset 13),"
+                      "\"t9,a1,2024-01-01,-9.00,Versicherung \\xff AG,,,\""),
+            std::string::npos)
+      << text;
+}
+
+TEST(CsvImportRejects, AnExistingRejectsFileIsRefusedUnlessReplacing) {
+  TempDir dir;
+  write_bank(dir.path());
+  write_file(dir / "rejects.csv", "keep me\n");
+  ImportOptions options;
+  options.max_rejects = 1;
+  options.rejects_file = dir / "rejects.csv";
+  try {
+    (void)import_csv(dir.path(), taxonomy(), options);
+    ADD_FAILURE() << "an existing rejects file was overwritten";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("rejects.csv exists already"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(read_file(dir / "rejects.csv"), "keep me\n");
+  options.replace_rejects = true;
+  (void)import_csv(dir.path(), taxonomy(), options);
+  EXPECT_EQ(read_file(dir / "rejects.csv"), "file,line,column,value,reason,record\n");
 }
 
 TEST(CsvImportRejects, CleanImportWritesAnEmptyRejectsFile) {

@@ -228,6 +228,7 @@ TEST(ShardCorruption, MetadataChecksumsCatchAFlipInTheSuperblockObjectHeaderOrCh
 TEST(ShardCorruption, VerifyStoreFindsTheDamagedShard) {
   Written w;
   StoreManifest manifest;
+  manifest.label_groups = w.taxonomy.groups();  // verify_store compares the shard's labels with it
   manifest.shards.push_back(w.info);
   EXPECT_NO_THROW(verify_store(w.dir.path(), manifest));
   std::string bytes = test::read_bytes(w.file);
