@@ -220,8 +220,10 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Impo
     }
     LabelSet row_labels = label_set.set;
     const TransactionText text{f[col[kPurpose]], f[col[kCounterpartName]], f[col[kCounterpartIban]], amount.value};
-    if (options.learner && f[col[kLabels]].empty()) unlabelled.push_back(row_index(out.size(), file));
-    else if (options.learner) options.learner->observe(text, row_labels);
+    if (options.learner && f[col[kLabels]].empty()) {
+      unlabelled.push_back(row_index(out.size(), file));
+      options.learner->note_unlabelled(text);
+    } else if (options.learner) options.learner->observe(text, row_labels);
     else if (labeller && f[col[kLabels]].empty()) row_labels = labeller->label(text);
     const TransactionRow& row = out.emplace_back(TransactionRow{f[col[kTxnId]], f[col[kCounterpartName]],
                                                                 f[col[kCounterpartIban]], f[col[kPurpose]],

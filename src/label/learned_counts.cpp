@@ -21,6 +21,16 @@ void LabelVotes::add(LabelSet set, std::uint64_t n) {
 
 void LabelVotes::combine(const LabelVotes& other) {
   for (const auto& [set, n] : other.counts) add(set, n);
+  unlabelled += other.unlabelled;
+}
+
+std::optional<LabelSet> LabelVotes::verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept {
+  const std::uint64_t labelled = total();
+  if (labelled == 0) return std::nullopt;
+  if (static_cast<double>(labelled) < 0.5 * labelled_share * static_cast<double>(labelled + unlabelled)) return LabelSet{0};
+  const auto [set, n] = majority();
+  if (labelled < min_support || static_cast<double>(n) < min_agreement * static_cast<double>(labelled)) return std::nullopt;
+  return set;
 }
 
 std::uint64_t LabelVotes::total() const noexcept {
@@ -86,7 +96,7 @@ T from_bytes(const std::string& bytes, const char* what) {
   return value;
 }
 
-using VotesWire = std::vector<std::pair<LabelSet, std::uint64_t>>;
+using VotesWire = std::pair<std::uint64_t, std::vector<std::pair<LabelSet, std::uint64_t>>>;
 using MemoryWire = std::vector<std::pair<std::uint64_t, VotesWire>>;
 using ExampleWire = std::pair<std::pair<std::string, std::string>, std::pair<bool, VotesWire>>;
 using SampleWire = std::pair<std::uint64_t, std::vector<std::pair<std::uint64_t, ExampleWire>>>;
@@ -98,19 +108,22 @@ void CounterpartyMemory::observe(const TransactionText& txn, LabelSet labels) {
     if (key != 0) votes_[key].add(labels);
 }
 
+void CounterpartyMemory::observe_unlabelled(const TransactionText& txn) {
+  for (const std::uint64_t key : keys_of(txn))
+    if (key != 0) ++votes_[key].unlabelled;
+}
+
 void CounterpartyMemory::combine(const CounterpartyMemory& other) {
   for (const auto& [key, votes] : other.votes_) votes_[key].combine(votes);
 }
 
-std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t) const {
+std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t, double labelled_share) const {
   if (votes_.empty()) return std::nullopt;
   for (const std::uint64_t key : keys_of(txn)) {
     if (key == 0) continue;
     const auto it = votes_.find(key);
     if (it == votes_.end()) continue;
-    const std::uint64_t total = it->second.total();
-    const auto [set, n] = it->second.majority();
-    if (total >= t.min_support && static_cast<double>(n) >= t.min_agreement * static_cast<double>(total)) return set;
+    if (const auto set = it->second.verdict(labelled_share, t.min_support, t.min_agreement)) return set;
   }
   return std::nullopt;
 }
@@ -118,14 +131,15 @@ std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, c
 std::string CounterpartyMemory::serialize() const {
   MemoryWire wire;
   wire.reserve(votes_.size());
-  for (const auto& [key, votes] : votes_) wire.emplace_back(key, votes.counts);
+  for (const auto& [key, votes] : votes_) wire.emplace_back(key, VotesWire{votes.unlabelled, votes.counts});
   std::sort(wire.begin(), wire.end());  // the bytes do not depend on the hash table's order
   return to_bytes(wire);
 }
 
 CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
   CounterpartyMemory m;
-  for (auto& [key, counts] : from_bytes<MemoryWire>(bytes, "counterparty memory")) m.votes_[key].counts = std::move(counts);
+  for (auto& [key, votes] : from_bytes<MemoryWire>(bytes, "counterparty memory"))
+    m.votes_[key] = LabelVotes{std::move(votes.second), votes.first};
   return m;
 }
 
@@ -146,11 +160,15 @@ std::string classifier_text(std::string_view text) {
   return out;
 }
 
-void TextSample::observe(const TransactionText& txn, LabelSet labels) {
+void TextSample::observe(const TransactionText& txn, LabelSet labels) { add(txn, labels); }
+void TextSample::observe_unlabelled(const TransactionText& txn) { add(txn, std::nullopt); }
+
+void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels) {
   TextExample e{classifier_text(txn.counterpart_name), classifier_text(txn.purpose), txn.amount > 0, {}};
   const std::uint64_t hash = text_hash(e.purpose, text_hash(e.name, e.incoming ? 1 : 2));
   if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
-  e.votes.add(labels);
+  if (labels) e.votes.add(*labels);
+  else e.votes.unlabelled = 1;
   insert(hash, std::move(e));
 }
 
@@ -170,7 +188,8 @@ void TextSample::combine(const TextSample& other) {
 
 std::string TextSample::serialize() const {
   SampleWire wire{capacity_, {}};
-  for (const auto& [hash, e] : examples_) wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, e.votes.counts}}});
+  for (const auto& [hash, e] : examples_)
+    wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, VotesWire{e.votes.unlabelled, e.votes.counts}}}});
   return to_bytes(wire);
 }
 
@@ -178,18 +197,21 @@ TextSample TextSample::deserialize(const std::string& bytes) {
   auto wire = from_bytes<SampleWire>(bytes, "text sample");
   TextSample s(static_cast<std::size_t>(wire.first));
   for (auto& [hash, e] : wire.second)
-    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first, {std::move(e.second.second)}});
+    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
+                                          LabelVotes{std::move(e.second.second.second), e.second.second.first}});
   return s;
 }
 
 std::string LearnedCounts::serialize() const {
-  return to_bytes(std::make_pair(rows, std::make_pair(memory.serialize(), sample.serialize())));
+  return to_bytes(std::make_pair(std::make_pair(rows, unlabelled_rows), std::make_pair(memory.serialize(), sample.serialize())));
 }
 
 LearnedCounts LearnedCounts::deserialize(const std::string& bytes) {
-  const auto wire = from_bytes<std::pair<std::uint64_t, std::pair<std::string, std::string>>>(bytes, "learned counts");
+  const auto wire =
+      from_bytes<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::pair<std::string, std::string>>>(bytes, "learned counts");
   LearnedCounts c;
-  c.rows = wire.first;
+  c.rows = wire.first.first;
+  c.unlabelled_rows = wire.first.second;
   c.memory = CounterpartyMemory::deserialize(wire.second.first);
   c.sample = TextSample::deserialize(wire.second.second);
   return c;

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -19,12 +20,18 @@ namespace finseg {
 // How often each label set was given to rows of one key.
 struct LabelVotes {
   std::vector<std::pair<LabelSet, std::uint64_t>> counts;  // by set, ascending (merge order does not matter)
+  std::uint64_t unlabelled = 0;  // rows of the key whose labels cell was empty
 
   void add(LabelSet set, std::uint64_t n = 1);
   void combine(const LabelVotes& other);
   std::uint64_t total() const noexcept;
   // The most frequent set (ties: the smaller LabelSet value, so the choice is deterministic).
   std::pair<LabelSet, std::uint64_t> majority() const noexcept;
+  // The bank's verdict, given the share of all rows the bank labelled: nothing when the key has
+  // no labelled row; the empty set when its rows are labelled at less than half that share (a
+  // counterparty the bank deliberately leaves unlabelled: fuel, cash, private transfers);
+  // else the majority set when it has the support and agreement.
+  std::optional<LabelSet> verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept;
   bool operator==(const LabelVotes&) const = default;
 };
 
@@ -41,10 +48,11 @@ struct MemoryThresholds {
 class CounterpartyMemory {
  public:
   void observe(const TransactionText& txn, LabelSet labels);
+  void observe_unlabelled(const TransactionText& txn);
   void combine(const CounterpartyMemory& other);
   // The majority set of the most specific key that passes the thresholds (mandate, creditor,
   // IBAN, name), or nothing.
-  std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t) const;
+  std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t, double labelled_share) const;
   std::size_t keys() const noexcept { return votes_.size(); }
 
   std::string serialize() const;
@@ -72,6 +80,7 @@ class TextSample {
  public:
   explicit TextSample(std::size_t capacity = 50000) : capacity_(capacity) {}
   void observe(const TransactionText& txn, LabelSet labels);
+  void observe_unlabelled(const TransactionText& txn);
   void combine(const TextSample& other);
   const std::map<std::uint64_t, TextExample>& examples() const noexcept { return examples_; }
 
@@ -80,6 +89,7 @@ class TextSample {
   bool operator==(const TextSample&) const = default;
 
  private:
+  void add(const TransactionText& txn, std::optional<LabelSet> labels);
   void insert(std::uint64_t hash, TextExample&& example);
   std::size_t capacity_;
   std::map<std::uint64_t, TextExample> examples_;
@@ -89,17 +99,27 @@ class TextSample {
 struct LearnedCounts {
   CounterpartyMemory memory;
   TextSample sample;
-  std::uint64_t rows = 0;
+  std::uint64_t rows = 0;             // labelled rows
+  std::uint64_t unlabelled_rows = 0;  // rows with an empty labels cell
 
   void observe(const TransactionText& txn, LabelSet labels) {
     memory.observe(txn, labels);
     sample.observe(txn, labels);
     ++rows;
   }
+  void observe_unlabelled(const TransactionText& txn) {
+    memory.observe_unlabelled(txn);
+    sample.observe_unlabelled(txn);
+    ++unlabelled_rows;
+  }
   void combine(const LearnedCounts& other) {
     memory.combine(other.memory);
     sample.combine(other.sample);
     rows += other.rows;
+    unlabelled_rows += other.unlabelled_rows;
+  }
+  double labelled_share() const noexcept {
+    return rows == 0 ? 0.0 : static_cast<double>(rows) / static_cast<double>(rows + unlabelled_rows);
   }
   std::string serialize() const;
   static LearnedCounts deserialize(const std::string& bytes);

@@ -65,6 +65,9 @@ class LearnedLabeller {
     counts_.observe(txn, labels);
     sources_.add(LabelSource::bank);
   }
+  // A row with an empty labels cell: counted, so that a counterparty the bank leaves unlabelled
+  // is learned as such. Every row to be labelled must be noted before finish().
+  void note_unlabelled(const TransactionText& txn) { counts_.observe_unlabelled(txn); }
   // Counts learned elsewhere (another rank, an earlier import's saved state): merged in.
   void merge(const LearnedCounts& other) { counts_.combine(other); }
   LearnedCounts& counts() noexcept { return counts_; }

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <memory>
 #include <sstream>
 
@@ -69,21 +70,30 @@ struct Problem {
   problem prob{};
 };
 
-std::vector<LabelSet> choose_classes(const TextSample& sample, const TextModelOptions& o) {
+// The class of a training text: its votes' verdict with no support or agreement demands (one
+// labelled row is an example), or nothing when no row of the text was labelled.
+std::optional<LabelSet> class_of(const TextExample& e, double labelled_share) {
+  return e.votes.verdict(labelled_share, 1, 0.0);
+}
+
+std::vector<LabelSet> choose_classes(const TextSample& sample, double share, const TextModelOptions& o) {
   std::map<LabelSet, std::uint64_t> texts;
-  for (const auto& [hash, e] : sample.examples()) ++texts[e.votes.majority().first];
+  for (const auto& [hash, e] : sample.examples())
+    if (const auto c = class_of(e, share)) ++texts[*c];
   std::vector<LabelSet> classes;
   for (const auto& [set, n] : texts)
     if (n >= o.min_class_examples) classes.push_back(set);
   return classes;
 }
 
-void build_problem(const TextSample& sample, const std::vector<LabelSet>& classes, int bits, Problem& p) {
+void build_problem(const TextSample& sample, double share, const std::vector<LabelSet>& classes, int bits, Problem& p) {
   std::vector<std::vector<std::uint32_t>> features;
   std::vector<std::uint32_t> f;
   for (const auto& [hash, e] : sample.examples()) {
-    const auto it = std::lower_bound(classes.begin(), classes.end(), e.votes.majority().first);
-    if (it == classes.end() || *it != e.votes.majority().first) continue;
+    const auto c = class_of(e, share);
+    if (!c) continue;
+    const auto it = std::lower_bound(classes.begin(), classes.end(), *c);
+    if (it == classes.end() || *it != *c) continue;
     text_features(e.name, e.purpose, e.incoming, bits, f);
     features.push_back(f);
     p.y.push_back(static_cast<double>(it - classes.begin()));
@@ -112,13 +122,13 @@ void build_problem(const TextSample& sample, const std::vector<LabelSet>& classe
 
 }  // namespace
 
-TextModel TextModel::train(const TextSample& sample, const TextModelOptions& options) {
+TextModel TextModel::train(const TextSample& sample, double labelled_share, const TextModelOptions& options) {
   TextModel out;
   out.hash_bits_ = options.hash_bits;
-  std::vector<LabelSet> classes = choose_classes(sample, options);
+  std::vector<LabelSet> classes = choose_classes(sample, labelled_share, options);
   if (classes.size() < 2) return out;  // nothing to tell apart: the model abstains
   Problem p;
-  build_problem(sample, classes, options.hash_bits, p);
+  build_problem(sample, labelled_share, classes, options.hash_bits, p);
   parameter param{};
   param.solver_type = L2R_LR;
   param.C = options.cost;

@@ -30,7 +30,9 @@ struct Prediction {
 class TextModel {
  public:
   // Deterministic: the sample is ordered by hash, LIBLINEAR's primal solver draws no random numbers.
-  static TextModel train(const TextSample& sample, const TextModelOptions& options = {});
+  // An example's class is its votes' verdict (LabelVotes::verdict) at `labelled_share`; texts
+  // without a labelled row are not examples.
+  static TextModel train(const TextSample& sample, double labelled_share, const TextModelOptions& options = {});
 
   bool empty() const noexcept { return classes_.empty(); }
   std::size_t classes() const noexcept { return classes_.size(); }

@@ -71,6 +71,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
     if (!e.held_out && e.truth != 0 && keeps_labels(i, labelled_percent)) {
       learner.observe(text, e.truth);
     } else {
+      learner.note_unlabelled(text);
       todo.push_back({text, e.account, e.date});
       todo_index.push_back(i);
     }
