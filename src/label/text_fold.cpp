@@ -29,10 +29,11 @@ const char* fold_c3(unsigned char second) noexcept {
   }
 }
 
-// Legal forms and their pieces once punctuation is gone ("e.V." -> "e v", "GmbH & Co. KG").
-constexpr std::array<std::string_view, 24> kLegalForms = {
+// Legal forms and their pieces once punctuation is gone ("e.V." -> "e v", "GmbH & Co. KG"), and
+// the words that introduce a branch number ("Fil. 4711").
+constexpr std::array<std::string_view, 27> kLegalForms = {
     "gmbh", "ag", "se", "kg", "kgaa", "ohg", "gbr", "eg", "ev", "ek", "ug", "mbh", "co", "haftungsbeschraenkt",
-    "ltd", "inc", "llc", "sarl", "sa", "bv", "nv", "plc", "vvag", "vag"};
+    "ltd", "inc", "llc", "sarl", "sa", "bv", "nv", "plc", "vvag", "vag", "fil", "filiale", "nr"};
 
 bool is_legal_form(std::string_view token) noexcept {
   return std::find(kLegalForms.begin(), kLegalForms.end(), token) != kLegalForms.end();

@@ -122,3 +122,35 @@ inline std::vector<EvalRow> demo_bank_rows(std::int64_t users, int months, std::
 }
 
 }  // namespace finseg::test
+
+namespace finseg::test {
+
+// tests/data/labeller-corpus.csv: hand-written statement rows of real German counterparties
+// with their true labels, in a train and a test part that share no counterparty.
+inline std::vector<EvalRow> corpus_rows() {
+  std::ifstream in(std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<EvalRow> rows;
+  std::map<std::string, std::uint32_t> accounts;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f(1);
+    bool quoted = false;
+    for (const char c : line) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) f.emplace_back();
+      else f.back().push_back(c);
+    }
+    if (f.size() != 8) throw std::runtime_error("labeller-corpus.csv: bad row: " + line);
+    const auto parsed = taxonomy().parse(f[7]);
+    if (!parsed.error.empty()) throw std::runtime_error("labeller-corpus.csv: " + parsed.error + ": " + line);
+    const MoneyParse amount = parse_money(f[3]);
+    const auto date = parse_date(f[2]);
+    if (!amount.ok() || !date) throw std::runtime_error("labeller-corpus.csv: bad amount or date: " + line);
+    const auto account = accounts.emplace(f[1], static_cast<std::uint32_t>(accounts.size())).first->second;
+    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == "test"});
+  }
+  return rows;
+}
+
+}  // namespace finseg::test
