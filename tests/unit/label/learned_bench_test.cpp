@@ -1,0 +1,31 @@
+// Throughput of the learned labeller on one core (scripts/eval-labeller runs it): every step of an
+// import with 70 % of the cells filled — learning from the labelled rows, training the
+// classifier, labelling the rest (rules, memory, classifier, recurrence) — over demo-bank rows.
+// A benchmark, not a test: disabled unless asked for with --gtest_also_run_disabled_tests.
+#include "learned_eval.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace finseg::test {
+namespace {
+
+TEST(LearnedBench, DISABLED_RowsPerSecond) {
+  const std::vector<EvalRow> rows = demo_bank_rows(500, 25, 7, 0);
+  const char* env = std::getenv("FINSEG_BENCH_REPEATS");
+  const int repeats = env ? std::max(1, std::atoi(env)) : 5;
+  std::vector<double> rates;
+  for (int r = 0; r < repeats; ++r) {
+    const EvalResult e = evaluate(rows, 70);
+    rates.push_back(e.rows_per_second());
+    std::printf("run %d: %.0f rows/s (%zu rows, %.3f s; %s)\n", r + 1, rates.back(), e.rows, e.seconds, e.sources.format().c_str());
+  }
+  std::sort(rates.begin(), rates.end());
+  std::printf("learned labeller: %zu rows, 70 %% labelled: median %.0f rows/s on one core, learning and labelling\n", rows.size(),
+              rates[rates.size() / 2]);
+}
+
+}  // namespace
+}  // namespace finseg::test
