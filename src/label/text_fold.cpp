@@ -8,6 +8,10 @@ namespace finseg {
 
 namespace {
 
+// Locale-free ASCII case mapping: std::tolower is a library call per byte.
+constexpr unsigned char ascii_lower(unsigned char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
+constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
 bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // The ASCII spelling of a two-byte UTF-8 letter (lead 0xC3), or nullptr when it is no letter
@@ -50,7 +54,7 @@ std::string fold_text(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      const auto lower = static_cast<unsigned char>(std::tolower(c));
+      const unsigned char lower = ascii_lower(c);
       if (ascii_alnum(lower)) out.push_back(static_cast<char>(lower));
       else blank();
       continue;
@@ -96,13 +100,13 @@ std::string token_after(std::string_view text, std::string_view marker) {
   for (std::size_t i = 0; i + marker.size() <= text.size(); ++i) {
     bool match = true;
     for (std::size_t k = 0; k < marker.size() && match; ++k)
-      match = std::toupper(static_cast<unsigned char>(text[i + k])) == marker[k];
+      match = ascii_upper(text[i + k]) == marker[k];
     if (!match) continue;
     std::size_t j = i + marker.size();
     while (j < text.size() && text[j] == ' ') ++j;
     std::string token;
     for (; j < text.size() && text[j] != ' ' && text[j] != '/' && text[j] != ','; ++j)
-      token.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[j]))));
+      token.push_back(ascii_upper(text[j]));
     return token;
   }
   return {};
@@ -112,6 +116,7 @@ std::string token_after(std::string_view text, std::string_view marker) {
 
 SepaIds sepa_ids(std::string_view purpose) {
   SepaIds ids;
+  if (purpose.find_first_of("+:") == std::string_view::npos) return ids;  // every marker has one: most texts stop here
   ids.creditor_id = token_after(purpose, "CRED+");
   if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "CI:");
   if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "GLAEUBIGER-ID:");
