@@ -55,19 +55,19 @@ std::uint64_t key_of(KeyKind kind, bool incoming, std::string_view text) {
   return text_hash(text, static_cast<std::uint64_t>(kind) * 2 + (incoming ? 1 : 0));
 }
 
-std::string compact_iban(std::string_view iban) {
-  std::string out;
+void compact_iban(std::string_view iban, std::string& out) {
+  out.clear();
   for (const char c : iban)
-    if (c != ' ') out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-  return out;
+    if (c != ' ') out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
 }
 
 // The keys of a transaction, most specific first; empty texts give no key (0).
 std::array<std::uint64_t, 4> keys_of(const TransactionText& txn) {
   const bool in = txn.amount > 0;
   const SepaIds ids = sepa_ids(txn.purpose);
-  const std::string iban = compact_iban(txn.counterpart_iban);
-  const std::string name = counterparty_key(txn.counterpart_name);
+  thread_local std::string iban, name;  // per-row scratch: no allocation
+  compact_iban(txn.counterpart_iban, iban);
+  counterparty_key(txn.counterpart_name, name);
   return {ids.mandate.empty() ? 0 : key_of(KeyKind::mandate, in, ids.creditor_id + "/" + ids.mandate),
           ids.creditor_id.empty() ? 0 : key_of(KeyKind::creditor, in, ids.creditor_id),
           iban.empty() ? 0 : key_of(KeyKind::iban, in, iban), name.empty() ? 0 : key_of(KeyKind::name, in, name)};
@@ -144,8 +144,15 @@ CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
 }
 
 std::string classifier_text(std::string_view text) {
-  const std::string folded = fold_text(text);
   std::string out;
+  classifier_text(text, out);
+  return out;
+}
+
+void classifier_text(std::string_view text, std::string& out) {
+  thread_local std::string folded;
+  fold_text(text, folded);
+  out.clear();
   std::size_t start = 0;
   while (start < folded.size()) {
     std::size_t end = folded.find(' ', start);
@@ -157,16 +164,24 @@ std::string classifier_text(std::string_view text) {
     }
     start = end + 1;
   }
-  return out;
 }
 
 void TextSample::observe(const TransactionText& txn, LabelSet labels) { add(txn, labels); }
 void TextSample::observe_unlabelled(const TransactionText& txn) { add(txn, std::nullopt); }
 
 void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels) {
-  TextExample e{classifier_text(txn.counterpart_name), classifier_text(txn.purpose), txn.amount > 0, {}};
-  const std::uint64_t hash = text_hash(e.purpose, text_hash(e.name, e.incoming ? 1 : 2));
+  thread_local std::string name, purpose;  // per-row scratch: strings are built only for a new text
+  classifier_text(txn.counterpart_name, name);
+  classifier_text(txn.purpose, purpose);
+  const bool incoming = txn.amount > 0;
+  const std::uint64_t hash = text_hash(purpose, text_hash(name, incoming ? 1 : 2));
   if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
+  if (const auto it = examples_.find(hash); it != examples_.end()) {
+    if (labels) it->second.votes.add(*labels);
+    else ++it->second.votes.unlabelled;
+    return;
+  }
+  TextExample e{name, purpose, incoming, {}};
   if (labels) e.votes.add(*labels);
   else e.votes.unlabelled = 1;
   insert(hash, std::move(e));

@@ -129,5 +129,6 @@ struct LearnedCounts {
 // "Entgelt 06/2025, Abrechnung Nr. 779" -> "entgelt abrechnung nr": the classifier's view of a
 // text (fold_text without the tokens that contain digits).
 std::string classifier_text(std::string_view text);
+void classifier_text(std::string_view text, std::string& out);  // into out, cleared first
 
 }  // namespace finseg

@@ -29,8 +29,9 @@ void LearnedLabeller::finish() {
 
 Prediction LearnedLabeller::classify(const TransactionText& txn) {
   if (model_.empty()) return {};
-  const std::string name = classifier_text(txn.counterpart_name);
-  const std::string purpose = classifier_text(txn.purpose);
+  thread_local std::string name, purpose;  // per-row scratch
+  classifier_text(txn.counterpart_name, name);
+  classifier_text(txn.purpose, purpose);
   const bool in = txn.amount > 0;
   const std::uint64_t key = text_hash(purpose, text_hash(name, in ? 1 : 2));
   if (const auto it = cache_.find(key); it != cache_.end()) return it->second;

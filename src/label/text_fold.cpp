@@ -47,7 +47,12 @@ bool is_legal_form(std::string_view token) noexcept {
 
 std::string fold_text(std::string_view text) {
   std::string out;
-  out.reserve(text.size() + 8);
+  fold_text(text, out);
+  return out;
+}
+
+void fold_text(std::string_view text, std::string& out) {
+  out.clear();
   auto blank = [&] {
     if (!out.empty() && out.back() != ' ') out.push_back(' ');
   };
@@ -71,12 +76,18 @@ std::string fold_text(std::string_view text) {
     blank();
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
 }
 
 std::string counterparty_key(std::string_view name) {
-  const std::string folded = fold_text(name);
   std::string key;
+  counterparty_key(name, key);
+  return key;
+}
+
+void counterparty_key(std::string_view name, std::string& key) {
+  thread_local std::string folded;
+  fold_text(name, folded);
+  key.clear();
   std::size_t start = 0;
   while (start < folded.size()) {
     std::size_t end = folded.find(' ', start);
@@ -90,7 +101,7 @@ std::string counterparty_key(std::string_view name) {
     start = end + 1;
   }
   // A name made only of digits and legal forms ("1&1 GmbH") keeps its folded form.
-  return key.empty() ? folded : key;
+  if (key.empty()) key = folded;
 }
 
 namespace {

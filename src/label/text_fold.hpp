@@ -13,11 +13,14 @@ namespace finseg {
 // (é -> e), every other byte that is not a letter or digit a single blank; no leading or
 // trailing blank. Digits are kept.
 std::string fold_text(std::string_view text);
+// The same into `out` (cleared first): no allocation once `out` has grown, for the per-row paths.
+void fold_text(std::string_view text, std::string& out);
 
 // The counterparty key of a name: fold_text, then without legal forms (GmbH, AG, SE, KG, e.V.,
 // ...), without tokens that contain a digit (store and branch numbers) and without one-letter
 // tokens. Empty when nothing is left.
 std::string counterparty_key(std::string_view name);
+void counterparty_key(std::string_view name, std::string& out);
 
 // The SEPA creditor id (after "CRED+" or "CI:"/"Gläubiger-ID") and mandate reference (after
 // "MREF+") a purpose carries, upper-cased; empty when absent.

@@ -18,7 +18,7 @@ namespace finseg {
 struct TextModelOptions {
   int hash_bits = 20;        // feature space 2^bits before compaction to the features seen
   double cost = 4.0;         // LIBLINEAR's C: less regularisation, as texts are short and clean
-  double epsilon = 0.01;     // LIBLINEAR's stopping tolerance
+  double epsilon = 0.1;      // LIBLINEAR's stopping tolerance
   std::uint64_t min_class_examples = 2;  // a label set seen in fewer distinct texts is not a class
 };
 

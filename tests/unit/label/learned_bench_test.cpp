@@ -20,7 +20,9 @@ TEST(LearnedBench, DISABLED_RowsPerSecond) {
   for (int r = 0; r < repeats; ++r) {
     const EvalResult e = evaluate(rows, 70);
     rates.push_back(e.rows_per_second());
-    std::printf("run %d: %.0f rows/s (%zu rows, %.3f s; %s)\n", r + 1, rates.back(), e.rows, e.seconds, e.sources.format().c_str());
+    std::printf("run %d: %.0f rows/s (%zu rows, %.3f s: reading %.3f, training %.3f, labelling %.3f; %s)\n", r + 1, rates.back(),
+                e.rows, e.seconds, e.learn_seconds, e.train_seconds, e.seconds - e.learn_seconds - e.train_seconds,
+                e.sources.format().c_str());
   }
   std::sort(rates.begin(), rates.end());
   std::printf("learned labeller: %zu rows, 70 %% labelled: median %.0f rows/s on one core, learning and labelling\n", rows.size(),

@@ -36,6 +36,7 @@ struct EvalResult {
   std::size_t seen_rows = 0, seen_agree = 0;  // unlabelled rows of counterparties with labelled rows
   LabelSourceCounts sources;
   double seconds = 0.0;  // observe + train + label, all rows
+  double learn_seconds = 0.0, train_seconds = 0.0;  // of which reading the rows, training
   std::size_t rows = 0;
   std::map<std::pair<LabelSet, LabelSet>, std::pair<std::size_t, std::string>> misses;  // (truth, got) -> count, example
 
@@ -76,7 +77,11 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
       todo_index.push_back(i);
     }
   }
+  const auto learned = std::chrono::steady_clock::now();
   learner.finish();
+  const auto trained = std::chrono::steady_clock::now();
+  r.learn_seconds = std::chrono::duration<double>(learned - start).count();
+  r.train_seconds = std::chrono::duration<double>(trained - learned).count();
   if (std::getenv("FINSEG_EVAL_VERBOSE"))
     std::printf("model: %zu classes, %zu features, %zu sample texts, %.2f s so far\n", learner.model().classes(), learner.model().features(),
                 learner.counts().sample.examples().size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
