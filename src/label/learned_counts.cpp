@@ -24,15 +24,6 @@ void LabelVotes::combine(const LabelVotes& other) {
   unlabelled += other.unlabelled;
 }
 
-std::optional<LabelSet> LabelVotes::verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept {
-  const std::uint64_t labelled = total();
-  if (labelled == 0) return std::nullopt;
-  if (static_cast<double>(labelled) < 0.5 * labelled_share * static_cast<double>(labelled + unlabelled)) return LabelSet{0};
-  const auto [set, n] = majority();
-  if (labelled < min_support || static_cast<double>(n) < min_agreement * static_cast<double>(labelled)) return std::nullopt;
-  return set;
-}
-
 std::uint64_t LabelVotes::total() const noexcept {
   std::uint64_t n = 0;
   for (const auto& e : counts) n += e.second;
@@ -44,6 +35,20 @@ std::pair<LabelSet, std::uint64_t> LabelVotes::majority() const noexcept {
   for (const auto& e : counts)
     if (e.second > best.second) best = e;  // ascending sets: a tie keeps the smaller set
   return best;
+}
+
+std::optional<LabelSet> LabelVotes::verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept {
+  const std::uint64_t labelled = total();
+  if (labelled == 0 || labelled_share <= 0.0) return std::nullopt;
+  // Of the key's empty cells, those beyond what the bank's labelled share leaves empty by chance
+  // are rows the bank leaves unlabelled on purpose: the empty set competes as one more set.
+  const double by_chance = static_cast<double>(labelled) * (1.0 - labelled_share) / labelled_share;
+  const double deliberate = std::max(0.0, static_cast<double>(unlabelled) - by_chance);
+  const auto [set, n] = majority();
+  const double all = static_cast<double>(labelled) + deliberate;
+  if (deliberate > static_cast<double>(n)) return deliberate >= min_agreement * all ? std::optional<LabelSet>(0) : std::nullopt;
+  if (labelled < min_support || static_cast<double>(n) < min_agreement * all) return std::nullopt;
+  return set;
 }
 
 namespace {
@@ -61,16 +66,20 @@ void compact_iban(std::string_view iban, std::string& out) {
     if (c != ' ') out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
 }
 
-// The keys of a transaction, most specific first; empty texts give no key (0).
+// The keys of a transaction, most specific first; empty texts give no key (0). The name is a key
+// only for a row without a counterpart IBAN (card payments): a name alone does not identify a
+// person ("Hannah Becker" is a friend on one account, the customer's own depot on another).
 std::array<std::uint64_t, 4> keys_of(const TransactionText& txn) {
   const bool in = txn.amount > 0;
   const SepaIds ids = sepa_ids(txn.purpose);
   thread_local std::string iban, name;  // per-row scratch: no allocation
   compact_iban(txn.counterpart_iban, iban);
-  counterparty_key(txn.counterpart_name, name);
+  if (iban.empty()) counterparty_key(txn.counterpart_name, name);
+  else name.clear();
   return {ids.mandate.empty() ? 0 : key_of(KeyKind::mandate, in, ids.creditor_id + "/" + ids.mandate),
           ids.creditor_id.empty() ? 0 : key_of(KeyKind::creditor, in, ids.creditor_id),
-          iban.empty() ? 0 : key_of(KeyKind::iban, in, iban), name.empty() ? 0 : key_of(KeyKind::name, in, name)};
+          iban.empty() ? 0 : key_of(KeyKind::iban, in, iban),
+          name.empty() || !iban.empty() ? 0 : key_of(KeyKind::name, in, name)};
 }
 
 template <class T>

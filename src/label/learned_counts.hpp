@@ -27,10 +27,11 @@ struct LabelVotes {
   std::uint64_t total() const noexcept;
   // The most frequent set (ties: the smaller LabelSet value, so the choice is deterministic).
   std::pair<LabelSet, std::uint64_t> majority() const noexcept;
-  // The bank's verdict, given the share of all rows the bank labelled: nothing when the key has
-  // no labelled row; the empty set when its rows are labelled at less than half that share (a
-  // counterparty the bank deliberately leaves unlabelled: fuel, cash, private transfers);
-  // else the majority set when it has the support and agreement.
+  // The bank's verdict on the key, given the share of all rows the bank labelled: nothing when
+  // no row of the key is labelled. The key's empty cells beyond those the labelled share leaves
+  // empty by chance count as votes for the empty set (rows the bank leaves unlabelled on purpose:
+  // fuel, cash, private transfers). The winning set is the verdict when it has `min_support`
+  // labelled rows (not needed for the empty set) and `min_agreement` of all the votes.
   std::optional<LabelSet> verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept;
   bool operator==(const LabelVotes&) const = default;
 };

@@ -20,9 +20,10 @@ namespace finseg {
 
 namespace {
 
-// Adds the hashes of a field's words (salted by field) and of the character 4-grams of each word
+// Adds the hashes of a field's words (salted by field, once alone and once with the direction of
+// the payment) and of the character 4-grams of each word
 // padded with blanks (shared by both fields: "sparplan" in a name or a purpose is the same clue).
-void add_field(std::string_view text, std::uint64_t field, std::uint32_t mask, std::vector<std::uint32_t>& out) {
+void add_field(std::string_view text, std::uint64_t field, bool incoming, std::uint32_t mask, std::vector<std::uint32_t>& out) {
   std::size_t start = 0;
   char padded[64];
   while (start < text.size()) {
@@ -30,6 +31,8 @@ void add_field(std::string_view text, std::uint64_t field, std::uint32_t mask, s
     if (end == std::string_view::npos) end = text.size();
     const std::string_view word = text.substr(start, end - start);
     out.push_back(static_cast<std::uint32_t>(text_hash(word, field)) & mask);
+    // The word with the direction: "wertpapierkauf" paid is SECURITIES, received it is a transfer.
+    out.push_back(static_cast<std::uint32_t>(text_hash(word, field + (incoming ? 10 : 20))) & mask);
     const std::size_t n = std::min<std::size_t>(word.size(), sizeof padded - 2);
     padded[0] = ' ';
     std::copy_n(word.data(), n, padded + 1);
@@ -47,8 +50,8 @@ void silent(const char*) {}
 void text_features(std::string_view name, std::string_view purpose, bool incoming, int bits, std::vector<std::uint32_t>& out) {
   const auto mask = static_cast<std::uint32_t>((std::uint64_t{1} << bits) - 1);
   out.clear();
-  add_field(name, 1, mask, out);
-  add_field(purpose, 2, mask, out);
+  add_field(name, 1, incoming, mask, out);
+  add_field(purpose, 2, incoming, mask, out);
   out.push_back(static_cast<std::uint32_t>(text_hash(incoming ? "in" : "out", 3)) & mask);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -71,8 +74,15 @@ struct Problem {
 };
 
 // The class of a training text: its votes' verdict with no support or agreement demands (one
-// labelled row is an example), or nothing when no row of the text was labelled.
+// labelled row is an example). A text that was never labelled is an example of the empty set
+// only when so many of its rows are empty that chance cannot explain it (below 1 in 1000 at the
+// bank's labelled share): a text the bank leaves unlabelled on purpose. Otherwise it is no example.
 std::optional<LabelSet> class_of(const TextExample& e, double labelled_share) {
+  if (e.votes.total() == 0 && labelled_share > 0.0 && labelled_share < 1.0) {
+    const double chance = std::pow(1.0 - labelled_share, static_cast<double>(e.votes.unlabelled));
+    return chance < 1e-3 ? std::optional<LabelSet>(0) : std::nullopt;
+  }
+  if (e.votes.total() == 0) return labelled_share >= 1.0 && e.votes.unlabelled > 0 ? std::optional<LabelSet>(0) : std::nullopt;
   return e.votes.verdict(labelled_share, 1, 0.0);
 }
 
