@@ -37,12 +37,12 @@ std::pair<LabelSet, std::uint64_t> LabelVotes::majority() const noexcept {
   return best;
 }
 
-std::optional<LabelSet> LabelVotes::verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept {
+std::optional<LabelSet> LabelVotes::verdict(double labelling_rate, std::uint64_t min_support, double min_agreement) const noexcept {
   const std::uint64_t labelled = total();
-  if (labelled == 0 || labelled_share <= 0.0) return std::nullopt;
-  // Of the key's empty cells, those beyond what the bank's labelled share leaves empty by chance
+  if (labelled == 0 || labelling_rate <= 0.0) return std::nullopt;
+  // Of the key's empty cells, those beyond what the bank's labelling rate leaves empty by chance
   // are rows the bank leaves unlabelled on purpose: the empty set competes as one more set.
-  const double by_chance = static_cast<double>(labelled) * (1.0 - labelled_share) / labelled_share;
+  const double by_chance = static_cast<double>(labelled) * (1.0 - labelling_rate) / labelling_rate;
   const double deliberate = std::max(0.0, static_cast<double>(unlabelled) - by_chance);
   const auto [set, n] = majority();
   const double all = static_cast<double>(labelled) + deliberate;
@@ -122,17 +122,28 @@ void CounterpartyMemory::observe_unlabelled(const TransactionText& txn) {
     if (key != 0) ++votes_[key].unlabelled;
 }
 
+double CounterpartyMemory::labelling_rate() const noexcept {
+  std::uint64_t labelled = 0, all = 0;  // integer sums: the same whatever the table's order
+  for (const auto& [key, votes] : votes_) {
+    const std::uint64_t n = votes.total();
+    if (n == 0) continue;
+    labelled += n;
+    all += n + votes.unlabelled;
+  }
+  return all == 0 ? 0.0 : static_cast<double>(labelled) / static_cast<double>(all);
+}
+
 void CounterpartyMemory::combine(const CounterpartyMemory& other) {
   for (const auto& [key, votes] : other.votes_) votes_[key].combine(votes);
 }
 
-std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t, double labelled_share) const {
+std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t, double labelling_rate) const {
   if (votes_.empty()) return std::nullopt;
   for (const std::uint64_t key : keys_of(txn)) {
     if (key == 0) continue;
     const auto it = votes_.find(key);
     if (it == votes_.end()) continue;
-    if (const auto set = it->second.verdict(labelled_share, t.min_support, t.min_agreement)) return set;
+    if (const auto set = it->second.verdict(labelling_rate, t.min_support, t.min_agreement)) return set;
   }
   return std::nullopt;
 }

@@ -27,12 +27,12 @@ struct LabelVotes {
   std::uint64_t total() const noexcept;
   // The most frequent set (ties: the smaller LabelSet value, so the choice is deterministic).
   std::pair<LabelSet, std::uint64_t> majority() const noexcept;
-  // The bank's verdict on the key, given the share of all rows the bank labelled: nothing when
-  // no row of the key is labelled. The key's empty cells beyond those the labelled share leaves
+  // The bank's verdict on the key, given the bank's labelling rate (CounterpartyMemory::labelling_rate): nothing when
+  // no row of the key is labelled. The key's empty cells beyond those that rate leaves
   // empty by chance count as votes for the empty set (rows the bank leaves unlabelled on purpose:
   // fuel, cash, private transfers). The winning set is the verdict when it has `min_support`
   // labelled rows (not needed for the empty set) and `min_agreement` of all the votes.
-  std::optional<LabelSet> verdict(double labelled_share, std::uint64_t min_support, double min_agreement) const noexcept;
+  std::optional<LabelSet> verdict(double labelling_rate, std::uint64_t min_support, double min_agreement) const noexcept;
   bool operator==(const LabelVotes&) const = default;
 };
 
@@ -53,8 +53,13 @@ class CounterpartyMemory {
   void combine(const CounterpartyMemory& other);
   // The majority set of the most specific key that passes the thresholds (mandate, creditor,
   // IBAN, name), or nothing.
-  std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t, double labelled_share) const;
+  std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t, double labelling_rate) const;
   std::size_t keys() const noexcept { return votes_.size(); }
+  // The rate at which the bank labels the counterparties it labels at all: over the keys with a
+  // labelled row, labelled rows / all rows (0 when nothing is labelled). About 1 for a bank that
+  // labels everything it can (its empty cells are deliberate), about 0.7 for one that leaves 30 %
+  // of the cells empty at random.
+  double labelling_rate() const noexcept;
 
   std::string serialize() const;
   static CounterpartyMemory deserialize(const std::string& bytes);
@@ -119,9 +124,7 @@ struct LearnedCounts {
     rows += other.rows;
     unlabelled_rows += other.unlabelled_rows;
   }
-  double labelled_share() const noexcept {
-    return rows == 0 ? 0.0 : static_cast<double>(rows) / static_cast<double>(rows + unlabelled_rows);
-  }
+  double labelling_rate() const noexcept { return memory.labelling_rate(); }
   std::string serialize() const;
   static LearnedCounts deserialize(const std::string& bytes);
   bool operator==(const LearnedCounts&) const = default;

@@ -23,7 +23,7 @@ LearnedLabeller::LearnedLabeller(const Labeller* rules, const Taxonomy& taxonomy
 void LearnedLabeller::finish() {
   cache_.clear();
   if (counts_.rows == model_rows_ && !model_.empty()) return;  // a loaded model, nothing new to learn
-  model_ = TextModel::train(counts_.sample, counts_.labelled_share(), options_.model);
+  model_ = TextModel::train(counts_.sample, counts_.labelling_rate(), options_.model);
   model_rows_ = counts_.rows;
 }
 
@@ -48,7 +48,7 @@ LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& sou
     source = LabelSource::rule;
     return rule.labels;
   }
-  if (const auto remembered = counts_.memory.recall(txn, options_.memory, counts_.labelled_share())) {
+  if (const auto remembered = counts_.memory.recall(txn, options_.memory, counts_.labelling_rate())) {
     source = LabelSource::memory;
     return *remembered;
   }

@@ -40,7 +40,7 @@ struct LabelSourceCounts {
 
 struct LearnOptions {
   MemoryThresholds memory;
-  double min_probability = 0.6;  // the classifier abstains below
+  double min_probability = 0.5;  // the classifier abstains below: a set must beat all others together
   int explicit_priority = 10;    // rules at or above win over what was learned
   TextModelOptions model;
   std::size_t sample_capacity = 50000;  // distinct training texts (bottom-k sample)

@@ -74,33 +74,33 @@ struct Problem {
 };
 
 // The class of a training text: its votes' verdict with no support or agreement demands (one
-// labelled row is an example). A text that was never labelled is an example of the empty set
-// only when so many of its rows are empty that chance cannot explain it (below 1 in 1000 at the
-// bank's labelled share): a text the bank leaves unlabelled on purpose. Otherwise it is no example.
-std::optional<LabelSet> class_of(const TextExample& e, double labelled_share) {
-  if (e.votes.total() == 0 && labelled_share > 0.0 && labelled_share < 1.0) {
-    const double chance = std::pow(1.0 - labelled_share, static_cast<double>(e.votes.unlabelled));
-    return chance < 1e-3 ? std::optional<LabelSet>(0) : std::nullopt;
-  }
-  if (e.votes.total() == 0) return labelled_share >= 1.0 && e.votes.unlabelled > 0 ? std::optional<LabelSet>(0) : std::nullopt;
-  return e.votes.verdict(labelled_share, 1, 0.0);
+// labelled row is an example). A text that was never labelled is an example of the empty set when
+// the bank labels what it can (labelling rate >= kDeliberateRate: its empty cells are
+// deliberate, as in an export of a fully labelled bank); at a lower rate it is no example, as it
+// may just be a counterparty the bank has not labelled yet — what the learner is there to label.
+constexpr double kDeliberateRate = 0.9;
+
+std::optional<LabelSet> class_of(const TextExample& e, double labelling_rate) {
+  if (e.votes.total() == 0)
+    return labelling_rate >= kDeliberateRate && e.votes.unlabelled > 0 ? std::optional<LabelSet>(0) : std::nullopt;
+  return e.votes.verdict(labelling_rate, 1, 0.0);
 }
 
-std::vector<LabelSet> choose_classes(const TextSample& sample, double share, const TextModelOptions& o) {
+std::vector<LabelSet> choose_classes(const TextSample& sample, double rate, const TextModelOptions& o) {
   std::map<LabelSet, std::uint64_t> texts;
   for (const auto& [hash, e] : sample.examples())
-    if (const auto c = class_of(e, share)) ++texts[*c];
+    if (const auto c = class_of(e, rate)) ++texts[*c];
   std::vector<LabelSet> classes;
   for (const auto& [set, n] : texts)
     if (n >= o.min_class_examples) classes.push_back(set);
   return classes;
 }
 
-void build_problem(const TextSample& sample, double share, const std::vector<LabelSet>& classes, int bits, Problem& p) {
+void build_problem(const TextSample& sample, double rate, const std::vector<LabelSet>& classes, int bits, Problem& p) {
   std::vector<std::vector<std::uint32_t>> features;
   std::vector<std::uint32_t> f;
   for (const auto& [hash, e] : sample.examples()) {
-    const auto c = class_of(e, share);
+    const auto c = class_of(e, rate);
     if (!c) continue;
     const auto it = std::lower_bound(classes.begin(), classes.end(), *c);
     if (it == classes.end() || *it != *c) continue;
@@ -132,13 +132,13 @@ void build_problem(const TextSample& sample, double share, const std::vector<Lab
 
 }  // namespace
 
-TextModel TextModel::train(const TextSample& sample, double labelled_share, const TextModelOptions& options) {
+TextModel TextModel::train(const TextSample& sample, double labelling_rate, const TextModelOptions& options) {
   TextModel out;
   out.hash_bits_ = options.hash_bits;
-  std::vector<LabelSet> classes = choose_classes(sample, labelled_share, options);
+  std::vector<LabelSet> classes = choose_classes(sample, labelling_rate, options);
   if (classes.size() < 2) return out;  // nothing to tell apart: the model abstains
   Problem p;
-  build_problem(sample, labelled_share, classes, options.hash_bits, p);
+  build_problem(sample, labelling_rate, classes, options.hash_bits, p);
   parameter param{};
   param.solver_type = L2R_LR;
   param.C = options.cost;

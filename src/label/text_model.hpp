@@ -30,9 +30,9 @@ struct Prediction {
 class TextModel {
  public:
   // Deterministic: the sample is ordered by hash, LIBLINEAR's primal solver draws no random numbers.
-  // An example's class is its votes' verdict (LabelVotes::verdict) at `labelled_share`; texts
+  // An example's class is its votes' verdict (LabelVotes::verdict) at `labelling_rate`; texts
   // without a labelled row are not examples.
-  static TextModel train(const TextSample& sample, double labelled_share, const TextModelOptions& options = {});
+  static TextModel train(const TextSample& sample, double labelling_rate, const TextModelOptions& options = {});
 
   bool empty() const noexcept { return classes_.empty(); }
   std::size_t classes() const noexcept { return classes_.size(); }

@@ -36,7 +36,7 @@ TEST(LearnedMerge, MergedCountsEqualTheSerialFold) {
     const LearnedCounts serial = fold_rows(d, 0, n, capacity);
     const LearnedCounts merged = merge_learned_counts(world(), fold_rows(d, n * rank / size, n * (rank + 1) / size, capacity));
     EXPECT_EQ(merged.serialize(), serial.serialize()) << "capacity " << capacity << ", rank " << rank << " of " << size;
-    const std::string model = TextModel::train(merged.sample, merged.labelled_share()).serialize();
+    const std::string model = TextModel::train(merged.sample, merged.labelling_rate()).serialize();
     const std::vector<std::string> models = world().gather(model, 0);
     for (const std::string& m : models) EXPECT_EQ(m, models.front());
   }

@@ -43,7 +43,7 @@ TEST(LearnedCounts, TheSameCountsTrainTheSameModel) {
   const LearnedCounts a = fold(rows, 0, rows.size(), 50000);
   LearnedCounts b = fold(rows, 0, rows.size() / 3, 50000);
   b.combine(fold(rows, rows.size() / 3, rows.size(), 50000));
-  EXPECT_EQ(TextModel::train(a.sample, a.labelled_share()).serialize(), TextModel::train(b.sample, b.labelled_share()).serialize());
+  EXPECT_EQ(TextModel::train(a.sample, a.labelling_rate()).serialize(), TextModel::train(b.sample, b.labelling_rate()).serialize());
 }
 
 TEST(LearnedCounts, CounterpartyKeyFoldsSpellingsOfOneName) {
