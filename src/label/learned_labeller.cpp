@@ -22,8 +22,9 @@ LearnedLabeller::LearnedLabeller(const Labeller* rules, const Taxonomy& taxonomy
 
 void LearnedLabeller::finish() {
   cache_.clear();
+  rate_ = counts_.labelling_rate();  // a pass over the memory's keys: once, not per row
   if (counts_.rows == model_rows_ && !model_.empty()) return;  // a loaded model, nothing new to learn
-  model_ = TextModel::train(counts_.sample, counts_.labelling_rate(), options_.model);
+  model_ = TextModel::train(counts_.sample, rate_, options_.model);
   model_rows_ = counts_.rows;
 }
 
@@ -48,7 +49,7 @@ LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& sou
     source = LabelSource::rule;
     return rule.labels;
   }
-  if (const auto remembered = counts_.memory.recall(txn, options_.memory, counts_.labelling_rate())) {
+  if (const auto remembered = counts_.memory.recall(txn, options_.memory, rate_)) {
     source = LabelSource::memory;
     return *remembered;
   }

@@ -95,6 +95,7 @@ class LearnedLabeller {
   LearnedCounts counts_;
   TextModel model_;
   std::uint64_t model_rows_ = 0;  // labelled rows the model was trained on
+  double rate_ = 0.0;             // counts_.labelling_rate(), set by finish()
   LabelSourceCounts sources_;
   std::unordered_map<std::uint64_t, Prediction> cache_;  // by folded text: statements repeat
 };

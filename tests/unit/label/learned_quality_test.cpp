@@ -5,13 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace finseg::test {
 namespace {
 
 constexpr double kDemoFloor70 = 0.96;  // measured 97.88 %
 constexpr double kDemoFloor0 = 0.96;  // measured 98.02 %
-constexpr double kCorpusFloorLearned = 0.93;  // measured 95.74 %
-constexpr double kCorpusFloor0 = 0.93;  // measured 95.74 %
+constexpr double kCorpusFloorLearned = 0.89;  // measured 91.79 %
+constexpr double kCorpusFloor0 = 0.89;  // measured 91.79 %
 
 void report(const char* what, const EvalResult& r) {
   std::printf("%s: held-out counterparties %.2f %% of %zu rows, seen counterparties %.2f %% of %zu rows, %.0f rows/s; %s\n",
@@ -37,7 +39,15 @@ TEST(LearnedQuality, DemoBankHeldOutCounterparties) {
 
 TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
   const std::vector<EvalRow> rows = corpus_rows();
-  ASSERT_GT(rows.size(), 150u);
+  ASSERT_GT(rows.size(), 250u);
+  // Split by counterparty: no counterparty (normalised name, or IBAN) of the test part in the train
+  // part. PayPal is a payment intermediary: the merchant is named in the purpose (eBay in the
+  // train part, ABOUT YOU in the test part).
+  std::set<std::string> train;
+  for (const EvalRow& r : rows)
+    if (!r.held_out) train.insert(r.iban.empty() ? counterparty_key(r.name) : r.iban);
+  for (const EvalRow& r : rows)
+    if (r.held_out && !r.name.empty() && r.name.find("PayPal") == std::string::npos) EXPECT_FALSE(train.count(r.iban.empty() ? counterparty_key(r.name) : r.iban)) << r.name;
   const EvalResult learned = evaluate(rows, 100);  // the train part labelled, the test part not
   report("hand-written corpus, train part labelled", learned);
   const EvalResult rules = evaluate(rows, 0);
