@@ -96,14 +96,21 @@ std::vector<LabelSet> choose_classes(const TextSample& sample, double rate, cons
   return classes;
 }
 
-void build_problem(const TextSample& sample, double rate, const std::vector<LabelSet>& classes, int bits, Problem& p) {
+// At most `per_class` texts of each class, the first in hash order (deterministic): a big class
+// (thousands of grocery receipts) teaches no more than a few thousand of its texts, and the
+// training time stays bounded whatever the bank's size.
+void build_problem(const TextSample& sample, double rate, const std::vector<LabelSet>& classes, const TextModelOptions& o,
+                   Problem& p) {
   std::vector<std::vector<std::uint32_t>> features;
   std::vector<std::uint32_t> f;
+  std::vector<std::uint64_t> taken(classes.size(), 0);
   for (const auto& [hash, e] : sample.examples()) {
     const auto c = class_of(e, rate);
     if (!c) continue;
     const auto it = std::lower_bound(classes.begin(), classes.end(), *c);
     if (it == classes.end() || *it != *c) continue;
+    if (taken[static_cast<std::size_t>(it - classes.begin())]++ >= o.max_class_examples) continue;
+    const int bits = o.hash_bits;
     text_features(e.name, e.purpose, e.incoming, bits, f);
     features.push_back(f);
     p.y.push_back(static_cast<double>(it - classes.begin()));
@@ -138,7 +145,7 @@ TextModel TextModel::train(const TextSample& sample, double labelling_rate, cons
   std::vector<LabelSet> classes = choose_classes(sample, labelling_rate, options);
   if (classes.size() < 2) return out;  // nothing to tell apart: the model abstains
   Problem p;
-  build_problem(sample, labelling_rate, classes, options.hash_bits, p);
+  build_problem(sample, labelling_rate, classes, options, p);
   parameter param{};
   param.solver_type = L2R_LR;
   param.C = options.cost;
