@@ -163,29 +163,6 @@ CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
   return m;
 }
 
-std::string classifier_text(std::string_view text) {
-  std::string out;
-  classifier_text(text, out);
-  return out;
-}
-
-void classifier_text(std::string_view text, std::string& out) {
-  thread_local std::string folded;
-  fold_text(text, folded);
-  out.clear();
-  std::size_t start = 0;
-  while (start < folded.size()) {
-    std::size_t end = folded.find(' ', start);
-    if (end == std::string::npos) end = folded.size();
-    const std::string_view token(folded.data() + start, end - start);
-    if (std::none_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      if (!out.empty()) out.push_back(' ');
-      out.append(token);
-    }
-    start = end + 1;
-  }
-}
-
 void TextSample::observe(const TransactionText& txn, LabelSet labels) { add(txn, labels); }
 void TextSample::observe_unlabelled(const TransactionText& txn) { add(txn, std::nullopt); }
 

@@ -6,6 +6,7 @@
 
 #include "core/taxonomy.hpp"
 #include "label/labeller.hpp"
+#include "label/text_fold.hpp"
 
 #include <cstdint>
 #include <map>
@@ -130,9 +131,5 @@ struct LearnedCounts {
   bool operator==(const LearnedCounts&) const = default;
 };
 
-// "Entgelt 06/2025, Abrechnung Nr. 779" -> "entgelt abrechnung nr": the classifier's view of a
-// text (fold_text without the tokens that contain digits).
-std::string classifier_text(std::string_view text);
-void classifier_text(std::string_view text, std::string& out);  // into out, cleared first
 
 }  // namespace finseg

@@ -78,6 +78,33 @@ void fold_text(std::string_view text, std::string& out) {
   if (!out.empty() && out.back() == ' ') out.pop_back();
 }
 
+namespace {
+
+// The tokens of fold_text(text) that `keep` accepts, blank-separated, into `out`.
+template <class Keep>
+void kept_tokens(std::string_view text, Keep keep, std::string& out) {
+  thread_local std::string folded;
+  fold_text(text, folded);
+  out.clear();
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    const std::string_view token(folded.data() + start, end - start);
+    if (keep(token)) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(token);
+    }
+    start = end + 1;
+  }
+}
+
+bool has_digit(std::string_view token) noexcept {
+  return std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
 std::string counterparty_key(std::string_view name) {
   std::string key;
   counterparty_key(name, key);
@@ -85,23 +112,19 @@ std::string counterparty_key(std::string_view name) {
 }
 
 void counterparty_key(std::string_view name, std::string& key) {
-  thread_local std::string folded;
-  fold_text(name, folded);
-  key.clear();
-  std::size_t start = 0;
-  while (start < folded.size()) {
-    std::size_t end = folded.find(' ', start);
-    if (end == std::string::npos) end = folded.size();
-    const std::string_view token(folded.data() + start, end - start);
-    const bool has_digit = std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (token.size() > 1 && !has_digit && !is_legal_form(token)) {
-      if (!key.empty()) key.push_back(' ');
-      key.append(token);
-    }
-    start = end + 1;
-  }
+  kept_tokens(name, [](std::string_view t) { return t.size() > 1 && !has_digit(t) && !is_legal_form(t); }, key);
   // A name made only of digits and legal forms ("1&1 GmbH") keeps its folded form.
-  if (key.empty()) key = folded;
+  if (key.empty()) fold_text(name, key);
+}
+
+std::string classifier_text(std::string_view text) {
+  std::string out;
+  classifier_text(text, out);
+  return out;
+}
+
+void classifier_text(std::string_view text, std::string& out) {
+  kept_tokens(text, [](std::string_view t) { return !has_digit(t); }, out);
 }
 
 namespace {

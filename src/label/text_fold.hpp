@@ -22,6 +22,11 @@ void fold_text(std::string_view text, std::string& out);
 std::string counterparty_key(std::string_view name);
 void counterparty_key(std::string_view name, std::string& out);
 
+// "Entgelt 06/2025, Abrechnung Nr. 779" -> "entgelt abrechnung nr": the classifier's view of a
+// text (fold_text without the tokens that contain digits).
+std::string classifier_text(std::string_view text);
+void classifier_text(std::string_view text, std::string& out);  // into out, cleared first
+
 // The SEPA creditor id (after "CRED+" or "CI:"/"Gläubiger-ID") and mandate reference (after
 // "MREF+") a purpose carries, upper-cased; empty when absent.
 struct SepaIds {
