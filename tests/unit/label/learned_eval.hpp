@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
@@ -37,6 +38,8 @@ struct EvalResult {
   LabelSourceCounts sources;
   double seconds = 0.0;  // observe + train + label, all rows
   double learn_seconds = 0.0, train_seconds = 0.0;  // of which reading the rows, training
+  double train_cpu_seconds = 0.0;
+  double cpu_seconds = 0.0;  // the process's CPU time for the same: the figure of a core of its own on a loaded machine
   std::size_t rows = 0;
   std::map<std::pair<LabelSet, LabelSet>, std::pair<std::size_t, std::string>> misses;  // (truth, got) -> count, example
 
@@ -62,6 +65,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
   EvalResult r;
   r.rows = rows.size();
   const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
   LearnedLabeller learner(rules, taxonomy(), options);
   std::vector<UnlabelledRow> todo;
   std::vector<std::size_t> todo_index;
@@ -78,8 +82,10 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
     }
   }
   const auto learned = std::chrono::steady_clock::now();
+  const std::clock_t cpu_learned = std::clock();
   learner.finish();
   const auto trained = std::chrono::steady_clock::now();
+  r.train_cpu_seconds = static_cast<double>(std::clock() - cpu_learned) / CLOCKS_PER_SEC;
   r.learn_seconds = std::chrono::duration<double>(learned - start).count();
   r.train_seconds = std::chrono::duration<double>(trained - learned).count();
   if (std::getenv("FINSEG_EVAL_VERBOSE"))
@@ -88,6 +94,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
   std::vector<LabelSet> got(todo.size());
   learner.label(todo, got);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   r.sources = learner.sources();
   for (std::size_t k = 0; k < todo.size(); ++k) {
     const EvalRow& e = rows[todo_index[k]];
