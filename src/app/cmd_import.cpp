@@ -53,11 +53,10 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
     for (std::size_t k = 0; k < result.shards.size(); ++k)
       manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy, write_options));
     manifest.created_by = "finseg import --csv " + csv.string();
+    // The model first: a model that cannot be written fails the import before the store exists.
+    if (const auto file = args.get("save-model")) learner.save(*file);
     builder.commit(manifest);
-    if (options.learner) {
-      std::fprintf(stderr, "finseg import: %s\n", learner.sources().format().c_str());
-      if (const auto file = args.get("save-model")) learner.save(*file);
-    }
+    if (options.learner) std::fprintf(stderr, "finseg import: %s\n", learner.sources().format().c_str());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %zu shards (%.2f s, %.0f rows/s)\n",
                 csv.c_str(), out.c_str(), static_cast<unsigned long long>(result.account_rows),

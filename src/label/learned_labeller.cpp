@@ -150,19 +150,28 @@ void LearnedLabeller::label_recurring(std::span<const UnlabelledRow> rows, std::
 }
 
 void LearnedLabeller::save(const std::filesystem::path& file) const {
-  const std::string bytes = counts_.serialize() + model_.serialize();
+  const std::string counts = counts_.serialize();
+  const std::string bytes = counts + model_.serialize();
   std::ostringstream header;
-  header << "finseg-learned-labeller 1 " << counts_.serialize().size() << " " << model_rows_ << "\n";
+  header << "finseg-learned-labeller 1 " << counts.size() << " " << model_rows_ << "\n";
   const std::filesystem::path tmp = file.string() + ".part";
   {
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
     os << header.str();
     os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!os.flush()) throw IoError(tmp.string() + ": cannot write the learned model");
+    if (!os.flush()) {
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);
+      throw IoError(file.string() + ": cannot write the learned model");
+    }
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) throw IoError(file.string() + ": cannot write the learned model: " + ec.message());
+  std::filesystem::rename(tmp, file, ec);  // whole or not at all
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw IoError(file.string() + ": cannot write the learned model: " + ec.message());
+  }
 }
 
 void LearnedLabeller::load(const std::filesystem::path& file) {

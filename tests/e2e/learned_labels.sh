@@ -74,4 +74,8 @@ head -c 200 "$WORK/model" > "$WORK/cut-model"
 expect_exit 3 "$FINSEG" import --csv "$WORK/part" --out "$WORK/x" --model "$WORK/cut-model"
 grep -q "cut-model" "$WORK/err" || fail "the error does not name the model file: $(cat "$WORK/err")"
 [ ! -e "$WORK/x" ] || fail "a store was written despite an error"
+# A model that cannot be written fails the import before the store exists.
+expect_exit 6 "$FINSEG" import --csv "$WORK/part" --out "$WORK/x" --save-model "$WORK/no-such-dir/model"
+[ ! -e "$WORK/x" ] || fail "a store was written although the model could not be"
+ls "$WORK" | grep -q '^x\.' && fail "a temporary store was left behind: $(ls "$WORK")"
 echo "learned labels: agreement $a (30 % empty), $b (all empty, saved model), rules alone $c"
