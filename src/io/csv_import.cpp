@@ -6,7 +6,8 @@
 // ShardData (csv_partition.cpp). Rejected rows go to csv_rejections.cpp.
 // A row is rejected at its first problem, checking the columns in the order of the contract's
 // table; each rejected row is one reported problem and one line of the rejects file.
-// An accepted row with an empty labels cell gets its labels from options.labeller, when given.
+// An accepted row with an empty labels cell gets its labels from options.labeller, when given;
+// with options.learner, once all rows are read, from what it learned from the labelled rows.
 #include "io/csv_import.hpp"
 
 #include "core/errors.hpp"
@@ -223,8 +224,11 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Impo
     if (options.learner && f[col[kLabels]].empty()) {
       unlabelled.push_back(row_index(out.size(), file));
       options.learner->note_unlabelled(text);
-    } else if (options.learner) options.learner->observe(text, row_labels);
-    else if (labeller && f[col[kLabels]].empty()) row_labels = labeller->label(text);
+    } else if (options.learner) {
+      options.learner->observe(text, row_labels);
+    } else if (labeller && f[col[kLabels]].empty()) {
+      row_labels = labeller->label(text);
+    }
     const TransactionRow& row = out.emplace_back(TransactionRow{f[col[kTxnId]], f[col[kCounterpartName]],
                                                                 f[col[kCounterpartIban]], f[col[kPurpose]],
                                                                 amount.value, row_labels, *account, *date});
