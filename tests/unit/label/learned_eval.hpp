@@ -2,6 +2,8 @@
 // floor tests and scripts/eval-labeller: rows of held-out counterparties are never labelled and
 // are what the agreement is measured on; of the other rows a given share keeps its labels (the
 // bank's labelled rows), the rest is labelled too but reported apart ("seen counterparties").
+// Diagnostics: FINSEG_EVAL_VERBOSE=1 prints the model's size, FINSEG_EVAL_SEEN=1 lists the misses
+// of seen counterparties too.
 #pragma once
 
 #include "core/date.hpp"
