@@ -12,8 +12,8 @@ namespace {
 
 constexpr double kDemoFloor70 = 0.96;  // measured 98.28 %
 constexpr double kDemoFloor0 = 0.96;  // measured 98.29 %
-constexpr double kCorpusFloorLearned = 0.89;  // measured 91.79 %
-constexpr double kCorpusFloor0 = 0.89;  // measured 91.79 %
+constexpr double kCorpusFloorLearned = 0.89;  // measured 90.96 %
+constexpr double kCorpusFloor0 = 0.89;  // measured 90.96 %
 
 void report(const char* what, const EvalResult& r) {
   std::printf("%s: held-out counterparties %.2f %% of %zu rows, seen counterparties %.2f %% of %zu rows, %.0f rows/s; %s\n",
@@ -39,7 +39,7 @@ TEST(LearnedQuality, DemoBankHeldOutCounterparties) {
 
 TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
   const std::vector<EvalRow> rows = corpus_rows();
-  ASSERT_GT(rows.size(), 250u);
+  ASSERT_GT(rows.size(), 300u);
   // Split by counterparty: no counterparty (normalised name, or IBAN) of the test part in the train
   // part. PayPal is a payment intermediary: the merchant is named in the purpose (eBay in the
   // train part, ABOUT YOU in the test part).
