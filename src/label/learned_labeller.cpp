@@ -149,11 +149,17 @@ void LearnedLabeller::label_recurring(std::span<const UnlabelledRow> rows, std::
   }
 }
 
+std::string LearnedLabeller::taxonomy_names() const {
+  std::string out;
+  for (const std::string& n : taxonomy_.names()) out += (out.empty() ? "" : ";") + n;
+  return out;
+}
+
 void LearnedLabeller::save(const std::filesystem::path& file) const {
   const std::string counts = counts_.serialize();
   const std::string bytes = counts + model_.serialize();
   std::ostringstream header;
-  header << "finseg-learned-labeller 1 " << counts.size() << " " << model_rows_ << "\n";
+  header << "finseg-learned-labeller 1 " << counts.size() << " " << model_rows_ << " " << taxonomy_names() << "\n";
   const std::filesystem::path tmp = file.string() + ".part";
   {
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
@@ -177,12 +183,15 @@ void LearnedLabeller::save(const std::filesystem::path& file) const {
 void LearnedLabeller::load(const std::filesystem::path& file) {
   std::ifstream is(file, std::ios::binary);
   if (!is) throw IoError(file.string() + ": cannot read the learned model");
-  std::string magic, version;
+  std::string magic, version, names;
   std::size_t counts_size = 0;
   std::uint64_t model_rows = 0;
-  is >> magic >> version >> counts_size >> model_rows;
+  is >> magic >> version >> counts_size >> model_rows >> names;
   if (magic != "finseg-learned-labeller" || version != "1" || is.get() != '\n')
     throw InputError(file.string() + ": not a finseg learned-labeller model (version 1)");
+  // Label sets are bit masks of the taxonomy: another taxonomy would read them as other labels.
+  if (names != taxonomy_names())
+    throw InputError(file.string() + ": the model was learned with another taxonomy (" + names + ")");
   const std::string rest((std::istreambuf_iterator<char>(is)), std::istreambuf_iterator<char>());
   if (rest.size() < counts_size) throw InputError(file.string() + ": truncated learned-labeller model");
   try {

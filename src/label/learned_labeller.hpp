@@ -86,6 +86,7 @@ class LearnedLabeller {
 
  private:
   LabelSet label_one(const TransactionText& txn, LabelSource& source);
+  std::string taxonomy_names() const;  // "INCOME;SALARY;...": the bit order the model's sets use
   Prediction classify(const TransactionText& txn);
   void label_recurring(std::span<const UnlabelledRow> rows, std::span<LabelSet> out, std::vector<LabelSource>& source);
 

@@ -74,6 +74,13 @@ head -c 200 "$WORK/model" > "$WORK/cut-model"
 expect_exit 3 "$FINSEG" import --csv "$WORK/part" --out "$WORK/x" --model "$WORK/cut-model"
 grep -q "cut-model" "$WORK/err" || fail "the error does not name the model file: $(cat "$WORK/err")"
 [ ! -e "$WORK/x" ] || fail "a store was written despite an error"
+# A model learned with another taxonomy is refused (its label sets are bit masks of that taxonomy).
+sed 's/"GAMBLING"/"BETTING"/' "$FINSEG_SOURCE_DIR/config/labels.json" > "$WORK/labels.json"
+grep -q BETTING "$WORK/labels.json" || fail "could not make another taxonomy"
+cp "$FINSEG_SOURCE_DIR/config/label-rules.json" "$WORK/label-rules.json"
+sed -i 's/"GAMBLING"/"BETTING"/g' "$WORK/label-rules.json"
+expect_exit 3 "$FINSEG" import --csv "$WORK/empty" --out "$WORK/x" --taxonomy "$WORK/labels.json" --model "$WORK/model"
+grep -q "another taxonomy" "$WORK/err" || fail "no taxonomy error: $(cat "$WORK/err")"
 # A model that cannot be written fails the import before the store exists.
 expect_exit 6 "$FINSEG" import --csv "$WORK/part" --out "$WORK/x" --save-model "$WORK/no-such-dir/model"
 [ ! -e "$WORK/x" ] || fail "a store was written although the model could not be"
