@@ -6,6 +6,7 @@
 #include "io/store.hpp"
 #include "io/taxonomy_file.hpp"
 #include "label/labeller.hpp"
+#include "label/learned_labeller.hpp"
 #include "label/rule_file.hpp"
 
 #include <chrono>
@@ -15,7 +16,7 @@ namespace finseg {
 
 // Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
 int cmd_import(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "compression", "deflate-level"}, {"replace-rejects"});
+  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "labels", "model", "save-model", "compression", "deflate-level"}, {"replace-rejects"});
   const ShardWriteOptions write_options = shard_write_options(args);
   ImportOptions options;
   options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
@@ -31,9 +32,18 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   const std::filesystem::path out = args.require("out");
   const std::filesystem::path taxonomy_file = args.get("taxonomy").value_or(default_taxonomy_path().string());
   const Taxonomy taxonomy = load_taxonomy(taxonomy_file);
-  // Rows with an empty labels cell are labelled by the rules next to the taxonomy (docs/labeller.md).
+  // Rows with an empty labels cell: learned from the labelled rows and the rules next to the
+  // taxonomy (learn), the rules alone (rules) or left unlabelled (none); docs/labeller.md.
+  const std::string mode = args.get("labels").value_or("learn");
+  if (mode != "learn" && mode != "rules" && mode != "none")
+    throw UsageError("--labels must be learn, rules or none, not '" + mode + "'");
+  if (mode != "learn" && (args.has("model") || args.has("save-model")))
+    throw UsageError("--model and --save-model need --labels learn");
   const Labeller labeller = load_labeller(args.get("rules").value_or(default_label_rules_path(taxonomy_file).string()), taxonomy);
-  options.labeller = &labeller;
+  LearnedLabeller learner(&labeller, taxonomy);
+  if (mode == "learn" && args.has("model")) learner.load(args.require("model"));
+  if (mode != "none") options.labeller = &labeller;
+  if (mode == "learn") options.learner = &learner;
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     const auto start = std::chrono::steady_clock::now();
@@ -44,7 +54,10 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
     for (std::size_t k = 0; k < result.shards.size(); ++k)
       manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy, write_options));
     manifest.created_by = "finseg import --csv " + csv.string();
+    // The model first: a model that cannot be written fails the import before the store exists.
+    if (const auto file = args.get("save-model")) learner.save(*file);
     builder.commit(manifest);
+    if (options.learner) std::fprintf(stderr, "finseg import: %s\n", learner.sources().format().c_str());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %zu shards (%.2f s, %.0f rows/s)\n",
                 csv.c_str(), out.c_str(), static_cast<unsigned long long>(result.account_rows),

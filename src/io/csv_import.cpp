@@ -6,7 +6,8 @@
 // ShardData (csv_partition.cpp). Rejected rows go to csv_rejections.cpp.
 // A row is rejected at its first problem, checking the columns in the order of the contract's
 // table; each rejected row is one reported problem and one line of the rejects file.
-// An accepted row with an empty labels cell gets its labels from options.labeller, when given.
+// An accepted row with an empty labels cell gets its labels from options.labeller, when given;
+// with options.learner, once all rows are read, from what it learned from the labelled rows.
 #include "io/csv_import.hpp"
 
 #include "core/errors.hpp"
@@ -15,6 +16,7 @@
 #include "io/csv_rejections.hpp"
 #include "io/csv_rows.hpp"
 #include "label/labeller.hpp"
+#include "label/learned_labeller.hpp"
 
 #include <algorithm>
 #include <array>
@@ -212,9 +214,11 @@ class LabelCache {
   Taxonomy::Parsed scratch_;
 };
 
-void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labeller* labeller, AccountTable& accounts,
+void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const ImportOptions& options, AccountTable& accounts,
                        const std::string& accounts_file, Rejections& rejects, UserMoneyBound& sums,
-                       std::vector<TransactionRow>& out) {
+                       std::vector<TransactionRow>& out,
+                       std::vector<std::uint32_t>& unlabelled) {
+  const Labeller* labeller = options.learner ? nullptr : options.labeller;
   const std::string& file = reader.file_name();
   csv::Record rec;
   if (!reader.next(rec)) throw InputError(file + ": empty file: the header row is missing");
@@ -285,8 +289,15 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labe
       continue;
     }
     LabelSet row_labels = label_set.set;
-    if (labeller && f[col[kLabels]].empty())
-      row_labels = labeller->label({f[col[kPurpose]], f[col[kCounterpartName]], f[col[kCounterpartIban]], amount.value});
+    const TransactionText text{f[col[kPurpose]], f[col[kCounterpartName]], f[col[kCounterpartIban]], amount.value};
+    if (options.learner && f[col[kLabels]].empty()) {
+      unlabelled.push_back(row_index(out.size(), file));
+      options.learner->note_unlabelled(text);
+    } else if (options.learner) {
+      options.learner->observe(text, row_labels);
+    } else if (labeller && f[col[kLabels]].empty()) {
+      row_labels = labeller->label(text);
+    }
     const TransactionRow& row = out.emplace_back(TransactionRow{f[col[kTxnId]], f[col[kCounterpartName]],
                                                                 f[col[kCounterpartIban]], f[col[kPurpose]],
                                                                 amount.value, row_labels, *account, *date});
@@ -297,6 +308,19 @@ void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const Labe
   }
 }
 
+// The learned labeller sees every labelled row before it labels the empty cells.
+void label_unlabelled(LearnedLabeller& learner, std::vector<TransactionRow>& txns, const std::vector<std::uint32_t>& unlabelled) {
+  learner.finish();
+  std::vector<UnlabelledRow> rows;
+  rows.reserve(unlabelled.size());
+  for (const std::uint32_t i : unlabelled) {
+    const TransactionRow& t = txns[i];
+    rows.push_back({{t.purpose, t.counterpart_name, t.counterpart_iban, t.amount}, t.account, t.booking_date});
+  }
+  std::vector<LabelSet> labels(rows.size());
+  learner.label(rows, labels);
+  for (std::size_t k = 0; k < unlabelled.size(); ++k) txns[unlabelled[k]].labels = labels[k];
+}
 
 }  // namespace
 
@@ -318,9 +342,11 @@ ImportResult import_csv(const std::filesystem::path& dir, const Taxonomy& taxono
   read_accounts(account_reader, rejects, accounts, sums);
   std::vector<TransactionRow> txns;
   txns.reserve(txn_reader.size_bytes() / 96);
-  read_transactions(txn_reader, taxonomy, options.labeller, accounts, account_reader.file_name(), rejects, sums, txns);
+  std::vector<std::uint32_t> unlabelled;  // rows with an empty labels cell, for options.learner
+  read_transactions(txn_reader, taxonomy, options, accounts, account_reader.file_name(), rejects, sums, txns, unlabelled);
 
   rejects.check(dir);
+  if (options.learner) label_unlabelled(*options.learner, txns, unlabelled);
   if (options.max_rejects > 0) rejects.write(options.rejects_file);
 
   ImportResult result;

@@ -12,6 +12,7 @@
 namespace finseg {
 
 class Labeller;
+class LearnedLabeller;
 
 struct ImportOptions {
   int shards = 4;
@@ -24,6 +25,9 @@ struct ImportOptions {
   std::size_t max_reported_errors = 20;  // problems listed in the error message
   // Labels rows whose labels cell is empty (SEGMENTS.md 1.2); null: such rows stay unlabelled.
   const Labeller* labeller = nullptr;
+  // When given, wins over `labeller`: learns from the rows whose labels cell is filled and labels
+  // the empty cells once every row is read (docs/labeller.md); its sources() count both.
+  LearnedLabeller* learner = nullptr;
 };
 
 struct ImportResult {

@@ -142,7 +142,9 @@ Labeller& Labeller::operator=(Labeller&&) noexcept = default;
 
 const std::vector<LabelRule>& Labeller::rules() const noexcept { return impl_->rules; }
 
-LabelSet Labeller::label(const TransactionText& txn) const {
+LabelSet Labeller::label(const TransactionText& txn) const { return decide(txn).labels; }
+
+Labeller::Decision Labeller::decide(const TransactionText& txn) const {
   Scratch& s = scratch();
   impl_->match(txn, s);
   int best = INT_MIN;
@@ -156,7 +158,8 @@ LabelSet Labeller::label(const TransactionText& txn) const {
       result |= impl_->labels[r];
     }
   }
-  return result;
+  if (s.touched.empty()) return {};
+  return {result, true, best};
 }
 
 std::vector<std::size_t> Labeller::matching_rules(const TransactionText& txn) const {

@@ -38,6 +38,15 @@ class Labeller {
   // contribute their labels (united). No matching rule: the empty set. Thread-safe.
   LabelSet label(const TransactionText& txn) const;
 
+  // label() with what decided it: whether any rule matched and the priority that won. The learned
+  // labeller lets explicit rules win and asks its memory before the low-priority fallbacks.
+  struct Decision {
+    LabelSet labels = 0;
+    bool matched = false;
+    int priority = 0;
+  };
+  Decision decide(const TransactionText& txn) const;
+
   // Indices (into rules()) of every rule that matches, before priorities are applied, ascending.
   // For diagnostics and tests.
   std::vector<std::size_t> matching_rules(const TransactionText& txn) const;

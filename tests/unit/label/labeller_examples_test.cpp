@@ -106,5 +106,20 @@ TEST(LabellerExamples, TransfersAndFeesStayUnlabelled) {
   EXPECT_EQ(label_names("", "", -10), "");
 }
 
+// Vocabulary added for issue 13 from public knowledge of German statement text.
+TEST(LabellerExamples, GermanRetailAndEmployerVocabulary) {
+  EXPECT_EQ(label_names("Entgelt 11/2025 Abrechnung 42", "Muster Werke GmbH", 2400), "SALARY");
+  EXPECT_EQ(label_names("Kontoführungsentgelt 11/2025", "", -4.95), "");  // a fee, not a salary
+  EXPECT_EQ(label_names("Besoldung 11/2025", "Landesamt für Finanzen", 3100), "SALARY");
+  EXPECT_EQ(label_names("Sparplanausführung iShares Core MSCI World", "Musterbank AG", -100), "SAVINGSPLAN");
+  EXPECT_EQ(label_names("SumUp *Doener Palast//Hamburg/DE", "SumUp *Doener Palast", -7.5), "RESTAURANTS");
+  EXPECT_EQ(label_names("Imbiss Ecke Kartenzahlung", "Imbiss Ecke", -6), "RESTAURANTS");
+  EXPECT_EQ(label_names("HORNBACH 123 Girocard", "Hornbach Baumarkt AG", -40), "SHOPPING");
+  EXPECT_EQ(label_names("Drogerie Kartenzahlung", "Drogeriemarkt Meyer", -12), "SHOPPING");
+  EXPECT_EQ(label_names("Spieleinsatz", "Spielothek Glücksrad", -20), "GAMBLING");
+  EXPECT_EQ(label_names("Digitalabo 11/2025", "Rheinische Post Mediengruppe", -9.99), "SUBSCRIPTIONS");
+  EXPECT_EQ(label_names("Konzertkarten", "Lukas Koch", -154), "");  // a private payment, not ENTERTAINMENT
+}
+
 }  // namespace
 }  // namespace finseg::test

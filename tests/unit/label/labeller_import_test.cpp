@@ -1,6 +1,7 @@
 // The labeller at import (SEGMENTS.md 1.2): rows with an empty labels cell get labels from the
 // rules, rows with labels keep theirs; without a labeller empty cells stay empty.
 #include "io/csv_import.hpp"
+#include "label/learned_labeller.hpp"
 #include "label_test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +37,50 @@ TEST(LabellerImport, TinyExampleKeepsItsUnlabelledRowsUnlabelled) {
     EXPECT_EQ(without.at(id), "") << id;
   }
   EXPECT_EQ(with, without);  // every other row has its labels cell filled, and keeps it
+}
+
+// The default import (--labels learn) must not change what the shared examples were computed on.
+TEST(LabellerImport, LearnedLabellerKeepsTheTinyExamplesUnlabelledRows) {
+  LearnedLabeller learner(&default_labeller(), taxonomy());
+  ImportOptions options;
+  options.shards = 2;
+  options.labeller = &default_labeller();
+  options.learner = &learner;
+  const auto learned = labels_by_id(import_csv(tiny_dir(), taxonomy(), options));
+  options.learner = nullptr;
+  EXPECT_EQ(learned, labels_by_id(import_csv(tiny_dir(), taxonomy(), options)));
+  EXPECT_EQ(learner.sources()[LabelSource::bank], 30u);
+  EXPECT_EQ(learner.sources()[LabelSource::bank] + learner.sources()[LabelSource::rule] + learner.sources()[LabelSource::none] +
+                learner.sources()[LabelSource::memory] + learner.sources()[LabelSource::classifier] +
+                learner.sources()[LabelSource::recurrence],
+            35u);  // every row counted once
+}
+
+// Rows the bank labelled teach the empty cells of the same counterparty (here by IBAN), while an
+// explicit rule still wins.
+TEST(LabellerImport, LearnedLabellerLabelsFromTheBanksOwnRows) {
+  const auto dir = std::filesystem::temp_directory_path() / ("finseg-learn-import-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "accounts.csv") << "accountId,userId,accountType,currency,balance,balanceDate\n"
+                                         "a1,u1,checking,EUR,100.00,2024-12-31\n";
+  std::ofstream tx(dir / "transactions.csv");
+  tx << "transactionId,accountId,bookingDate,amount,counterpartName,counterpartIban,purpose,labels\n";
+  for (int m = 1; m <= 9; ++m)  // a parking garage the rules do not know, labelled TRAVEL by the bank, 2 of 3 months
+    tx << "p" << m << ",a1,2024-0" << m << "-05,-30.00,Parkhaus Zentrum,DE44500105175407324931,Dauerparker 0" << m << "/2024,"
+       << (m % 3 == 0 ? "" : "TRAVEL") << "\n";
+  tx << "u1,a1,2024-09-20,-30.00,Parkhaus Zentrum,DE44500105175407324931,Umbuchung auf Tagesgeld,\n";
+  tx.close();
+  LearnedLabeller learner(&default_labeller(), taxonomy());
+  ImportOptions options;
+  options.shards = 1;
+  options.labeller = &default_labeller();
+  options.learner = &learner;
+  const auto labels = labels_by_id(import_csv(dir, taxonomy(), options));
+  std::filesystem::remove_all(dir);
+  for (const char* id : {"p3", "p6", "p9"}) EXPECT_EQ(labels.at(id), "TRAVEL") << id;
+  EXPECT_EQ(labels.at("u1"), "");  // the own-transfer rule wins over the memory
+  EXPECT_EQ(learner.sources()[LabelSource::memory], 3u);
+  EXPECT_EQ(learner.sources()[LabelSource::bank], 6u);
 }
 
 TEST(LabellerImport, EmptyCellsAreLabelledFromTheText) {

@@ -1,0 +1,232 @@
+#include "label/learned_counts.hpp"
+
+#include "core/errors.hpp"
+#include "label/text_fold.hpp"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/utility.hpp>
+#include <cereal/types/vector.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+namespace finseg {
+
+void LabelVotes::add(LabelSet set, std::uint64_t n) {
+  const auto it = std::lower_bound(counts.begin(), counts.end(), set, [](const auto& e, LabelSet s) { return e.first < s; });
+  if (it != counts.end() && it->first == set) it->second += n;
+  else counts.insert(it, {set, n});
+}
+
+void LabelVotes::combine(const LabelVotes& other) {
+  for (const auto& [set, n] : other.counts) add(set, n);
+  unlabelled += other.unlabelled;
+}
+
+std::uint64_t LabelVotes::total() const noexcept {
+  std::uint64_t n = 0;
+  for (const auto& e : counts) n += e.second;
+  return n;
+}
+
+std::pair<LabelSet, std::uint64_t> LabelVotes::majority() const noexcept {
+  std::pair<LabelSet, std::uint64_t> best{0, 0};
+  for (const auto& e : counts)
+    if (e.second > best.second) best = e;  // ascending sets: a tie keeps the smaller set
+  return best;
+}
+
+std::optional<LabelSet> LabelVotes::verdict(double labelling_rate, std::uint64_t min_support, double min_agreement) const noexcept {
+  const std::uint64_t labelled = total();
+  if (labelled == 0 || labelling_rate <= 0.0) return std::nullopt;
+  // Of the key's empty cells, those beyond what the bank's labelling rate leaves empty by chance
+  // are rows the bank leaves unlabelled on purpose: the empty set competes as one more set.
+  const double by_chance = static_cast<double>(labelled) * (1.0 - labelling_rate) / labelling_rate;
+  const double deliberate = std::max(0.0, static_cast<double>(unlabelled) - by_chance);
+  const auto [set, n] = majority();
+  const double all = static_cast<double>(labelled) + deliberate;
+  if (deliberate > static_cast<double>(n)) return deliberate >= min_agreement * all ? std::optional<LabelSet>(0) : std::nullopt;
+  if (labelled < min_support || static_cast<double>(n) < min_agreement * all) return std::nullopt;
+  return set;
+}
+
+namespace {
+
+// Key kinds, salted into the hash with the direction of the payment.
+enum class KeyKind : std::uint64_t { mandate = 1, creditor = 2, iban = 3, name = 4 };
+
+std::uint64_t key_of(KeyKind kind, bool incoming, std::string_view text) {
+  return text_hash(text, static_cast<std::uint64_t>(kind) * 2 + (incoming ? 1 : 0));
+}
+
+void compact_iban(std::string_view iban, std::string& out) {
+  out.clear();
+  for (const char c : iban)
+    if (c != ' ') out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+}
+
+// The keys of a transaction, most specific first; empty texts give no key (0). The name is a key
+// only for a row without a counterpart IBAN (card payments): a name alone does not identify a
+// person ("Hannah Becker" is a friend on one account, the customer's own depot on another).
+std::array<std::uint64_t, 4> keys_of(const TransactionText& txn) {
+  const bool in = txn.amount > 0;
+  const SepaIds ids = sepa_ids(txn.purpose);
+  thread_local std::string iban, name;  // per-row scratch: no allocation
+  compact_iban(txn.counterpart_iban, iban);
+  if (iban.empty()) counterparty_key(txn.counterpart_name, name);
+  else name.clear();
+  return {ids.mandate.empty() ? 0 : key_of(KeyKind::mandate, in, ids.creditor_id + "/" + ids.mandate),
+          ids.creditor_id.empty() ? 0 : key_of(KeyKind::creditor, in, ids.creditor_id),
+          iban.empty() ? 0 : key_of(KeyKind::iban, in, iban),
+          name.empty() || !iban.empty() ? 0 : key_of(KeyKind::name, in, name)};
+}
+
+template <class T>
+std::string to_bytes(const T& value) {
+  std::ostringstream os(std::ios::binary);
+  {
+    cereal::BinaryOutputArchive ar(os);
+    ar(value);
+  }
+  return std::move(os).str();
+}
+
+template <class T>
+T from_bytes(const std::string& bytes, const char* what) {
+  T value{};
+  try {
+    std::istringstream is(bytes, std::ios::binary);
+    cereal::BinaryInputArchive ar(is);
+    ar(value);
+  } catch (const std::exception& e) {
+    throw InputError(std::string("learned labeller state (") + what + "): truncated or corrupt: " + e.what());
+  }
+  return value;
+}
+
+using VotesWire = std::pair<std::uint64_t, std::vector<std::pair<LabelSet, std::uint64_t>>>;
+using MemoryWire = std::vector<std::pair<std::uint64_t, VotesWire>>;
+using ExampleWire = std::pair<std::pair<std::string, std::string>, std::pair<bool, VotesWire>>;
+using SampleWire = std::pair<std::uint64_t, std::vector<std::pair<std::uint64_t, ExampleWire>>>;
+
+}  // namespace
+
+void CounterpartyMemory::observe(const TransactionText& txn, LabelSet labels) {
+  for (const std::uint64_t key : keys_of(txn))
+    if (key != 0) votes_[key].add(labels);
+}
+
+void CounterpartyMemory::observe_unlabelled(const TransactionText& txn) {
+  for (const std::uint64_t key : keys_of(txn))
+    if (key != 0) ++votes_[key].unlabelled;
+}
+
+double CounterpartyMemory::labelling_rate() const noexcept {
+  std::uint64_t labelled = 0, all = 0;  // integer sums: the same whatever the table's order
+  for (const auto& [key, votes] : votes_) {
+    const std::uint64_t n = votes.total();
+    if (n == 0) continue;
+    labelled += n;
+    all += n + votes.unlabelled;
+  }
+  return all == 0 ? 0.0 : static_cast<double>(labelled) / static_cast<double>(all);
+}
+
+void CounterpartyMemory::combine(const CounterpartyMemory& other) {
+  for (const auto& [key, votes] : other.votes_) votes_[key].combine(votes);
+}
+
+std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t, double labelling_rate) const {
+  if (votes_.empty()) return std::nullopt;
+  for (const std::uint64_t key : keys_of(txn)) {
+    if (key == 0) continue;
+    const auto it = votes_.find(key);
+    if (it == votes_.end()) continue;
+    if (const auto set = it->second.verdict(labelling_rate, t.min_support, t.min_agreement)) return set;
+  }
+  return std::nullopt;
+}
+
+std::string CounterpartyMemory::serialize() const {
+  MemoryWire wire;
+  wire.reserve(votes_.size());
+  for (const auto& [key, votes] : votes_) wire.emplace_back(key, VotesWire{votes.unlabelled, votes.counts});
+  std::sort(wire.begin(), wire.end());  // the bytes do not depend on the hash table's order
+  return to_bytes(wire);
+}
+
+CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
+  CounterpartyMemory m;
+  for (auto& [key, votes] : from_bytes<MemoryWire>(bytes, "counterparty memory"))
+    m.votes_[key] = LabelVotes{std::move(votes.second), votes.first};
+  return m;
+}
+
+void TextSample::observe(const TransactionText& txn, LabelSet labels) { add(txn, labels); }
+void TextSample::observe_unlabelled(const TransactionText& txn) { add(txn, std::nullopt); }
+
+void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels) {
+  thread_local std::string name, purpose;  // per-row scratch: strings are built only for a new text
+  classifier_text(txn.counterpart_name, name);
+  classifier_text(txn.purpose, purpose);
+  const bool incoming = txn.amount > 0;
+  const std::uint64_t hash = text_hash(purpose, text_hash(name, incoming ? 1 : 2));
+  if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
+  if (const auto it = examples_.find(hash); it != examples_.end()) {
+    if (labels) it->second.votes.add(*labels);
+    else ++it->second.votes.unlabelled;
+    return;
+  }
+  TextExample e{name, purpose, incoming, {}};
+  if (labels) e.votes.add(*labels);
+  else e.votes.unlabelled = 1;
+  insert(hash, std::move(e));
+}
+
+void TextSample::insert(std::uint64_t hash, TextExample&& example) {
+  const auto [it, added] = examples_.try_emplace(hash, std::move(example));
+  if (!added) it->second.votes.combine(example.votes);
+  while (examples_.size() > capacity_) examples_.erase(std::prev(examples_.end()));
+}
+
+void TextSample::combine(const TextSample& other) {
+  for (const auto& [hash, example] : other.examples_) {
+    if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) break;  // ascending: no more fits
+    TextExample copy = example;
+    insert(hash, std::move(copy));
+  }
+}
+
+std::string TextSample::serialize() const {
+  SampleWire wire{capacity_, {}};
+  for (const auto& [hash, e] : examples_)
+    wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, VotesWire{e.votes.unlabelled, e.votes.counts}}}});
+  return to_bytes(wire);
+}
+
+TextSample TextSample::deserialize(const std::string& bytes) {
+  auto wire = from_bytes<SampleWire>(bytes, "text sample");
+  TextSample s(static_cast<std::size_t>(wire.first));
+  for (auto& [hash, e] : wire.second)
+    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
+                                          LabelVotes{std::move(e.second.second.second), e.second.second.first}});
+  return s;
+}
+
+std::string LearnedCounts::serialize() const {
+  return to_bytes(std::make_pair(std::make_pair(rows, unlabelled_rows), std::make_pair(memory.serialize(), sample.serialize())));
+}
+
+LearnedCounts LearnedCounts::deserialize(const std::string& bytes) {
+  const auto wire =
+      from_bytes<std::pair<std::pair<std::uint64_t, std::uint64_t>, std::pair<std::string, std::string>>>(bytes, "learned counts");
+  LearnedCounts c;
+  c.rows = wire.first.first;
+  c.unlabelled_rows = wire.first.second;
+  c.memory = CounterpartyMemory::deserialize(wire.second.first);
+  c.sample = TextSample::deserialize(wire.second.second);
+  return c;
+}
+
+}  // namespace finseg

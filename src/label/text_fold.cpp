@@ -1,0 +1,174 @@
+#include "label/text_fold.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace finseg {
+
+namespace {
+
+// Locale-free ASCII case mapping: std::tolower is a library call per byte.
+constexpr unsigned char ascii_lower(unsigned char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
+constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
+bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// The ASCII spelling of a two-byte UTF-8 letter (lead 0xC3), or nullptr when it is no letter
+// we fold: German umlauts become two letters, as German bank exports write them without umlauts.
+const char* fold_c3(unsigned char second) noexcept {
+  switch (second) {
+    case 0xA4: case 0x84: return "ae";
+    case 0xB6: case 0x96: return "oe";
+    case 0xBC: case 0x9C: return "ue";
+    case 0x9F: return "ss";
+    case 0xA0: case 0xA1: case 0xA2: case 0xA3: case 0xA5: case 0x80: case 0x81: case 0x82: case 0x83: case 0x85: return "a";
+    case 0xA7: case 0x87: return "c";
+    case 0xA8: case 0xA9: case 0xAA: case 0xAB: case 0x88: case 0x89: case 0x8A: case 0x8B: return "e";
+    case 0xAC: case 0xAD: case 0xAE: case 0xAF: case 0x8C: case 0x8D: case 0x8E: case 0x8F: return "i";
+    case 0xB1: case 0x91: return "n";
+    case 0xB2: case 0xB3: case 0xB4: case 0xB5: case 0xB8: case 0x92: case 0x93: case 0x94: case 0x95: case 0x98: return "o";
+    case 0xB9: case 0xBA: case 0xBB: case 0x99: case 0x9A: case 0x9B: return "u";
+    default: return nullptr;
+  }
+}
+
+// Legal forms and their pieces once punctuation is gone ("e.V." -> "e v", "GmbH & Co. KG"), and
+// the words that introduce a branch number ("Fil. 4711").
+constexpr std::array<std::string_view, 27> kLegalForms = {
+    "gmbh", "ag", "se", "kg", "kgaa", "ohg", "gbr", "eg", "ev", "ek", "ug", "mbh", "co", "haftungsbeschraenkt",
+    "ltd", "inc", "llc", "sarl", "sa", "bv", "nv", "plc", "vvag", "vag", "fil", "filiale", "nr"};
+
+bool is_legal_form(std::string_view token) noexcept {
+  return std::find(kLegalForms.begin(), kLegalForms.end(), token) != kLegalForms.end();
+}
+
+}  // namespace
+
+std::string fold_text(std::string_view text) {
+  std::string out;
+  fold_text(text, out);
+  return out;
+}
+
+void fold_text(std::string_view text, std::string& out) {
+  out.clear();
+  auto blank = [&] {
+    if (!out.empty() && out.back() != ' ') out.push_back(' ');
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      const unsigned char lower = ascii_lower(c);
+      if (ascii_alnum(lower)) out.push_back(static_cast<char>(lower));
+      else blank();
+      continue;
+    }
+    if (c == 0xC3 && i + 1 < text.size()) {
+      if (const char* ascii = fold_c3(static_cast<unsigned char>(text[i + 1]))) {
+        out.append(ascii);
+        ++i;
+        continue;
+      }
+    }
+    // Other non-ASCII: skip the whole UTF-8 sequence as a separator.
+    while (i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) ++i;
+    blank();
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+}
+
+namespace {
+
+// The tokens of fold_text(text) that `keep` accepts, blank-separated, into `out`.
+template <class Keep>
+void kept_tokens(std::string_view text, Keep keep, std::string& out) {
+  thread_local std::string folded;
+  fold_text(text, folded);
+  out.clear();
+  std::size_t start = 0;
+  while (start < folded.size()) {
+    std::size_t end = folded.find(' ', start);
+    if (end == std::string::npos) end = folded.size();
+    const std::string_view token(folded.data() + start, end - start);
+    if (keep(token)) {
+      if (!out.empty()) out.push_back(' ');
+      out.append(token);
+    }
+    start = end + 1;
+  }
+}
+
+bool has_digit(std::string_view token) noexcept {
+  return std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::string counterparty_key(std::string_view name) {
+  std::string key;
+  counterparty_key(name, key);
+  return key;
+}
+
+void counterparty_key(std::string_view name, std::string& key) {
+  kept_tokens(name, [](std::string_view t) { return t.size() > 1 && !has_digit(t) && !is_legal_form(t); }, key);
+  // A name made only of digits and legal forms ("1&1 GmbH") keeps its folded form.
+  if (key.empty()) fold_text(name, key);
+}
+
+std::string classifier_text(std::string_view text) {
+  std::string out;
+  classifier_text(text, out);
+  return out;
+}
+
+void classifier_text(std::string_view text, std::string& out) {
+  kept_tokens(text, [](std::string_view t) { return !has_digit(t); }, out);
+}
+
+namespace {
+
+// The token after `marker` (case-insensitive ASCII), up to a blank, '/' or the end.
+std::string token_after(std::string_view text, std::string_view marker) {
+  for (std::size_t i = 0; i + marker.size() <= text.size(); ++i) {
+    bool match = true;
+    for (std::size_t k = 0; k < marker.size() && match; ++k)
+      match = ascii_upper(text[i + k]) == marker[k];
+    if (!match) continue;
+    std::size_t j = i + marker.size();
+    while (j < text.size() && text[j] == ' ') ++j;
+    std::string token;
+    for (; j < text.size() && text[j] != ' ' && text[j] != '/' && text[j] != ','; ++j)
+      token.push_back(ascii_upper(text[j]));
+    return token;
+  }
+  return {};
+}
+
+}  // namespace
+
+SepaIds sepa_ids(std::string_view purpose) {
+  SepaIds ids;
+  if (purpose.find_first_of("+:") == std::string_view::npos) return ids;  // every marker has one: most texts stop here
+  ids.creditor_id = token_after(purpose, "CRED+");
+  if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "CI:");
+  if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "GLAEUBIGER-ID:");
+  ids.mandate = token_after(purpose, "MREF+");
+  if (ids.mandate.empty()) ids.mandate = token_after(purpose, "MANDAT:");
+  return ids;
+}
+
+std::uint64_t text_hash(std::string_view text, std::uint64_t salt) noexcept {
+  std::uint64_t h = 0xCBF29CE484222325ULL ^ (salt * 0x9E3779B97F4A7C15ULL);
+  for (const char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001B3ULL;
+  }
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDULL;
+  h ^= h >> 33;
+  return h;
+}
+
+}  // namespace finseg

@@ -1,0 +1,41 @@
+// Text normalisation for the learned labeller (docs/labeller.md, "Learning from the bank"):
+// the same counterparty written differently ("REWE Markt GmbH Fil. 4711", "Rewe Markt") must
+// give one key, and a purpose must give the same features whatever its dates and numbers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace finseg {
+
+// Lower case, German umlauts spelt out (ä -> ae, ß -> ss), common Latin accents dropped
+// (é -> e), every other byte that is not a letter or digit a single blank; no leading or
+// trailing blank. Digits are kept.
+std::string fold_text(std::string_view text);
+// The same into `out` (cleared first): no allocation once `out` has grown, for the per-row paths.
+void fold_text(std::string_view text, std::string& out);
+
+// The counterparty key of a name: fold_text, then without legal forms (GmbH, AG, SE, KG, e.V.,
+// ...), without tokens that contain a digit (store and branch numbers) and without one-letter
+// tokens. Empty when nothing is left.
+std::string counterparty_key(std::string_view name);
+void counterparty_key(std::string_view name, std::string& out);
+
+// "Entgelt 06/2025, Abrechnung Nr. 779" -> "entgelt abrechnung nr": the classifier's view of a
+// text (fold_text without the tokens that contain digits).
+std::string classifier_text(std::string_view text);
+void classifier_text(std::string_view text, std::string& out);  // into out, cleared first
+
+// The SEPA creditor id (after "CRED+" or "CI:"/"Gläubiger-ID") and mandate reference (after
+// "MREF+") a purpose carries, upper-cased; empty when absent.
+struct SepaIds {
+  std::string creditor_id;
+  std::string mandate;
+};
+SepaIds sepa_ids(std::string_view purpose);
+
+// 64-bit FNV-1a with a final mix: the key of a text in the learned state's tables.
+std::uint64_t text_hash(std::string_view text, std::uint64_t salt = 0) noexcept;
+
+}  // namespace finseg

@@ -1,0 +1,79 @@
+// The learned state merges exactly (CONVENTIONS.md 3): the rows folded in parts, at any number of
+// parts and in any merge order, give the state of one serial fold, byte for byte; and the text
+// normalisation gives one key per counterparty.
+#include "label/learned_counts.hpp"
+#include "label/learned_labeller.hpp"
+#include "label/text_fold.hpp"
+#include "learned_eval.hpp"
+
+#include <gtest/gtest.h>
+
+namespace finseg::test {
+namespace {
+
+LearnedCounts fold(const std::vector<EvalRow>& rows, std::size_t begin, std::size_t end, std::size_t capacity) {
+  LearnedCounts c{{}, TextSample(capacity), 0, 0};
+  for (std::size_t i = begin; i < end; ++i) {
+    const TransactionText t{rows[i].purpose, rows[i].name, rows[i].iban, rows[i].amount};
+    if (keeps_labels(i, 70) && rows[i].truth != 0) c.observe(t, rows[i].truth);
+    else c.observe_unlabelled(t);
+  }
+  return c;
+}
+
+TEST(LearnedCounts, MergeOfPartsEqualsTheSerialFold) {
+  const std::vector<EvalRow> rows = demo_bank_rows(30, 13, 99);
+  for (const std::size_t capacity : {std::size_t{64}, std::size_t{50000}}) {  // a full and a trimming sample
+    const LearnedCounts serial = fold(rows, 0, rows.size(), capacity);
+    for (const std::size_t parts : {1u, 2u, 3u, 4u, 7u, 11u}) {
+      std::vector<LearnedCounts> states;
+      for (std::size_t p = 0; p < parts; ++p)
+        states.push_back(fold(rows, rows.size() * p / parts, rows.size() * (p + 1) / parts, capacity));
+      LearnedCounts forward{{}, TextSample(capacity), 0, 0}, backward{{}, TextSample(capacity), 0, 0};
+      for (std::size_t p = 0; p < parts; ++p) forward.combine(states[p]);
+      for (std::size_t p = parts; p-- > 0;) backward.combine(LearnedCounts::deserialize(states[p].serialize()));
+      EXPECT_EQ(forward, serial) << parts << " parts, capacity " << capacity;
+      EXPECT_EQ(backward.serialize(), serial.serialize()) << parts << " parts, capacity " << capacity;
+    }
+  }
+}
+
+TEST(LearnedCounts, TheSameCountsTrainTheSameModel) {
+  const std::vector<EvalRow> rows = demo_bank_rows(30, 13, 99);
+  const LearnedCounts a = fold(rows, 0, rows.size(), 50000);
+  LearnedCounts b = fold(rows, 0, rows.size() / 3, 50000);
+  b.combine(fold(rows, rows.size() / 3, rows.size(), 50000));
+  EXPECT_EQ(TextModel::train(a.sample, a.labelling_rate()).serialize(), TextModel::train(b.sample, b.labelling_rate()).serialize());
+}
+
+TEST(LearnedCounts, CounterpartyKeyFoldsSpellingsOfOneName) {
+  EXPECT_EQ(counterparty_key("REWE Markt GmbH Fil. 4711"), "rewe markt");
+  EXPECT_EQ(counterparty_key("Rewe Markt"), "rewe markt");
+  EXPECT_EQ(counterparty_key("Bäckerei Müller e.K."), "baeckerei mueller");
+  EXPECT_EQ(counterparty_key("BAECKEREI MUELLER"), "baeckerei mueller");
+  EXPECT_EQ(counterparty_key("Lidl Dienstleistung GmbH & Co. KG"), "lidl dienstleistung");
+  EXPECT_EQ(counterparty_key("Kita Sonnenschein e.V."), "kita sonnenschein");
+  EXPECT_EQ(counterparty_key("1&1"), "1 1");
+  const SepaIds ids = sepa_ids("EREF+123 MREF+M-4471 CRED+DE98ZZZ09999999999 SVWZ+Beitrag");
+  EXPECT_EQ(ids.mandate, "M-4471");
+  EXPECT_EQ(ids.creditor_id, "DE98ZZZ09999999999");
+}
+
+TEST(LearnedLabeller, MemoryLabelsAnUnknownTextOfAKnownMandateAndRulesStillWin) {
+  LearnedLabeller learner(&default_labeller(), taxonomy());
+  const LabelSet gym = taxonomy().parse("SUBSCRIPTIONS").set;
+  for (int i = 0; i < 3; ++i) learner.observe({"MREF+M-77 CRED+DE11ZZZ1 Beitrag", "Sportpark Nord", "", -2990}, gym);
+  learner.finish();
+  std::vector<UnlabelledRow> rows = {{{"MREF+M-77 CRED+DE11ZZZ1 Lastschrift 04", "SPORTPARK NORD GMBH", "", -2990}, 0, 0},
+                                     {{"Umbuchung auf Tagesgeld", "Sportpark Nord", "", -2990}, 0, 0}};
+  std::vector<LabelSet> got(rows.size());
+  learner.label(rows, got);
+  EXPECT_EQ(got[0], gym);
+  EXPECT_EQ(got[1], 0u);  // the own-transfer rule (priority 100) wins over the memory
+  EXPECT_EQ(learner.sources()[LabelSource::memory], 1u);
+  EXPECT_EQ(learner.sources()[LabelSource::rule], 1u);
+  EXPECT_EQ(learner.sources()[LabelSource::bank], 3u);
+}
+
+}  // namespace
+}  // namespace finseg::test

@@ -1,0 +1,170 @@
+// The evaluation protocol of the learned labeller (docs/labeller.md, "Quality"), shared by the
+// floor tests and scripts/eval-labeller: rows of held-out counterparties are never labelled and
+// are what the agreement is measured on; of the other rows a given share keeps its labels (the
+// bank's labelled rows), the rest is labelled too but reported apart ("seen counterparties").
+// Diagnostics: FINSEG_EVAL_VERBOSE=1 prints the model's size, FINSEG_EVAL_SEEN=1 lists the misses
+// of seen counterparties too.
+#pragma once
+
+#include "core/date.hpp"
+#include "gen/demo_bank.hpp"
+#include "label/learned_labeller.hpp"
+#include "label/text_fold.hpp"
+#include "label_test_util.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <cstdlib>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace finseg::test {
+
+struct EvalRow {
+  std::string purpose, name, iban;
+  Cents amount = 0;
+  LabelSet truth = 0;
+  std::uint32_t account = 0;
+  Day date = 0;
+  bool held_out = false;  // the row's counterparty is in the test part
+};
+
+struct EvalResult {
+  std::size_t test_rows = 0, test_agree = 0;  // held-out counterparties
+  std::size_t seen_rows = 0, seen_agree = 0;  // unlabelled rows of counterparties with labelled rows
+  LabelSourceCounts sources;
+  double seconds = 0.0;  // observe + train + label, all rows
+  double learn_seconds = 0.0, train_seconds = 0.0;  // of which reading the rows, training
+  double train_cpu_seconds = 0.0;
+  double cpu_seconds = 0.0;  // the process's CPU time for the same: the figure of a core of its own on a loaded machine
+  std::size_t rows = 0;
+  std::map<std::pair<LabelSet, LabelSet>, std::pair<std::size_t, std::string>> misses;  // (truth, got) -> count, example
+
+  double test_agreement() const { return test_rows ? static_cast<double>(test_agree) / static_cast<double>(test_rows) : 0.0; }
+  double seen_agreement() const { return seen_rows ? static_cast<double>(seen_agree) / static_cast<double>(seen_rows) : 1.0; }
+  double rows_per_second() const { return static_cast<double>(rows) / seconds; }
+  std::string top_misses(std::size_t n) const {
+    std::vector<std::pair<std::size_t, std::string>> v;
+    for (const auto& [key, m] : misses)
+      v.emplace_back(m.first, "true [" + taxonomy().format(key.first) + "] got [" + taxonomy().format(key.second) + "] e.g. " + m.second);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::string out;
+    for (std::size_t i = 0; i < std::min(n, v.size()); ++i) out += "  " + std::to_string(v[i].first) + "  " + v[i].second + "\n";
+    return out;
+  }
+};
+
+// Whether a row of a seen counterparty keeps its labels: `percent` of them, by a hash of the row.
+inline bool keeps_labels(std::size_t row, int percent) { return static_cast<int>(text_hash(std::to_string(row), 77) % 100) < percent; }
+
+inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percent, const Labeller* rules = &default_labeller(),
+                           const LearnOptions& options = {}) {
+  EvalResult r;
+  r.rows = rows.size();
+  const auto start = std::chrono::steady_clock::now();
+  const std::clock_t cpu_start = std::clock();
+  LearnedLabeller learner(rules, taxonomy(), options);
+  std::vector<UnlabelledRow> todo;
+  std::vector<std::size_t> todo_index;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const EvalRow& e = rows[i];
+    const TransactionText text{e.purpose, e.name, e.iban, e.amount};
+    // A bank cannot say "deliberately unlabelled": such rows are empty cells, labelled like the rest.
+    if (!e.held_out && e.truth != 0 && keeps_labels(i, labelled_percent)) {
+      learner.observe(text, e.truth);
+    } else {
+      learner.note_unlabelled(text);
+      todo.push_back({text, e.account, e.date});
+      todo_index.push_back(i);
+    }
+  }
+  const auto learned = std::chrono::steady_clock::now();
+  const std::clock_t cpu_learned = std::clock();
+  learner.finish();
+  const auto trained = std::chrono::steady_clock::now();
+  r.train_cpu_seconds = static_cast<double>(std::clock() - cpu_learned) / CLOCKS_PER_SEC;
+  r.learn_seconds = std::chrono::duration<double>(learned - start).count();
+  r.train_seconds = std::chrono::duration<double>(trained - learned).count();
+  if (std::getenv("FINSEG_EVAL_VERBOSE"))
+    std::printf("model: %zu classes, %zu features, %zu sample texts, %.2f s so far\n", learner.model().classes(), learner.model().features(),
+                learner.counts().sample.examples().size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  std::vector<LabelSet> got(todo.size());
+  learner.label(todo, got);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  r.sources = learner.sources();
+  for (std::size_t k = 0; k < todo.size(); ++k) {
+    const EvalRow& e = rows[todo_index[k]];
+    const bool agree = got[k] == e.truth;
+    (e.held_out ? r.test_rows : r.seen_rows)++;
+    (e.held_out ? r.test_agree : r.seen_agree) += agree;
+    if (!agree && (e.held_out || std::getenv("FINSEG_EVAL_SEEN"))) {
+      auto& m = r.misses[{e.truth, got[k]}];
+      if (m.first++ == 0) m.second = e.name + " | " + e.purpose + " | " + std::to_string(e.amount);
+    }
+  }
+  return r;
+}
+
+// A counterparty is held out when the hash of its key falls into the test share.
+inline bool held_out_counterparty(std::string_view name, int test_percent) {
+  return static_cast<int>(text_hash(counterparty_key(name), 1234) % 100) < test_percent;
+}
+
+// The demo bank as evaluation rows, split by counterparty.
+inline std::vector<EvalRow> demo_bank_rows(std::int64_t users, int months, std::uint64_t seed, int test_percent = 30) {
+  DemoBankParams p;
+  p.users = users;
+  p.months = months;
+  p.seed = seed;
+  p.shards = 1;
+  p.snapshot_date = days_from_civil(2026, 3, 15);
+  const ShardData d = generate_demo_shard(p, 0, taxonomy());
+  std::vector<EvalRow> rows;
+  rows.reserve(d.transactions());
+  for (std::size_t a = 0; a < d.accounts(); ++a)
+    for (auto t = static_cast<std::size_t>(d.account_txn_offsets[a]); t < static_cast<std::size_t>(d.account_txn_offsets[a + 1]); ++t)
+      rows.push_back({std::string(d.purpose[t]), std::string(d.counterpart_name[t]), std::string(d.counterpart_iban[t]), d.amount[t],
+                      d.labels[t], static_cast<std::uint32_t>(a), d.booking_date[t],
+                      held_out_counterparty(d.counterpart_name[t], test_percent)});
+  return rows;
+}
+
+}  // namespace finseg::test
+
+namespace finseg::test {
+
+// tests/data/labeller-corpus.csv: hand-written statement rows of real German counterparties
+// with their true labels, in a train and a test part that share no counterparty.
+inline std::vector<EvalRow> corpus_rows() {
+  std::ifstream in(std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<EvalRow> rows;
+  std::map<std::string, std::uint32_t> accounts;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f(1);
+    bool quoted = false;
+    for (const char c : line) {
+      if (c == '"') quoted = !quoted;
+      else if (c == ',' && !quoted) f.emplace_back();
+      else f.back().push_back(c);
+    }
+    if (f.size() != 8) throw std::runtime_error("labeller-corpus.csv: bad row: " + line);
+    const auto parsed = taxonomy().parse(f[7]);
+    if (!parsed.error.empty()) throw std::runtime_error("labeller-corpus.csv: " + parsed.error + ": " + line);
+    const MoneyParse amount = parse_money(f[3]);
+    const auto date = parse_date(f[2]);
+    if (!amount.ok() || !date) throw std::runtime_error("labeller-corpus.csv: bad amount or date: " + line);
+    const auto account = accounts.emplace(f[1], static_cast<std::uint32_t>(accounts.size())).first->second;
+    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == "test"});
+  }
+  return rows;
+}
+
+}  // namespace finseg::test
