@@ -18,15 +18,6 @@ namespace finseg {
 
 namespace {
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 nlohmann::json job_header(const std::string& job_id, const std::string& file, const ParsedJob& job, const std::string& status) {
   nlohmann::json m;
   m["jobId"] = job_id;
@@ -46,6 +37,15 @@ double max_of(const std::vector<RankReport>& ranks, double RankReport::*field) {
 }
 
 }  // namespace
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 long peak_rss_kib() {
   rusage u{};

@@ -1,0 +1,191 @@
+// finseg diff: the changes between two results of the same segment and request (docs/changes.md).
+#include "app/args.hpp"
+#include "app/collective.hpp"
+#include "app/commands.hpp"
+#include "app/run_report.hpp"
+#include "io/atomic_file.hpp"
+#include "io/results_diff.hpp"
+#include "io/store_cereal.hpp"
+
+#include <cereal/types/optional.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+#ifndef FINSEG_VERSION
+#define FINSEG_VERSION "unknown"
+#endif
+
+namespace finseg {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// What rank 0 decides and every rank follows.
+struct DiffPlan {
+  ChangesPair pair;
+  std::string job_id, stage_tag;
+  std::vector<std::optional<std::string>> bounds;  // ranks + 1: rank r diffs [bounds[r], bounds[r+1])
+  bool already_done = false;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(pair, job_id, stage_tag, bounds, already_done);
+  }
+};
+
+struct RankDiff {
+  ChangeCounts counts;
+  double seconds = 0;
+  long peak_rss_kib = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(counts, seconds, peak_rss_kib);
+  }
+};
+
+// --threshold JSON (repeatable) and --thresholds FILE (a JSON array), in that order.
+std::vector<JsonValue> threshold_rules(const Args& args) {
+  std::vector<JsonValue> rules;
+  const auto parse = [](const std::string& text, const std::string& what) {
+    try {
+      return parse_json(text);
+    } catch (const JsonParseError& e) {
+      throw UsageError(what + ": invalid JSON: " + e.what());
+    }
+  };
+  for (const auto& text : args.all("threshold")) rules.push_back(parse(text, "--threshold"));
+  if (const auto file = args.get("thresholds")) {
+    const JsonValue all = parse(read_file(*file), "--thresholds " + *file);
+    if (all.kind != JsonValue::Kind::array) throw UsageError("--thresholds " + *file + ": must be a JSON array of rules");
+    rules.insert(rules.end(), all.items.begin(), all.items.end());
+  }
+  return rules;
+}
+
+std::string changes_manifest(const DiffPlan& plan, const ChangeRules& rules, const std::string& status, const std::string& error) {
+  nlohmann::json m;
+  m["jobId"] = plan.job_id;
+  m["kind"] = "changes";
+  m["segment"] = std::string(to_string(plan.pair.segment));
+  m["request"] = nlohmann::json::parse(plan.pair.request_json);
+  m["oldJobId"] = plan.pair.old_id;
+  m["newJobId"] = plan.pair.new_id;
+  m["oldCreationDate"] = plan.pair.old_creation;
+  m["creationDate"] = plan.pair.new_creation;
+  m["rules"] = nlohmann::json::parse(rules.json());
+  m["status"] = status;
+  m["version"] = std::string("finseg ") + FINSEG_VERSION;
+  m["updated"] = utc_now();
+  if (!error.empty()) m["error"] = error;
+  return m.dump(2) + "\n";
+}
+
+DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
+  const auto& ids = args.positional();
+  if (ids.size() != 2) throw UsageError("diff takes two jobIds: OLD_JOBID NEW_JOBID");
+  DiffPlan plan;
+  plan.job_id = args.get("job-id").value_or(ResultsDir::new_job_id());
+  if (!ResultsDir::valid_job_id(plan.job_id)) throw UsageError("--job-id '" + plan.job_id + "': use 1 to 64 characters of A-Z a-z 0-9 - _");
+  plan.pair = load_changes_pair(results, ids[0], ids[1]);
+  const ChangeRules rules(plan.pair.segment, threshold_rules(args), plan.pair.label_groups, "threshold");
+  plan.already_done = results.state(plan.job_id) == ResultsDir::State::done;
+  if (plan.already_done) return plan;
+  results.mark_pending(plan.job_id, changes_manifest(plan, rules, "running", ""));
+  plan.stage_tag = ResultsDir::new_job_id();
+  results.stage(plan.job_id, plan.stage_tag);
+  plan.bounds = split_user_ranges(plan.pair, ranks);
+  return plan;
+}
+
+std::string done_manifest(const DiffPlan& plan, const ChangeRules& rules, const ChangeCounts& counts,
+                          const std::vector<RankDiff>& per_rank, double total) {
+  nlohmann::json m = nlohmann::json::parse(changes_manifest(plan, rules, "done", ""));
+  m.erase("updated");
+  m["finished"] = utc_now();
+  m["ranks"] = per_rank.size();
+  m["counts"] = nlohmann::json::parse(counts_json(counts));
+  double slowest = 0;
+  nlohmann::json ranks = nlohmann::json::array();
+  for (const auto& r : per_rank) {
+    slowest = std::max(slowest, r.seconds);
+    ranks.push_back({{"seconds", r.seconds}, {"peakRssKiB", r.peak_rss_kib}});
+  }
+  m["timingsSeconds"] = {{"diff", slowest}, {"total", total}};
+  m["perRank"] = ranks;
+  return m.dump(2) + "\n";
+}
+
+}  // namespace
+
+int cmd_diff(Communicator& comm, const CommandArgs& argv) {
+  const auto start = Clock::now();
+  const Args args(argv, {"results", "job-id", "threshold", "thresholds"}, {});
+  const std::filesystem::path dir = args.require("results");
+  DiffPlan plan;
+  on_every_rank(comm, [&] {
+    if (!comm.is_root()) return;
+    if (!std::filesystem::is_directory(dir)) throw IoError("no results folder " + dir.string());
+    plan = plan_diff(args, ResultsDir(dir), comm.size());
+    std::printf("%s\n", plan.job_id.c_str());
+    std::fflush(stdout);
+    if (plan.already_done) std::fprintf(stderr, "finseg diff: job %s has a result already; it is not recomputed\n", plan.job_id.c_str());
+  });
+  plan = from_bytes<DiffPlan>(comm.broadcast(comm.is_root() ? to_bytes(plan) : std::string(), 0));
+  if (plan.already_done) return 0;
+  const ResultsDir results(dir);
+  const ChangeRules rules(plan.pair.segment, threshold_rules(args), plan.pair.label_groups, "threshold");
+  const auto staged = results.staged_dir(plan.job_id, plan.stage_tag);
+  const auto part_of = [&](int r) { return staged / ("part-" + std::to_string(r) + ".json"); };
+  const auto fail = [&](const std::string& error) {
+    if (!comm.is_root()) return;
+    results.discard_staged(plan.job_id, plan.stage_tag);
+    results.mark_pending(plan.job_id, changes_manifest(plan, rules, "failed", error));
+  };
+
+  // Each rank diffs its own userId range into its own part file.
+  RankDiff mine;
+  try {
+    on_every_rank(comm, [&] {
+      const auto t = Clock::now();
+      const auto r = static_cast<std::size_t>(comm.rank());
+      mine.counts = write_changes_part(plan.pair, rules, plan.bounds[r], plan.bounds[r + 1], part_of(comm.rank()));
+      mine.seconds = since(t);
+      mine.peak_rss_kib = peak_rss_kib();
+    });
+  } catch (const Error& e) {
+    fail(e.what());
+    comm.barrier();
+    throw;
+  }
+  const auto gathered = comm.gather(to_bytes(mine), 0);
+  if (!comm.is_root()) return 0;
+
+  // Rank 0 joins the parts behind the head and commits the folder.
+  try {
+    ChangeCounts counts;
+    std::vector<RankDiff> per_rank;
+    std::vector<std::filesystem::path> parts;
+    for (std::size_t r = 0; r < gathered.size(); ++r) {
+      per_rank.push_back(from_bytes<RankDiff>(gathered[r]));
+      counts += per_rank.back().counts;
+      parts.push_back(part_of(static_cast<int>(r)));
+    }
+    write_changes_document(plan.pair, rules, parts, counts, staged / "result.json");
+    for (const auto& p : parts) std::filesystem::remove(p);
+    results.commit_staged(plan.job_id, plan.stage_tag, done_manifest(plan, rules, counts, per_rank, since(start)));
+    std::fprintf(stderr, "finseg diff: %s: %llu entered, %llu left, %llu changed, %llu unchanged (%.3f s)\n", plan.job_id.c_str(),
+                 static_cast<unsigned long long>(counts.entered), static_cast<unsigned long long>(counts.left),
+                 static_cast<unsigned long long>(counts.changed), static_cast<unsigned long long>(counts.unchanged), since(start));
+  } catch (const Error& e) {
+    fail(e.what());
+    throw;
+  }
+  return 0;
+}
+
+}  // namespace finseg
