@@ -194,4 +194,16 @@ void write_changes_document(const ChangesPair& pair, const ChangeRules& rules, c
   writer.close();
 }
 
+ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& work_dir,
+                                  const std::filesystem::path& out) {
+  std::error_code ec;
+  std::filesystem::create_directories(work_dir, ec);
+  if (ec) throw IoError("cannot create " + work_dir.string() + ": " + ec.message());
+  const auto part = work_dir / "part-0.json";
+  const ChangeCounts counts = write_changes_part(pair, rules, std::string(), std::nullopt, part);
+  write_changes_document(pair, rules, {part}, counts, out);
+  std::filesystem::remove(part, ec);
+  return counts;
+}
+
 }  // namespace finseg

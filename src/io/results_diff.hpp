@@ -71,6 +71,11 @@ ChangeCounts write_changes_part(const ChangesPair& pair, const ChangeRules& rule
 void write_changes_document(const ChangesPair& pair, const ChangeRules& rules, const std::vector<std::filesystem::path>& parts,
                             const ChangeCounts& counts, const std::filesystem::path& out);
 
+// The whole diff in this process (finseg serve): one part in `work_dir` (created, then removed),
+// then the document at `out`. Returns the counts.
+ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& work_dir,
+                                  const std::filesystem::path& out);
+
 // The counts as the JSON object written into the document's tail and the manifest.
 std::string counts_json(const ChangeCounts& counts);
 
