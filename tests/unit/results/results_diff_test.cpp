@@ -9,6 +9,8 @@
 #include "io/results_diff.hpp"
 #include "io/results_reader.hpp"
 
+#include "results_test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -22,16 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("finseg-diff-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 JobSpec balance_job(const char* date) {
   JobSpec job;
@@ -75,7 +67,7 @@ fs::path write_document(const fs::path& file, const char* date, const std::vecto
 }
 
 TEST(ResultDocumentReader, SeekLandsOnTheFirstUserAtOrAfterAnId) {
-  TempDir tmp;
+  TempDir tmp("finseg-diff-");
   const auto ids = user_ids(6000);  // ~1.5 MB: the binary search runs
   const auto doc = write_document(tmp.path / "doc.json", "2026-06-30", ids, 0);
   ResultDocumentReader reader(doc);
@@ -99,7 +91,7 @@ TEST(ResultDocumentReader, SeekLandsOnTheFirstUserAtOrAfterAnId) {
 }
 
 TEST(ResultDocumentReader, RefusesWhatIsNotAResultDocument) {
-  TempDir tmp;
+  TempDir tmp("finseg-diff-");
   write_file_atomic(tmp.path / "x.json", "{\"users\":[]}\n");
   EXPECT_THROW(ResultDocumentReader(tmp.path / "x.json"), IoError);
   const auto ids = user_ids(10);
@@ -117,7 +109,7 @@ TEST(ResultDocumentReader, RefusesWhatIsNotAResultDocument) {
 }
 
 TEST(ResultsDiff, RangesCutAnywhereGiveTheBytesOfOnePass) {
-  TempDir tmp;
+  TempDir tmp("finseg-diff-");
   auto old_ids = user_ids(5000), new_ids = user_ids(5200);
   old_ids.erase(old_ids.begin() + 100, old_ids.begin() + 400);  // entered
   new_ids.erase(new_ids.begin() + 2000, new_ids.begin() + 2100);  // left
