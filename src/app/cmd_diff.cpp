@@ -1,5 +1,6 @@
 // finseg diff: the changes between two results of the same segment and request (docs/changes.md).
 #include "app/args.hpp"
+#include "app/changes_report.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
 #include "app/run_report.hpp"
@@ -10,14 +11,9 @@
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
-
-#ifndef FINSEG_VERSION
-#define FINSEG_VERSION "unknown"
-#endif
 
 namespace finseg {
 
@@ -38,15 +34,6 @@ struct DiffPlan {
   }
 };
 
-struct RankDiff {
-  ChangeCounts counts;
-  double seconds = 0;
-  long peak_rss_kib = 0;
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(counts, seconds, peak_rss_kib);
-  }
-};
 
 // --threshold JSON (repeatable) and --thresholds FILE (a JSON array), in that order.
 std::vector<JsonValue> threshold_rules(const Args& args) {
@@ -67,24 +54,6 @@ std::vector<JsonValue> threshold_rules(const Args& args) {
   return rules;
 }
 
-std::string changes_manifest(const DiffPlan& plan, const ChangeRules& rules, const std::string& status, const std::string& error) {
-  nlohmann::json m;
-  m["jobId"] = plan.job_id;
-  m["kind"] = "changes";
-  m["segment"] = std::string(to_string(plan.pair.segment));
-  m["request"] = nlohmann::json::parse(plan.pair.request_json);
-  m["oldJobId"] = plan.pair.old_id;
-  m["newJobId"] = plan.pair.new_id;
-  m["oldCreationDate"] = plan.pair.old_creation;
-  m["creationDate"] = plan.pair.new_creation;
-  m["rules"] = nlohmann::json::parse(rules.json());
-  m["status"] = status;
-  m["version"] = std::string("finseg ") + FINSEG_VERSION;
-  m["updated"] = utc_now();
-  if (!error.empty()) m["error"] = error;
-  return m.dump(2) + "\n";
-}
-
 DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
   const auto& ids = args.positional();
   if (ids.size() != 2) throw UsageError("diff takes two jobIds: OLD_JOBID NEW_JOBID");
@@ -95,29 +64,11 @@ DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
   const ChangeRules rules(plan.pair.segment, threshold_rules(args), plan.pair.label_groups, "threshold");
   plan.already_done = results.state(plan.job_id) == ResultsDir::State::done;
   if (plan.already_done) return plan;
-  results.mark_pending(plan.job_id, changes_manifest(plan, rules, "running", ""));
+  results.mark_pending(plan.job_id, changes_pending_manifest_json(plan.job_id, plan.pair, rules, "running", ""));
   plan.stage_tag = ResultsDir::new_job_id();
   results.stage(plan.job_id, plan.stage_tag);
   plan.bounds = split_user_ranges(plan.pair, ranks);
   return plan;
-}
-
-std::string done_manifest(const DiffPlan& plan, const ChangeRules& rules, const ChangeCounts& counts,
-                          const std::vector<RankDiff>& per_rank, double total) {
-  nlohmann::json m = nlohmann::json::parse(changes_manifest(plan, rules, "done", ""));
-  m.erase("updated");
-  m["finished"] = utc_now();
-  m["ranks"] = per_rank.size();
-  m["counts"] = nlohmann::json::parse(counts_json(counts));
-  double slowest = 0;
-  nlohmann::json ranks = nlohmann::json::array();
-  for (const auto& r : per_rank) {
-    slowest = std::max(slowest, r.seconds);
-    ranks.push_back({{"seconds", r.seconds}, {"peakRssKiB", r.peak_rss_kib}});
-  }
-  m["timingsSeconds"] = {{"diff", slowest}, {"total", total}};
-  m["perRank"] = ranks;
-  return m.dump(2) + "\n";
 }
 
 }  // namespace
@@ -144,7 +95,7 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
   const auto fail = [&](const std::string& error) {
     if (!comm.is_root()) return;
     results.discard_staged(plan.job_id, plan.stage_tag);
-    results.mark_pending(plan.job_id, changes_manifest(plan, rules, "failed", error));
+    results.mark_pending(plan.job_id, changes_pending_manifest_json(plan.job_id, plan.pair, rules, "failed", error));
   };
 
   // Each rank diffs its own userId range into its own part file.
@@ -177,7 +128,7 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
     }
     write_changes_document(plan.pair, rules, parts, counts, staged / "result.json");
     for (const auto& p : parts) std::filesystem::remove(p);
-    results.commit_staged(plan.job_id, plan.stage_tag, done_manifest(plan, rules, counts, per_rank, since(start)));
+    results.commit_staged(plan.job_id, plan.stage_tag, changes_manifest_json(plan.job_id, plan.pair, rules, counts, per_rank, since(start)));
     std::fprintf(stderr, "finseg diff: %s: %llu entered, %llu left, %llu changed, %llu unchanged (%.3f s)\n", plan.job_id.c_str(),
                  static_cast<unsigned long long>(counts.entered), static_cast<unsigned long long>(counts.left),
                  static_cast<unsigned long long>(counts.changed), static_cast<unsigned long long>(counts.unchanged), since(start));

@@ -1,5 +1,6 @@
 #include "app/run_report.hpp"
 
+#include "io/results_diff.hpp"
 #include "io/results_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -25,6 +26,10 @@ nlohmann::json job_header(const std::string& job_id, const std::string& file, co
   m["request"] = nlohmann::json::parse(job.request_json);
   m["creationDate"] = format_date(job.spec.creation_date);
   m["jobFile"] = file;
+  if (!job.previous_job_id.empty()) {
+    m["previousJobId"] = job.previous_job_id;
+    m["changesJobId"] = changes_job_id_of(job_id);
+  }
   m["status"] = status;
   m["version"] = std::string("finseg ") + FINSEG_VERSION;
   return m;

@@ -50,16 +50,41 @@ ChangeCounts& ChangeCounts::operator+=(const ChangeCounts& o) {
   return *this;
 }
 
-ChangesPair load_changes_pair(const ResultsDir& results, const std::string& old_id, const std::string& new_id) {
-  if (old_id == new_id) throw NotComparableError("OLD and NEW are the same job " + old_id);
-  const nlohmann::json o = done_manifest(results, old_id, "OLD"), n = done_manifest(results, new_id, "NEW");
-  const std::string segment = n["segment"];
+namespace {
+
+// Two manifests of the same segment and request (callbackURL left out), OLD not later than NEW.
+void require_comparable(const nlohmann::json& o, const nlohmann::json& n, const std::string& old_id, const std::string& new_id) {
   if (o["segment"] != n["segment"])
-    throw NotComparableError("OLD job " + old_id + " is " + o["segment"].get<std::string>() + ", NEW job " + new_id + " is " + segment +
-                             ": only results of the same segment can be compared");
+    throw NotComparableError("OLD job " + old_id + " is " + o["segment"].get<std::string>() + ", NEW job " + new_id + " is " +
+                             n["segment"].get<std::string>() + ": only results of the same segment can be compared");
   if (o["request"] != n["request"])
     throw NotComparableError("OLD job " + old_id + " and NEW job " + new_id + " have different requests (" + o["request"].dump() +
                              " vs " + n["request"].dump() + "): only results of the same request can be compared");
+  const std::string oc = o.value("creationDate", ""), nc = n.value("creationDate", "");
+  if (nc < oc)
+    throw NotComparableError("OLD job " + old_id + " (creationDate " + oc + ") is later than NEW job " + new_id + " (creationDate " + nc +
+                             "): give the older job first");
+}
+
+}  // namespace
+
+std::string changes_job_id_of(const std::string& job_id) { return job_id + "-changes"; }
+
+void check_previous_job(const ResultsDir& results, const std::string& old_id, const std::string& new_id, const std::string& segment,
+                        const std::string& request_json, const std::string& creation_date) {
+  if (old_id == new_id) throw NotComparableError("previousJobId " + old_id + " is the job itself");
+  if (!ResultsDir::valid_job_id(changes_job_id_of(new_id)))
+    throw UsageError("job " + new_id + ": too long a jobId to name its changes " + changes_job_id_of(new_id) + " (64 characters at most)");
+  nlohmann::json n = {{"segment", segment}, {"request", nlohmann::json::parse(request_json)}, {"creationDate", creation_date}};
+  n["request"].erase("callbackURL");
+  require_comparable(done_manifest(results, old_id, "OLD"), n, old_id, new_id);
+}
+
+ChangesPair load_changes_pair(const ResultsDir& results, const std::string& old_id, const std::string& new_id) {
+  if (old_id == new_id) throw NotComparableError("OLD and NEW are the same job " + old_id);
+  const nlohmann::json o = done_manifest(results, old_id, "OLD"), n = done_manifest(results, new_id, "NEW");
+  require_comparable(o, n, old_id, new_id);
+  const std::string segment = n["segment"];
   ChangesPair pair;
   pair.old_id = old_id;
   pair.new_id = new_id;
@@ -75,9 +100,6 @@ ChangesPair load_changes_pair(const ResultsDir& results, const std::string& old_
   pair.duration_in_month = nh.value("durationInMonth", std::int64_t{0});
   if (oh.value("durationInMonth", std::int64_t{-1}) != pair.duration_in_month)
     throw NotComparableError("OLD job " + old_id + " and NEW job " + new_id + " cover windows of different lengths");
-  if (pair.new_creation < pair.old_creation)
-    throw NotComparableError("OLD job " + old_id + " (creationDate " + pair.old_creation + ") is later than NEW job " + new_id +
-                             " (creationDate " + pair.new_creation + "): give the older job first");
   return pair;
 }
 

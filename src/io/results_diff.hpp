@@ -47,6 +47,14 @@ struct ChangesPair {
 // Error with exit 11, 10 or 12; two jobs that are not comparable a NotComparableError.
 ChangesPair load_changes_pair(const ResultsDir& results, const std::string& old_id, const std::string& new_id);
 
+// The jobId of the changes a run writes for a job file's previousJobId: "<jobId>-changes".
+std::string changes_job_id_of(const std::string& job_id);
+
+// Before a run computes job NEW whose job file names previousJobId OLD: OLD must be done (else
+// exit 11/10/12) and comparable (NotComparableError), and NEW's changes jobId valid (UsageError).
+void check_previous_job(const ResultsDir& results, const std::string& old_id, const std::string& new_id, const std::string& segment,
+                        const std::string& request_json, const std::string& creation_date);
+
 struct ChangeCounts {
   std::uint64_t old_users = 0, new_users = 0, entered = 0, left = 0, changed = 0, unchanged = 0;
   ChangeCounts& operator+=(const ChangeCounts& o);

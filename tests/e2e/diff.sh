@@ -79,4 +79,25 @@ grep -q "threshold\[0\].labelGroup: 'GAMBLING' is not one of the jobs' labelGrou
 expect_exit 2 "$FINSEG" diff --results "$R" --threshold '{"minChange":-1}' uc01-recurring-overdraft-2026-06-30 uc01-recurring-overdraft-2026-09-30
 mpi 2 "$FINSEG" diff --results "$R" uc01-recurring-overdraft-2026-06-30 uc03-spending-breakdown-2026-09-30 >/dev/null 2>&1 && fail "np2 accepted a bad pair"
 [ "$(ls -A "$R" | sort)" = "$before" ] || fail "a refused diff left files: $(diff <(echo "$before") <(ls -A "$R" | sort))"
+# A job file's previousJobId: the run also writes the changes, the same bytes as finseg diff's.
+prev_job() {  # prev_job FILE JOBNAME PREVIOUS
+  /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["creationDate"]="2026-09-30"; j["previousJobId"]=sys.argv[2]; json.dump(j, open(sys.argv[3], "w"))' \
+    "$FINSEG_SOURCE_DIR/jobs/$2.json" "$3" "$1"
+}
+prev_job "$WORK/prev.json" uc04-insurance-cross-selling uc04-insurance-cross-selling-2026-06-30
+mpi 2 "$FINSEG" run --store "$WORK/bank" --results "$R" --job-id withprev "$WORK/prev.json" >"$WORK/out" 2>"$WORK/run.log" \
+  || { cat "$WORK/run.log"; fail "run with previousJobId"; }
+[ "$(cat "$WORK/out")" = withprev ] || fail "run with previousJobId printed more than its jobId: $(cat "$WORK/out")"
+grep -q '"changesJobId": "withprev-changes"' "$R/withprev/manifest.json" || fail "the job's manifest does not name its changes"
+"$FINSEG" diff --results "$R" --job-id cli-prev uc04-insurance-cross-selling-2026-06-30 withprev >/dev/null 2>&1 || fail "diff withprev"
+cmp "$R/withprev-changes/result.json" "$R/cli-prev/result.json" || fail "the run's changes differ from finseg diff's"
+before=$(ls -A "$R" | sort)
+prev_job "$WORK/prev-bad.json" uc04-insurance-cross-selling uc03-spending-breakdown-2026-06-30
+expect_exit 13 "$FINSEG" run --store "$WORK/bank" --results "$R" "$WORK/prev-bad.json"
+grep -q "prev-bad.json: previousJobId: .*only results of the same segment" "$WORK/err" || fail "previousJobId of another segment: $(cat "$WORK/err")"
+prev_job "$WORK/prev-bad.json" uc04-insurance-cross-selling "no/such"
+expect_exit 5 "$FINSEG" run --store "$WORK/bank" --results "$R" "$WORK/prev-bad.json"
+prev_job "$WORK/prev-bad.json" uc04-insurance-cross-selling nosuchjob
+expect_exit 11 "$FINSEG" run --store "$WORK/bank" --results "$R" "$WORK/prev-bad.json"
+[ "$(ls -A "$R" | sort)" = "$before" ] || fail "a refused previousJobId left files"
 echo "changes checked for ${#names[@]} jobs at 1-4 ranks, with thresholds; bad pairs refused"
