@@ -73,7 +73,7 @@ void write_changes_of_run(const std::filesystem::path& results_path, const std::
       results.mark_pending(id, changes_pending_manifest_json(id, pair, rules, "running", ""));
       const auto staged = results.stage(id, tag);
       RankDiff self;
-      self.counts = write_changes_serial(pair, rules, staged, staged / "result.json");
+      self.counts = write_changes_serial(pair, rules, staged / "result.json");
       self.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       self.peak_rss_kib = peak_rss_kib();
       results.commit_staged(id, tag, changes_manifest_json(id, pair, rules, self.counts, {self}, self.seconds));

@@ -13,6 +13,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <chrono>
+#include <memory>
 #include <cstdio>
 
 namespace finseg {
@@ -98,13 +99,20 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
     results.mark_pending(plan.job_id, changes_pending_manifest_json(plan.job_id, plan.pair, rules, "failed", error));
   };
 
-  // Each rank diffs its own userId range into its own part file.
+  // Each rank diffs its own userId range: rank 0 right into the document (so one process copies
+  // nothing), the others into part files that rank 0 appends.
   RankDiff mine;
+  std::unique_ptr<ChangesDocument> document;
   try {
     on_every_rank(comm, [&] {
       const auto t = Clock::now();
       const auto r = static_cast<std::size_t>(comm.rank());
-      mine.counts = write_changes_part(plan.pair, rules, plan.bounds[r], plan.bounds[r + 1], part_of(comm.rank()));
+      if (comm.is_root()) {
+        document = std::make_unique<ChangesDocument>(plan.pair, rules, staged / "result.json");
+        mine.counts = document->add_range(plan.bounds[r], plan.bounds[r + 1]);
+      } else {
+        mine.counts = write_changes_part(plan.pair, rules, plan.bounds[r], plan.bounds[r + 1], part_of(comm.rank()));
+      }
       mine.seconds = since(t);
       mine.peak_rss_kib = peak_rss_kib();
     });
@@ -116,18 +124,18 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
   const auto gathered = comm.gather(to_bytes(mine), 0);
   if (!comm.is_root()) return 0;
 
-  // Rank 0 joins the parts behind the head and commits the folder.
+  // Rank 0 appends the other ranks' parts and the tail, and commits the folder.
   try {
     ChangeCounts counts;
     std::vector<RankDiff> per_rank;
-    std::vector<std::filesystem::path> parts;
     for (std::size_t r = 0; r < gathered.size(); ++r) {
       per_rank.push_back(from_bytes<RankDiff>(gathered[r]));
       counts += per_rank.back().counts;
-      parts.push_back(part_of(static_cast<int>(r)));
+      if (r > 0) document->add_part(part_of(static_cast<int>(r)));
     }
-    write_changes_document(plan.pair, rules, parts, counts, staged / "result.json");
-    for (const auto& p : parts) std::filesystem::remove(p);
+    document->finish(counts);
+    document.reset();
+    for (std::size_t r = 1; r < gathered.size(); ++r) std::filesystem::remove(part_of(static_cast<int>(r)));
     results.commit_staged(plan.job_id, plan.stage_tag, changes_manifest_json(plan.job_id, plan.pair, rules, counts, per_rank, since(start)));
     std::fprintf(stderr, "finseg diff: %s: %llu entered, %llu left, %llu changed, %llu unchanged (%.3f s)\n", plan.job_id.c_str(),
                  static_cast<unsigned long long>(counts.entered), static_cast<unsigned long long>(counts.left),

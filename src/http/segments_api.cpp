@@ -212,7 +212,8 @@ void SegmentsApi::get_changes(const httplib::Request& req, httplib::Response& re
   try {
     const ChangesPair pair = load_changes_pair(jobs_.results(), since, id);
     const ChangeRules change_rules(pair.segment, rules, pair.label_groups, "query parameter 'threshold'");
-    write_changes_serial(pair, change_rules, work, work / "result.json");
+    std::filesystem::create_directories(work);
+    write_changes_serial(pair, change_rules, work / "result.json");
     res.set_content(read_file(work / "result.json"), kJson);
     res.status = 200;
   } catch (const NotComparableError& e) {

@@ -120,10 +120,11 @@ std::vector<std::optional<std::string>> split_user_ranges(const ChangesPair& pai
 
 namespace {
 
-// One change entry: {"userId":...,"status":...[,"changes":[...]][,"old":{...}][,"new":{...}]}.
-void write_entry(DocumentWriter& out, bool first, const std::string& user, const char* status, const std::string& changes,
-                 std::string_view old_json, std::string_view new_json) {
-  std::string head = first ? "" : ",\n";
+// One change entry: {"userId":...,"status":...[,"changes":[...]][,"old":{...}][,"new":{...}]},
+// after `separator`.
+void write_entry(DocumentWriter& out, std::string_view separator, const std::string& user, const char* status,
+                 const std::string& changes, std::string_view old_json, std::string_view new_json) {
+  std::string head(separator);
   head += "{\"userId\":";
   append_json_string(head, user);
   head += ",\"status\":\"";
@@ -140,61 +141,72 @@ bool next_in_range(ResultDocumentReader& r, const std::optional<std::string>& to
   return r.next() && (!to || r.user_id() < *to);
 }
 
+// The merge pass over one range of both documents. `entries` counts what `out` holds already:
+// the first entry gets `first_separator`, every later one ",\n".
+ChangeCounts diff_range(const ChangesPair& pair, const ChangeRules& rules, const std::optional<std::string>& from,
+                        const std::optional<std::string>& to, DocumentWriter& out, std::uint64_t& entries,
+                        std::string_view first_separator) {
+  ChangeCounts c;
+  if (!from) return c;  // a range past the last user
+  ResultDocumentReader a(pair.old_document), b(pair.new_document);
+  a.seek_to(*from);
+  b.seek_to(*from);
+  bool has_a = next_in_range(a, to), has_b = next_in_range(b, to);
+  const auto separator = [&] { return entries++ == 0 ? first_separator : std::string_view(",\n"); };
+  while (has_a || has_b) {
+    if (has_b && (!has_a || b.user_id() < a.user_id())) {
+      write_entry(out, separator(), b.user_id(), "entered", "", "", b.user_json());
+      ++c.entered;
+      has_b = next_in_range(b, to);
+      continue;
+    }
+    if (!has_b || a.user_id() < b.user_id()) {
+      write_entry(out, separator(), a.user_id(), "left", "", a.user_json(), "");
+      ++c.left;
+      has_a = next_in_range(a, to);
+      continue;
+    }
+    std::string changes;
+    if (a.user_json() != b.user_json()) {
+      try {
+        changes = rules.compare(a.user_json(), b.user_json());
+      } catch (const IoError& e) {
+        throw IoError("user '" + a.user_id() + "' of " + pair.old_document.string() + " / " + pair.new_document.string() + ": " + e.what());
+      }
+    }
+    if (changes.empty()) {
+      ++c.unchanged;
+    } else {
+      write_entry(out, separator(), a.user_id(), "changed", changes, a.user_json(), b.user_json());
+      ++c.changed;
+    }
+    has_a = next_in_range(a, to);
+    has_b = next_in_range(b, to);
+  }
+  c.old_users = c.left + c.changed + c.unchanged;
+  c.new_users = c.entered + c.changed + c.unchanged;
+  return c;
+}
+
 }  // namespace
 
 ChangeCounts write_changes_part(const ChangesPair& pair, const ChangeRules& rules, const std::optional<std::string>& from,
                                 const std::optional<std::string>& to, const std::filesystem::path& out) {
   DocumentWriter writer(out);
-  ChangeCounts c;
-  if (from) {
-    ResultDocumentReader a(pair.old_document), b(pair.new_document);
-    a.seek_to(*from);
-    b.seek_to(*from);
-    bool has_a = next_in_range(a, to), has_b = next_in_range(b, to);
-    std::uint64_t written = 0;
-    while (has_a || has_b) {
-      if (has_b && (!has_a || b.user_id() < a.user_id())) {
-        write_entry(writer, written++ == 0, b.user_id(), "entered", "", "", b.user_json());
-        ++c.entered;
-        has_b = next_in_range(b, to);
-      } else if (!has_b || a.user_id() < b.user_id()) {
-        write_entry(writer, written++ == 0, a.user_id(), "left", "", a.user_json(), "");
-        ++c.left;
-        has_a = next_in_range(a, to);
-      } else {
-        std::string changes;
-        if (a.user_json() != b.user_json()) {
-          try {
-            changes = rules.compare(a.user_json(), b.user_json());
-          } catch (const IoError& e) {
-            throw IoError("user '" + a.user_id() + "' of " + pair.old_document.string() + " / " + pair.new_document.string() + ": " + e.what());
-          }
-        }
-        if (changes.empty()) {
-          ++c.unchanged;
-        } else {
-          write_entry(writer, written++ == 0, a.user_id(), "changed", changes, a.user_json(), b.user_json());
-          ++c.changed;
-        }
-        has_a = next_in_range(a, to);
-        has_b = next_in_range(b, to);
-      }
-    }
-  }
-  c.old_users = c.left + c.changed + c.unchanged;
-  c.new_users = c.entered + c.changed + c.unchanged;
-  writer.close();
+  std::uint64_t entries = 0;
+  const ChangeCounts c = diff_range(pair, rules, from, to, writer, entries, "");
+  writer.close(false);
   return c;
 }
 
 std::string counts_json(const ChangeCounts& c) {
   return nlohmann::ordered_json({{"oldUsers", c.old_users}, {"newUsers", c.new_users}, {"entered", c.entered}, {"left", c.left},
-                         {"changed", c.changed}, {"unchanged", c.unchanged}})
+                                 {"changed", c.changed}, {"unchanged", c.unchanged}})
       .dump();
 }
 
-void write_changes_document(const ChangesPair& pair, const ChangeRules& rules, const std::vector<std::filesystem::path>& parts,
-                            const ChangeCounts& counts, const std::filesystem::path& out) {
+ChangesDocument::ChangesDocument(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& out)
+    : pair_(pair), rules_(rules), writer_(std::make_unique<DocumentWriter>(out)) {
   std::string head = "{\"segment\":\"" + std::string(to_string(pair.segment)) + "\",\"oldJobId\":";
   append_json_string(head, pair.old_id);
   head += ",\"newJobId\":";
@@ -202,29 +214,31 @@ void write_changes_document(const ChangesPair& pair, const ChangeRules& rules, c
   head += ",\"oldCreationDate\":\"" + pair.old_creation + "\",\"newCreationDate\":\"" + pair.new_creation + "\"";
   head += ",\"durationInMonth\":" + std::to_string(pair.duration_in_month);
   head += ",\"request\":" + pair.request_json + ",\"rules\":" + rules.json() + ",\"users\":[";
-  DocumentWriter writer(out);
-  writer.write(head);
-  bool any = false;
-  for (const auto& part : parts) {
-    if (std::filesystem::file_size(part) == 0) continue;
-    writer.write(any ? ",\n" : "\n");
-    writer.append_file(part);
-    any = true;
-  }
-  writer.write(any ? "\n],\"counts\":" : "],\"counts\":");
-  writer.write(counts_json(counts) + "}\n");
-  writer.close();
+  writer_->write(head);
 }
 
-ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& work_dir,
-                                  const std::filesystem::path& out) {
-  std::error_code ec;
-  std::filesystem::create_directories(work_dir, ec);
-  if (ec) throw IoError("cannot create " + work_dir.string() + ": " + ec.message());
-  const auto part = work_dir / "part-0.json";
-  const ChangeCounts counts = write_changes_part(pair, rules, std::string(), std::nullopt, part);
-  write_changes_document(pair, rules, {part}, counts, out);
-  std::filesystem::remove(part, ec);
+ChangesDocument::~ChangesDocument() = default;
+
+ChangeCounts ChangesDocument::add_range(const std::optional<std::string>& from, const std::optional<std::string>& to) {
+  return diff_range(pair_, rules_, from, to, *writer_, entries_, "\n");
+}
+
+void ChangesDocument::add_part(const std::filesystem::path& part) {
+  if (std::filesystem::file_size(part) == 0) return;
+  writer_->write(entries_++ == 0 ? "\n" : ",\n");
+  writer_->append_file(part);
+}
+
+void ChangesDocument::finish(const ChangeCounts& total) {
+  writer_->write(entries_ > 0 ? "\n],\"counts\":" : "],\"counts\":");
+  writer_->write(counts_json(total) + "}\n");
+  writer_->close();
+}
+
+ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& out) {
+  ChangesDocument doc(pair, rules, out);
+  const ChangeCounts counts = doc.add_range(std::string(), std::nullopt);
+  doc.finish(counts);
   return counts;
 }
 

@@ -12,11 +12,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace finseg {
+
+class DocumentWriter;
 
 // Two jobs that cannot be compared: of different segments or requests, a changes document, or
 // the same job twice (exit 13).
@@ -69,20 +72,32 @@ struct ChangeCounts {
 // byte fractions of the larger document, so the parts do about equal work.
 std::vector<std::optional<std::string>> split_user_ranges(const ChangesPair& pair, int parts);
 
-// Diffs the users of one range into `out`: its change entries joined by ",\n" (no separator
-// before the first, none after the last). Creates `out` exclusively and fsyncs it.
+// Diffs the users of one range into the part file `out` (another rank's range): its change entries
+// joined by ",\n" (no separator before the first, none after the last). Not fsynced: a part is
+// copied into the document and removed.
 ChangeCounts write_changes_part(const ChangesPair& pair, const ChangeRules& rules, const std::optional<std::string>& from,
                                 const std::optional<std::string>& to, const std::filesystem::path& out);
 
-// The changes document: head, the parts in order, tail with the counts. The bytes do not depend
-// on how the users were cut into parts.
-void write_changes_document(const ChangesPair& pair, const ChangeRules& rules, const std::vector<std::filesystem::path>& parts,
-                            const ChangeCounts& counts, const std::filesystem::path& out);
+// The changes document, written in order: the head, the users of each range (diffed right into it,
+// or a part file of another rank), the tail with the counts. The bytes do not depend on how the
+// users were cut into ranges. Created exclusively; fsynced by finish().
+class ChangesDocument {
+ public:
+  ChangesDocument(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& out);
+  ~ChangesDocument();
+  ChangeCounts add_range(const std::optional<std::string>& from, const std::optional<std::string>& to);
+  void add_part(const std::filesystem::path& part);
+  void finish(const ChangeCounts& total);
 
-// The whole diff in this process (finseg serve): one part in `work_dir` (created, then removed),
-// then the document at `out`. Returns the counts.
-ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& work_dir,
-                                  const std::filesystem::path& out);
+ private:
+  const ChangesPair& pair_;
+  const ChangeRules& rules_;
+  std::unique_ptr<DocumentWriter> writer_;
+  std::uint64_t entries_ = 0;  // written so far: the separator of the next one
+};
+
+// The whole diff in this process (finseg serve, a run's previousJobId) into `out`.
+ChangeCounts write_changes_serial(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& out);
 
 // The counts as the JSON object written into the document's tail and the manifest.
 std::string counts_json(const ChangeCounts& counts);

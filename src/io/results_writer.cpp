@@ -45,8 +45,8 @@ std::uint64_t DocumentWriter::append_file(const std::filesystem::path& file) {
   return total;
 }
 
-void DocumentWriter::close() {
-  if (std::fflush(f_) != 0 || ::fsync(::fileno(f_)) != 0) throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+void DocumentWriter::close(bool sync) {
+  if (std::fflush(f_) != 0 || (sync && ::fsync(::fileno(f_)) != 0)) throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
   std::FILE* f = f_;
   f_ = nullptr;
   if (std::fclose(f) != 0) throw IoError("cannot close " + out_.string() + ": " + std::strerror(errno));

@@ -19,7 +19,7 @@ class DocumentWriter {
   void write(std::string_view bytes);
   // Appends the whole of `file` (streamed through a fixed buffer); returns its size.
   std::uint64_t append_file(const std::filesystem::path& file);
-  void close();  // flush + fsync + close; throws IoError
+  void close(bool fsync = true);  // flush (+ fsync) + close; throws IoError
 
  private:
   std::filesystem::path out_;

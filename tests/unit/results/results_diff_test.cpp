@@ -125,14 +125,15 @@ TEST(ResultsDiff, RangesCutAnywhereGiveTheBytesOfOnePass) {
   for (int parts = 1; parts <= 5; ++parts) {
     const auto bounds = split_user_ranges(pair, parts);
     ASSERT_EQ(bounds.size(), static_cast<std::size_t>(parts + 1));
-    std::vector<fs::path> files;
-    ChangeCounts counts;
-    for (int r = 0; r < parts; ++r) {
-      files.push_back(tmp.path / ("part-" + std::to_string(parts) + "-" + std::to_string(r)));
-      counts += write_changes_part(pair, rules, bounds[r], bounds[r + 1], files.back());
-    }
     const auto out = tmp.path / ("doc-" + std::to_string(parts));
-    write_changes_document(pair, rules, files, counts, out);
+    ChangesDocument doc(pair, rules, out);
+    ChangeCounts counts = doc.add_range(bounds[0], bounds[1]);  // rank 0: into the document
+    for (int r = 1; r < parts; ++r) {
+      const auto part = tmp.path / ("part-" + std::to_string(parts) + "-" + std::to_string(r));
+      counts += write_changes_part(pair, rules, bounds[r], bounds[r + 1], part);
+      doc.add_part(part);
+    }
+    doc.finish(counts);
     EXPECT_EQ(counts.old_users, old_ids.size());
     EXPECT_EQ(counts.new_users, new_ids.size());
     EXPECT_EQ(counts.entered + counts.changed + counts.unchanged, new_ids.size());
