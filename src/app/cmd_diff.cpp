@@ -65,10 +65,10 @@ DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
   const ChangeRules rules(plan.pair.segment, threshold_rules(args), plan.pair.label_groups, "threshold");
   plan.already_done = results.state(plan.job_id) == ResultsDir::State::done;
   if (plan.already_done) return plan;
+  plan.bounds = split_user_ranges(plan.pair, ranks);  // reads both documents: before anything is created
   results.mark_pending(plan.job_id, changes_pending_manifest_json(plan.job_id, plan.pair, rules, "running", ""));
   plan.stage_tag = ResultsDir::new_job_id();
   results.stage(plan.job_id, plan.stage_tag);
-  plan.bounds = split_user_ranges(plan.pair, ranks);
   return plan;
 }
 

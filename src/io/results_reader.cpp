@@ -140,7 +140,7 @@ bool ResultDocumentReader::parse_user_line() {
   }
   std::string_view obj = current_;
   if (!obj.empty() && obj.back() == ',') obj.remove_suffix(1);
-  if (obj.empty() || obj.back() != '}') bad("a user object does not end with '}'");
+  if (obj.empty() || obj.back() != '}') bad("a user line does not end with '}' (the document is cut short or malformed)");
   if (unescape_string(obj.substr(kUserStart.size()), id_) == std::string_view::npos) bad("malformed userId");
   json_ = obj;
   return true;

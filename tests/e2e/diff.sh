@@ -79,6 +79,19 @@ grep -q "threshold\[0\].labelGroup: 'GAMBLING' is not one of the jobs' labelGrou
 expect_exit 2 "$FINSEG" diff --results "$R" --threshold '{"minChange":-1}' uc01-recurring-overdraft-2026-06-30 uc01-recurring-overdraft-2026-09-30
 mpi 2 "$FINSEG" diff --results "$R" uc01-recurring-overdraft-2026-06-30 uc03-spending-breakdown-2026-09-30 >/dev/null 2>&1 && fail "np2 accepted a bad pair"
 [ "$(ls -A "$R" | sort)" = "$before" ] || fail "a refused diff left files: $(diff <(echo "$before") <(ls -A "$R" | sort))"
+# A document cut short (a disk that filled up, a copy that failed) fails the diff: exit 6, the
+# changes' marker says failed (get: 12), no staged folder is left, at any rank count.
+cp -r "$R/uc03-spending-breakdown-2026-09-30" "$R/cut-short"
+sed -i 's/"jobId": "uc03-spending-breakdown-2026-09-30"/"jobId": "cut-short"/' "$R/cut-short/manifest.json"
+head -c -5000 "$R/uc03-spending-breakdown-2026-09-30/result.json" >"$R/cut-short/result.json"
+for np in 1 3; do
+  set +e; mpi "$np" "$FINSEG" diff --results "$R" --job-id "cut-$np" uc03-spending-breakdown-2026-06-30 cut-short >/dev/null 2>"$WORK/err"; got=$?; set -e
+  [ "$got" = 6 ] || fail "np$np: a truncated document: exit $got, not 6: $(cat "$WORK/err")"
+  grep -Eq "cut-short/result.json: .*(cut short|truncated)" "$WORK/err" || fail "np$np: the error does not name the truncated document: $(cat "$WORK/err")"
+  expect_exit 12 "$FINSEG" get --results "$R" "cut-$np"
+  ls -A "$R" | grep -q '^\.tmp-' && fail "np$np: a failed diff left a staged folder"
+done
+
 # A job file's previousJobId: the run also writes the changes, the same bytes as finseg diff's.
 prev_job() {  # prev_job FILE JOBNAME PREVIOUS
   /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); j["creationDate"]="2026-09-30"; j["previousJobId"]=sys.argv[2]; json.dump(j, open(sys.argv[3], "w"))' \
