@@ -5,6 +5,7 @@
 #include "io/job_file.hpp"
 #include "io/results_diff.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -14,11 +15,12 @@ namespace finseg {
 // One rank's part of a diff; gathered to rank 0 (cereal).
 struct RankDiff {
   ChangeCounts counts;
+  std::uint64_t part_bytes = 0;  // of its part file (ranks > 0)
   double seconds = 0;
   long peak_rss_kib = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(counts, seconds, peak_rss_kib);
+    ar(counts, part_bytes, seconds, peak_rss_kib);
   }
 };
 

@@ -6,6 +6,7 @@
 #include "app/run_report.hpp"
 #include "io/atomic_file.hpp"
 #include "io/results_diff.hpp"
+#include "io/results_writer.hpp"
 #include "io/store_cereal.hpp"
 
 #include <cereal/types/optional.hpp>
@@ -99,10 +100,13 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
     results.mark_pending(plan.job_id, changes_pending_manifest_json(plan.job_id, plan.pair, rules, "failed", error));
   };
 
-  // Each rank diffs its own userId range: rank 0 right into the document (so one process copies
-  // nothing), the others into part files that rank 0 appends.
+  // Each rank diffs its own userId range: rank 0 right into the document, the others into part
+  // files; rank 0 then makes room for the parts, and each rank writes its own into it (pwrite), so
+  // no rank copies the others' bytes.
   RankDiff mine;
   std::unique_ptr<ChangesDocument> document;
+  ChangeCounts counts;
+  std::vector<RankDiff> per_rank;
   try {
     on_every_rank(comm, [&] {
       const auto t = Clock::now();
@@ -112,30 +116,43 @@ int cmd_diff(Communicator& comm, const CommandArgs& argv) {
         mine.counts = document->add_range(plan.bounds[r], plan.bounds[r + 1]);
       } else {
         mine.counts = write_changes_part(plan.pair, rules, plan.bounds[r], plan.bounds[r + 1], part_of(comm.rank()));
+        mine.part_bytes = std::filesystem::file_size(part_of(comm.rank()));
       }
       mine.seconds = since(t);
-      mine.peak_rss_kib = peak_rss_kib();
+      mine.peak_rss_kib = peak_rss_kib();  // the diff is what needs memory; placing the parts streams
+    });
+    const auto gathered = comm.gather(to_bytes(mine), 0);
+    std::vector<ChangesDocument::Placement> placements;
+    on_every_rank(comm, [&] {
+      if (!comm.is_root()) return;
+      std::vector<std::pair<std::uint64_t, std::uint64_t>> parts;
+      for (std::size_t r = 0; r < gathered.size(); ++r) {
+        per_rank.push_back(from_bytes<RankDiff>(gathered[r]));
+        const ChangeCounts& c = per_rank.back().counts;
+        counts += c;
+        if (r > 0) parts.emplace_back(c.entered + c.left + c.changed, per_rank.back().part_bytes);
+      }
+      placements = document->place_parts(parts);
+      document->finish(counts);
+      document.reset();
+    });
+    placements = from_bytes<std::vector<ChangesDocument::Placement>>(comm.broadcast(comm.is_root() ? to_bytes(placements) : std::string(), 0));
+    on_every_rank(comm, [&] {
+      if (comm.is_root()) return;
+      const auto& place = placements.at(static_cast<std::size_t>(comm.rank() - 1));
+      if (!place.separator.empty()) write_part_at(staged / "result.json", place.offset, place.separator, part_of(comm.rank()));
+      std::filesystem::remove(part_of(comm.rank()));
     });
   } catch (const Error& e) {
+    document.reset();
     fail(e.what());
     comm.barrier();
     throw;
   }
-  const auto gathered = comm.gather(to_bytes(mine), 0);
   if (!comm.is_root()) return 0;
 
-  // Rank 0 appends the other ranks' parts and the tail, and commits the folder.
+  // Rank 0 commits the folder.
   try {
-    ChangeCounts counts;
-    std::vector<RankDiff> per_rank;
-    for (std::size_t r = 0; r < gathered.size(); ++r) {
-      per_rank.push_back(from_bytes<RankDiff>(gathered[r]));
-      counts += per_rank.back().counts;
-      if (r > 0) document->add_part(part_of(static_cast<int>(r)));
-    }
-    document->finish(counts);
-    document.reset();
-    for (std::size_t r = 1; r < gathered.size(); ++r) std::filesystem::remove(part_of(static_cast<int>(r)));
     results.commit_staged(plan.job_id, plan.stage_tag, changes_manifest_json(plan.job_id, plan.pair, rules, counts, per_rank, since(start)));
     std::fprintf(stderr, "finseg diff: %s: %llu entered, %llu left, %llu changed, %llu unchanged (%.3f s)\n", plan.job_id.c_str(),
                  static_cast<unsigned long long>(counts.entered), static_cast<unsigned long long>(counts.left),

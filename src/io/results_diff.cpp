@@ -223,10 +223,22 @@ ChangeCounts ChangesDocument::add_range(const std::optional<std::string>& from, 
   return diff_range(pair_, rules_, from, to, *writer_, entries_, "\n");
 }
 
-void ChangesDocument::add_part(const std::filesystem::path& part) {
-  if (std::filesystem::file_size(part) == 0) return;
-  writer_->write(entries_++ == 0 ? "\n" : ",\n");
-  writer_->append_file(part);
+std::vector<ChangesDocument::Placement> ChangesDocument::place_parts(
+    const std::vector<std::pair<std::uint64_t, std::uint64_t>>& entries_and_bytes) {
+  std::vector<Placement> placements;
+  std::uint64_t at = writer_->bytes();
+  for (const auto& [entries, bytes] : entries_and_bytes) {
+    Placement p;
+    if (entries > 0) {
+      p.offset = at;
+      p.separator = entries_ == 0 ? "\n" : ",\n";
+      entries_ += entries;
+      at += p.separator.size() + bytes;
+    }
+    placements.push_back(p);
+  }
+  writer_->skip_to(at);
+  return placements;
 }
 
 void ChangesDocument::finish(const ChangeCounts& total) {

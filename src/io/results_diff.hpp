@@ -86,8 +86,19 @@ class ChangesDocument {
   ChangesDocument(const ChangesPair& pair, const ChangeRules& rules, const std::filesystem::path& out);
   ~ChangesDocument();
   ChangeCounts add_range(const std::optional<std::string>& from, const std::optional<std::string>& to);
-  void add_part(const std::filesystem::path& part);
-  void finish(const ChangeCounts& total);
+  // Makes room after what is written for the parts of other ranks, given their entries and bytes
+  // (write_changes_part), in order; each rank then writes its own part into that room in parallel
+  // (write_part_at(document, placement.offset, placement.separator, part)). An empty part gets none.
+  struct Placement {
+    std::uint64_t offset = 0;
+    std::string separator;
+    template <class Archive>
+    void serialize(Archive& ar) {
+      ar(offset, separator);
+    }
+  };
+  std::vector<Placement> place_parts(const std::vector<std::pair<std::uint64_t, std::uint64_t>>& entries_and_bytes);
+  void finish(const ChangeCounts& total);  // the tail (after any room made for parts); fsync
 
  private:
   const ChangesPair& pair_;

@@ -2,10 +2,13 @@
 
 #include "core/errors.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace finseg {
@@ -27,22 +30,14 @@ DocumentWriter::~DocumentWriter() {
 void DocumentWriter::write(std::string_view bytes) {
   if (!bytes.empty() && ::fwrite_unlocked(bytes.data(), 1, bytes.size(), f_) != bytes.size())
     throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+  position_ += bytes.size();
 }
 
-std::uint64_t DocumentWriter::append_file(const std::filesystem::path& file) {
-  std::FILE* in = std::fopen(file.c_str(), "rb");
-  if (!in) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
-  std::unique_ptr<char[]> chunk(new char[kWriteBuffer]);
-  std::uint64_t total = 0;
-  std::size_t n = 0;
-  while ((n = std::fread(chunk.get(), 1, kWriteBuffer, in)) > 0) {
-    write(std::string_view(chunk.get(), n));
-    total += n;
-  }
-  const bool failed = std::ferror(in) != 0;
-  std::fclose(in);
-  if (failed) throw IoError("cannot read " + file.string());
-  return total;
+void DocumentWriter::skip_to(std::uint64_t offset) {
+  if (offset < position_) throw std::logic_error("DocumentWriter::skip_to: backwards");
+  if (std::fflush(f_) != 0 || ::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0)
+    throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+  position_ = offset;
 }
 
 void DocumentWriter::close(bool sync) {
@@ -50,6 +45,43 @@ void DocumentWriter::close(bool sync) {
   std::FILE* f = f_;
   f_ = nullptr;
   if (std::fclose(f) != 0) throw IoError("cannot close " + out_.string() + ": " + std::strerror(errno));
+}
+
+namespace {
+
+void pwrite_all(int fd, const char* data, std::size_t n, std::uint64_t offset, const std::filesystem::path& file) {
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, data, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw IoError("cannot write " + file.string() + ": " + std::strerror(errno));
+    data += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+}
+
+}  // namespace
+
+void write_part_at(const std::filesystem::path& document, std::uint64_t offset, std::string_view separator,
+                   const std::filesystem::path& part) {
+  const int out = ::open(document.c_str(), O_WRONLY | O_CLOEXEC);
+  if (out < 0) throw IoError("cannot open " + document.string() + ": " + std::strerror(errno));
+  std::FILE* in = std::fopen(part.c_str(), "rb");
+  try {
+    if (!in) throw IoError("cannot read " + part.string() + ": " + std::strerror(errno));
+    pwrite_all(out, separator.data(), separator.size(), offset, document);
+    offset += separator.size();
+    std::unique_ptr<char[]> chunk(new char[kWriteBuffer]);
+    for (std::size_t n; (n = std::fread(chunk.get(), 1, kWriteBuffer, in)) > 0; offset += n) pwrite_all(out, chunk.get(), n, offset, document);
+    if (std::ferror(in)) throw IoError("cannot read " + part.string());
+    if (::fsync(out) != 0) throw IoError("cannot write " + document.string() + ": " + std::strerror(errno));
+  } catch (...) {
+    if (in) std::fclose(in);
+    ::close(out);
+    throw;
+  }
+  std::fclose(in);
+  if (::close(out) != 0) throw IoError("cannot close " + document.string() + ": " + std::strerror(errno));
 }
 
 }  // namespace finseg

@@ -2,6 +2,7 @@
 // and fsynced on close: how result, partial-merge and changes documents reach the disk.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -17,14 +18,21 @@ class DocumentWriter {
   DocumentWriter& operator=(const DocumentWriter&) = delete;
 
   void write(std::string_view bytes);
-  // Appends the whole of `file` (streamed through a fixed buffer); returns its size.
-  std::uint64_t append_file(const std::filesystem::path& file);
+  std::uint64_t bytes() const noexcept { return position_; }  // where the next write goes
+  // Moves on to `offset` (>= bytes()), leaving a hole that other processes fill.
+  void skip_to(std::uint64_t offset);
   void close(bool fsync = true);  // flush (+ fsync) + close; throws IoError
 
  private:
   std::filesystem::path out_;
   std::unique_ptr<char[]> buffer_;  // outlives f_
   std::FILE* f_ = nullptr;
+  std::uint64_t position_ = 0;
 };
+
+// Writes `separator` and then the whole of `part` into the existing file `document` at `offset`
+// (pwrite: several processes fill their own byte ranges of one file), and fsyncs. Throws IoError.
+void write_part_at(const std::filesystem::path& document, std::uint64_t offset, std::string_view separator,
+                   const std::filesystem::path& part);
 
 }  // namespace finseg

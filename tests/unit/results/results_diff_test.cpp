@@ -8,6 +8,7 @@
 #include "io/atomic_file.hpp"
 #include "io/results_diff.hpp"
 #include "io/results_reader.hpp"
+#include "io/results_writer.hpp"
 
 #include "results_test_support.hpp"
 
@@ -128,12 +129,20 @@ TEST(ResultsDiff, RangesCutAnywhereGiveTheBytesOfOnePass) {
     const auto out = tmp.path / ("doc-" + std::to_string(parts));
     ChangesDocument doc(pair, rules, out);
     ChangeCounts counts = doc.add_range(bounds[0], bounds[1]);  // rank 0: into the document
+    std::vector<fs::path> files;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> sizes;
     for (int r = 1; r < parts; ++r) {
-      const auto part = tmp.path / ("part-" + std::to_string(parts) + "-" + std::to_string(r));
-      counts += write_changes_part(pair, rules, bounds[r], bounds[r + 1], part);
-      doc.add_part(part);
+      files.push_back(tmp.path / ("part-" + std::to_string(parts) + "-" + std::to_string(r)));
+      const ChangeCounts c = write_changes_part(pair, rules, bounds[r], bounds[r + 1], files.back());
+      counts += c;
+      sizes.emplace_back(c.entered + c.left + c.changed, fs::file_size(files.back()));
     }
+    sizes.emplace_back(0, 0);  // a rank with nothing to write
+    const auto placements = doc.place_parts(sizes);
     doc.finish(counts);
+    for (std::size_t k = files.size(); k-- > 0;)  // in any order: each part has its own bytes
+      if (!placements[k].separator.empty()) write_part_at(out, placements[k].offset, placements[k].separator, files[k]);
+    EXPECT_TRUE(placements.back().separator.empty());
     EXPECT_EQ(counts.old_users, old_ids.size());
     EXPECT_EQ(counts.new_users, new_ids.size());
     EXPECT_EQ(counts.entered + counts.changed + counts.unchanged, new_ids.size());
