@@ -1,8 +1,9 @@
 // Quarter over quarter (finseg diff, docs/changes.md): the users who entered, left or changed
 // between two result documents of the same segment and request. Both documents are sorted by
 // userId, so the diff is one merge pass over them; it is cut into userId ranges of about equal
-// bytes (split_user_ranges) that ranks diff independently into part files, which are then joined
-// behind the head into the changes document. Memory: one user of each document at a time.
+// bytes (split_user_ranges) that ranks diff independently: rank 0 right into the changes document,
+// the others into part files that each then writes into the byte range rank 0 reserved for it
+// (ChangesDocument::place_parts, write_part_at). Memory: one user of each document at a time.
 #pragma once
 
 #include "core/errors.hpp"
@@ -74,7 +75,7 @@ std::vector<std::optional<std::string>> split_user_ranges(const ChangesPair& pai
 
 // Diffs the users of one range into the part file `out` (another rank's range): its change entries
 // joined by ",\n" (no separator before the first, none after the last). Not fsynced: a part is
-// copied into the document and removed.
+// written into the document (write_part_at) and removed.
 ChangeCounts write_changes_part(const ChangesPair& pair, const ChangeRules& rules, const std::optional<std::string>& from,
                                 const std::optional<std::string>& to, const std::filesystem::path& out);
 
