@@ -15,7 +15,7 @@ namespace {
 struct Item {
   std::string selector;  // what a rule's labelGroup / insuranceType matches ("" for accounts)
   std::string key_json;  // its identifying fields, as they appear in the change entry
-  std::vector<std::optional<std::int64_t>> values;  // per segment_measures()
+  std::vector<std::int64_t> values;  // per segment_measures()
 };
 
 bool is_count(const std::string& measure) { return measure.size() > 12 && measure.substr(measure.size() - 12) == "Transactions"; }
@@ -148,11 +148,14 @@ std::string ChangeRules::compare(std::string_view old_user, std::string_view new
       const bool fires = std::any_of(rules_.begin(), rules_.end(), [&](const ChangeRule& r) {
         return selects(r, item) && (is_added ? r.added : r.removed);
       });
-      if (fires) entry(item, is_added ? added_word(segment_) : removed_word(segment_)), out += '}';
+      if (fires) {
+        entry(item, is_added ? added_word(segment_) : removed_word(segment_));
+        out += '}';
+      }
       continue;
     }
     for (std::size_t m = 0; m < measures.size(); ++m) {
-      const std::int64_t ov = *o->second.values[m], nv = *n->second.values[m];
+      const std::int64_t ov = o->second.values[m], nv = n->second.values[m];
       const bool fires = std::any_of(rules_.begin(), rules_.end(), [&](const ChangeRule& r) {
         return selects(r, o->second) && r.moved && (!r.measure || *r.measure == measures[m]) && moved_enough(r, ov, nv);
       });
