@@ -1,4 +1,5 @@
 #include "app/args.hpp"
+#include "app/changes_report.hpp"
 #include "app/checkpoint.hpp"
 #include "app/checkpoint_signal.hpp"
 #include "app/collective.hpp"
@@ -10,6 +11,7 @@
 #include "io/job_file.hpp"
 #include "io/job_lock.hpp"
 #include "io/partial_file.hpp"
+#include "io/results_diff.hpp"
 #include "io/results_dir.hpp"
 #include "io/store.hpp"
 
@@ -107,6 +109,22 @@ bool agree_to_stop(Communicator& comm, bool stop_seen, std::size_t finished, std
   return comm.broadcast(decision, 0) == "1";
 }
 
+// A job file's previousJobId must name a done job of the same segment and request, before any
+// job is created. (A run that gets random jobIds gets their changes' jobIds from the manifests.)
+void check_previous_jobs(const ResultsDir& results, const std::vector<std::string>& files, const std::vector<ParsedJob>& parsed,
+                         const std::vector<std::string>& given) {
+  for (std::size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed[i].previous_job_id.empty()) continue;
+    const std::string id = given.empty() ? std::string(36, 'x') : given[i];  // a new jobId is a 36-character UUID
+    try {
+      check_previous_job(results, parsed[i].previous_job_id, id, std::string(to_string(parsed[i].spec.request.segment)),
+                         parsed[i].request_json, format_date(parsed[i].spec.creation_date));
+    } catch (const Error& e) {
+      throw Error(e.code(), files[i] + ": previousJobId: " + e.what());
+    }
+  }
+}
+
 }  // namespace
 
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
@@ -147,6 +165,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     const Taxonomy taxonomy(manifest.label_groups);
     for (const auto& f : files) parsed.push_back(parse_job_file(f, taxonomy, manifest.snapshot_date));
     const ResultsDir results(results_path);
+    check_previous_jobs(results, files, parsed, given);
     for (std::size_t i = 0; i < files.size(); ++i) all_ids.push_back(given.empty() ? ResultsDir::new_job_id() : given[i]);
     // Locked before their state is read: a run that waited for another one sees its result.
     run_locks = acquire_job_locks(results_path, all_ids, lock_wait);
@@ -349,6 +368,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   }
   report.write = since(t_write);
   if (!plan.run_key.empty()) checkpoint.remove();
+  write_changes_of_run(results_path, all_ids, parsed);  // a job file's previousJobId (docs/changes.md)
   report.total = since(run_start);
   print_summary(report, plan.jobs.size());
   return 0;

@@ -16,6 +16,7 @@ int cmd_export(Communicator& comm, const CommandArgs& args);
 int cmd_inspect(Communicator& comm, const CommandArgs& args);
 int cmd_run(Communicator& comm, const CommandArgs& args);
 int cmd_get(Communicator& comm, const CommandArgs& args);
+int cmd_diff(Communicator& comm, const CommandArgs& args);
 int cmd_serve(Communicator& comm, const CommandArgs& args);
 int cmd_report(Communicator& comm, const CommandArgs& args);
 int cmd_gc(Communicator& comm, const CommandArgs& args);

@@ -41,6 +41,9 @@ commands:
                                    remove what killed runs and imports left (staged documents,
                                    checkpoints nobody can resume, lock files, STORE.tmp-*), never
                                    anything a live run owns
+  diff     --results DIR [--job-id ID] [--threshold RULE ...] [--thresholds FILE] OLD_JOBID NEW_JOBID
+                                   who entered, left or changed between two results of the same segment
+                                   and request (docs/changes.md); prints the changes' jobId (finseg get)
   serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
                                    the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
@@ -50,7 +53,8 @@ commands:
                                    across the ranks
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
-            7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
+            7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed,
+            13 jobs not comparable (diff), 75 interrupted (retry); docs/exit-codes.md
 )";
 
 using Command = int (*)(finseg::Communicator&, const finseg::CommandArgs&);
@@ -82,6 +86,7 @@ int main(int argc, char** argv) {
       {"inspect", finseg::cmd_inspect},
       {"run", finseg::cmd_run},
       {"get", finseg::cmd_get},
+      {"diff", finseg::cmd_diff},
       {"serve", finseg::cmd_serve},
       {"report", finseg::cmd_report},
       {"gc", finseg::cmd_gc},

@@ -1,5 +1,6 @@
 #include "app/run_report.hpp"
 
+#include "io/results_diff.hpp"
 #include "io/results_dir.hpp"
 
 #include <nlohmann/json.hpp>
@@ -18,15 +19,6 @@ namespace finseg {
 
 namespace {
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 nlohmann::json job_header(const std::string& job_id, const std::string& file, const ParsedJob& job, const std::string& status) {
   nlohmann::json m;
   m["jobId"] = job_id;
@@ -36,6 +28,10 @@ nlohmann::json job_header(const std::string& job_id, const std::string& file, co
   const JobPeriod period = job_period(job.spec);
   m["window"] = {{"from", format_date(period.first_day)}, {"to", format_date(period.last_day)}, {"months", period.months}};
   m["jobFile"] = file;
+  if (!job.previous_job_id.empty()) {
+    m["previousJobId"] = job.previous_job_id;
+    m["changesJobId"] = changes_job_id_of(job_id);
+  }
   m["status"] = status;
   m["version"] = std::string("finseg ") + FINSEG_VERSION;
   return m;
@@ -48,6 +44,15 @@ double max_of(const std::vector<RankReport>& ranks, double RankReport::*field) {
 }
 
 }  // namespace
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 long peak_rss_kib() {
   rusage u{};

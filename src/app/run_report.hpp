@@ -34,6 +34,7 @@ struct RunReport {
 };
 
 long peak_rss_kib();
+std::string utc_now();  // 2026-12-01T14:00:00Z, for manifests
 
 // DIR/<jobId>.pending.json while queued or running, or after a failed run (status "failed").
 std::string pending_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,

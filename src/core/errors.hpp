@@ -20,6 +20,7 @@ enum class ExitCode : int {
   not_ready = 10,   // finseg get: job queued or running
   not_found = 11,   // finseg get: unknown jobId
   job_failed = 12,  // finseg get: job failed
+  not_comparable = 13,  // finseg diff: the two jobs are of different segments or requests
   interrupted = 75, // run stopped by SIGTERM/SIGUSR1 after saving partials: retry (EX_TEMPFAIL)
 };
 

@@ -55,6 +55,7 @@ class JobQueue {
   // A copy of the job's record; nothing when unknown or expired.
   std::optional<JobRecord> find(const std::string& job_id) const;
   std::string read_result(const std::string& job_id) const { return results_.read_result(job_id); }
+  const ResultsDir& results() const noexcept { return results_; }
 
  private:
   struct Running {

@@ -5,8 +5,10 @@
 #include "core/segments/request.hpp"
 #include "core/text_limits.hpp"
 #include "http/log.hpp"
+#include "io/atomic_file.hpp"
 #include "io/job_file.hpp"
 #include "io/json_value.hpp"
+#include "io/results_diff.hpp"
 #include "io/results_dir.hpp"
 
 #include <httplib.h>
@@ -19,6 +21,7 @@ namespace {
 constexpr const char* kJson = "application/json";
 const std::string kOneJob = R"(/segments/([^/]+)/(.+))";  // anything after the segment is the jobId: a bad one is a 400, never a 404
 const std::string kSegment = R"(/segments/([^/]+))";
+const std::string kChanges = R"(/segments/([^/]+)/([^/]+)/changes)";
 
 void error(httplib::Response& res, int status, const std::string& code, const std::string& message) {
   const nlohmann::json body = {{"errors", nlohmann::json::array({{{"message", message}, {"code", code}}})}};
@@ -61,6 +64,7 @@ std::optional<std::string> SegmentsApi::authenticate(const httplib::Request& req
 
 void SegmentsApi::install(httplib::Server& server) {
   server.Post(kSegment, [this](const httplib::Request& req, httplib::Response& res) { post_job(req, res); });
+  server.Get(kChanges, [this](const httplib::Request& req, httplib::Response& res) { get_changes(req, res); });  // before kOneJob
   server.Get(kOneJob, [this](const httplib::Request& req, httplib::Response& res) { get_job(req, res); });
   server.Get(kSegment, [](const httplib::Request&, httplib::Response& res) { method_not_allowed(res, "POST"); });
   server.Post(kOneJob, [](const httplib::Request&, httplib::Response& res) { method_not_allowed(res, "GET, HEAD"); });
@@ -164,6 +168,75 @@ void SegmentsApi::get_job(const httplib::Request& req, httplib::Response& res) {
   } catch (const Error&) {
     if (!jobs_.find(id)) return not_found();  // expired while we read
     error(res, 500, "JOB_FAILED", "job " + id + ": the result cannot be read");
+  }
+}
+
+bool SegmentsApi::answer_unless_done(const std::string& client, const std::string& segment, const std::string& id,
+                                     httplib::Response& res) {
+  const auto rec = ResultsDir::valid_job_id(id) ? jobs_.find(id) : std::nullopt;
+  if (!rec || rec->client != client || rec->segment != segment) {
+    error(res, 400, "NOT_FOUND", "no such job for this segment");
+    return true;
+  }
+  switch (rec->state) {
+    case JobState::queued:
+    case JobState::running:
+      res.set_header("Retry-After", "2");
+      error(res, 404, "NOT_READY", "job " + id + " is " + to_string(rec->state) + "; the result is not ready yet");
+      return true;
+    case JobState::failed: error(res, 500, "JOB_FAILED", "job " + id + " failed: " + rec->error); return true;
+    case JobState::done: return false;
+  }
+  return false;
+}
+
+// The changes are computed on request, in this process, from the two documents (one streaming
+// pass, docs/changes.md); the answer is held in memory like a result is (paging: not yet).
+void SegmentsApi::get_changes(const httplib::Request& req, httplib::Response& res) {
+  const auto client = authenticate(req, res);
+  if (!client) return;
+  const std::string segment = req.matches[1];
+  const std::string id = req.matches[2];
+  std::string since;
+  std::vector<JsonValue> rules;
+  for (const auto& [key, value] : req.params) {
+    if (key == "since") {
+      since = value;
+    } else if (key == "threshold") {
+      try {
+        rules.push_back(parse_json(value));
+      } catch (const JsonParseError& e) {
+        return error(res, 400, "BAD_REQUEST", std::string("query parameter 'threshold': invalid JSON: ") + e.what());
+      }
+    } else {
+      return error(res, 400, "BAD_REQUEST", "query parameter '" + key + "': unknown (since, threshold)");
+    }
+  }
+  if (since.empty()) return error(res, 400, "BAD_REQUEST", "query parameter 'since' (the older jobId) is required");
+  if (answer_unless_done(*client, segment, since, res) || answer_unless_done(*client, segment, id, res)) return;
+  const auto work = jobs_.results().dir() / ".service" / "changes" / ResultsDir::new_job_id();
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+  } cleanup{work};
+  try {
+    const ChangesPair pair = load_changes_pair(jobs_.results(), since, id);
+    const ChangeRules change_rules(pair.segment, rules, pair.label_groups, "query parameter 'threshold'");
+    std::filesystem::create_directories(work);
+    write_changes_serial(pair, change_rules, work / "result.json");
+    res.set_content(read_file(work / "result.json"), kJson);
+    res.status = 200;
+  } catch (const NotComparableError& e) {
+    error(res, 400, "BAD_REQUEST", e.what());
+  } catch (const UsageError& e) {
+    error(res, 400, "BAD_REQUEST", e.what());
+  } catch (const Error& e) {
+    if (!jobs_.find(id) || !jobs_.find(since)) return error(res, 400, "NOT_FOUND", "no such job for this segment");  // expired meanwhile
+    log_line("changes of " + since + " -> " + id + " failed: " + e.what());
+    error(res, 500, "JOB_FAILED", "the changes of job " + id + " since " + since + " cannot be computed");
   }
 }
 

@@ -1,6 +1,7 @@
 #include "io/job_file.hpp"
 
 #include "core/errors.hpp"
+#include "io/results_dir.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -160,7 +161,7 @@ ParsedJob parse_job_text(const std::string& text, const std::string& source, con
   }
   if (doc.kind != JsonValue::Kind::object) fail(source, "(document)", "a job must be a JSON object");
   for (const auto& [key, value] : doc.members)
-    if (key != "segment" && key != "request" && key != "creationDate") fail(source, key, "unknown field");
+    if (key != "segment" && key != "request" && key != "creationDate" && key != "previousJobId") fail(source, key, "unknown field");
   const JsonValue* segment_v = doc.find("segment");
   if (!segment_v) fail(source, "segment", "missing required field");
   expect(segment_v, JsonValue::Kind::string, source, "segment");
@@ -182,6 +183,11 @@ ParsedJob parse_job_text(const std::string& text, const std::string& source, con
     job.spec.creation_date = *default_creation;
   } else {
     fail(source, "creationDate", "missing, and the store has no snapshotDate (no accounts) to default to");
+  }
+  if (const JsonValue* p = doc.find("previousJobId")) {
+    expect(p, JsonValue::Kind::string, source, "previousJobId");
+    if (!ResultsDir::valid_job_id(p->text)) fail(source, "previousJobId", "'" + p->text + "' is not a jobId (1 to 64 characters of A-Z a-z 0-9 - _)");
+    job.previous_job_id = p->text;
   }
   return job;
 }

@@ -17,10 +17,12 @@ SegmentRequest parse_request(Segment segment, const JsonValue& body, const Taxon
 struct ParsedJob {
   JobSpec spec;
   std::string request_json;  // the request as the client wrote it (compact), for the job manifest
+  std::string previous_job_id;  // "previousJobId": the run also writes the changes since that job ("": none)
 };
 
 // A job file: {"segment": "...", "request": {...}, "creationDate": "YYYY-MM-DD"} (creationDate
-// optional: `default_creation`, the store's snapshotDate).
+// optional: `default_creation`, the store's snapshotDate), and optionally "previousJobId": an
+// earlier job of the same segment and request (docs/changes.md).
 ParsedJob parse_job_text(const std::string& text, const std::string& source, const Taxonomy& taxonomy,
                          std::optional<Day> default_creation);
 ParsedJob parse_job_file(const std::string& path, const Taxonomy& taxonomy, std::optional<Day> default_creation);

@@ -3,6 +3,7 @@
 #include "core/errors.hpp"
 #include "core/segments/document.hpp"
 #include "io/atomic_file.hpp"
+#include "io/results_writer.hpp"
 
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/string.hpp>
@@ -27,7 +28,6 @@ constexpr char kMagic[8] = {'F', 'I', 'N', 'S', 'E', 'G', 'P', 'T'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kPrefixBytes = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
 constexpr std::size_t kReadBuffer = 256 * 1024;
-constexpr std::size_t kWriteBuffer = 1024 * 1024;
 
 template <class T>
 void append_raw(std::string& out, T value) {
@@ -113,29 +113,6 @@ class SectionReader {
   FilePtr f_;
   std::uint64_t remaining_;
   std::string id_, json_;
-};
-
-class DocumentWriter {
- public:
-  explicit DocumentWriter(const std::filesystem::path& out) : out_(out), buffer_(new char[kWriteBuffer]) {
-    f_.reset(std::fopen(out.c_str(), "wbx"));
-    if (!f_) throw IoError("cannot create " + out.string() + ": " + std::strerror(errno));
-    std::setvbuf(f_.get(), buffer_.get(), _IOFBF, kWriteBuffer);
-  }
-  void write(std::string_view bytes) {
-    if (!bytes.empty() && ::fwrite_unlocked(bytes.data(), 1, bytes.size(), f_.get()) != bytes.size())
-      throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
-  }
-  void close() {
-    if (std::fflush(f_.get()) != 0 || ::fsync(::fileno(f_.get())) != 0)
-      throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
-    if (std::fclose(f_.release()) != 0) throw IoError("cannot close " + out_.string() + ": " + std::strerror(errno));
-  }
-
- private:
-  std::filesystem::path out_;
-  std::unique_ptr<char[]> buffer_;
-  FilePtr f_;
 };
 
 }  // namespace

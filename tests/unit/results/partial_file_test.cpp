@@ -6,6 +6,8 @@
 #include "io/atomic_file.hpp"
 #include "io/partial_file.hpp"
 
+#include "results_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,16 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("finseg-partial-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 JobSpec job_spec() {
   JobSpec job;
@@ -74,7 +66,7 @@ std::string merged(const fs::path& dir, const std::vector<PartialFileRef>& refs,
 }
 
 TEST(PartialFile, MergeOfDisjointShardsIsTheRenderedDocument) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const std::vector<std::vector<std::string>> shards{{"u003", "u004"}, {}, {"u000", "u001", "u002"}, {"u005"}};
   const auto refs = write_files(tmp.path, shards, 3);
   MergedTotals totals;
@@ -87,7 +79,7 @@ TEST(PartialFile, MergeOfDisjointShardsIsTheRenderedDocument) {
 }
 
 TEST(PartialFile, MergeOfInterleavedShardsInAnyFileOrder) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   // Byte order, not numeric: "B" < "a"; many shards open at once.
   std::vector<std::vector<std::string>> shards(40);
   std::mt19937 rng(7);
@@ -103,20 +95,20 @@ TEST(PartialFile, MergeOfInterleavedShardsInAnyFileOrder) {
 }
 
 TEST(PartialFile, NoUsersGiveTheEmptyDocument) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{}, {}});
   EXPECT_EQ(merged(tmp.path, refs), "{\"durationInMonth\":3,\"creationDate\":\"2024-04-10\",\"users\":[]}\n");
   EXPECT_EQ(merged(tmp.path, {}), reference({}));
 }
 
 TEST(PartialFile, AUserInTwoShardsIsABug) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{"a", "b"}, {"b", "c"}});
   EXPECT_THROW(merged(tmp.path, refs), std::logic_error);
 }
 
 TEST(PartialFile, SectionRoundTrip) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{"x", "y", "z"}}, 2);
   const SegmentPartial back = read_partial_section(refs[0].file, refs[0].header, 1);
   EXPECT_EQ(back, partial_of({"x", "y", "z"}));
@@ -125,7 +117,7 @@ TEST(PartialFile, SectionRoundTrip) {
 }
 
 TEST(PartialFile, DamageIsFoundAndNamed) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{"a", "b", "c"}});
   std::string bytes = read_file(refs[0].file);
   const auto flipped = tmp.path / "flipped.part";
@@ -157,7 +149,7 @@ TEST(PartialFile, UnsortedPartialIsRefused) {
 }
 
 TEST(PartialFile, TheDocumentFileIsNeverOverwritten) {
-  TempDir tmp;
+  TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{"a"}});
   write_file_atomic(tmp.path / "taken.json", "x");
   EXPECT_THROW(write_merged_document(job_spec(), 0, refs, tmp.path / "taken.json"), IoError);

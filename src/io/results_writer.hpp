@@ -1,0 +1,38 @@
+// A document written through one large buffer, created exclusively (never over an existing file)
+// and fsynced on close: how result, partial-merge and changes documents reach the disk.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+namespace finseg {
+
+class DocumentWriter {
+ public:
+  explicit DocumentWriter(const std::filesystem::path& out);  // throws IoError
+  ~DocumentWriter();
+  DocumentWriter(const DocumentWriter&) = delete;
+  DocumentWriter& operator=(const DocumentWriter&) = delete;
+
+  void write(std::string_view bytes);
+  std::uint64_t bytes() const noexcept { return position_; }  // where the next write goes
+  // Moves on to `offset` (>= bytes()), leaving a hole that other processes fill.
+  void skip_to(std::uint64_t offset);
+  void close(bool fsync = true);  // flush (+ fsync) + close; throws IoError
+
+ private:
+  std::filesystem::path out_;
+  std::unique_ptr<char[]> buffer_;  // outlives f_
+  std::FILE* f_ = nullptr;
+  std::uint64_t position_ = 0;
+};
+
+// Writes `separator` and then the whole of `part` into the existing file `document` at `offset`
+// (pwrite: several processes fill their own byte ranges of one file), and fsyncs. Throws IoError.
+void write_part_at(const std::filesystem::path& document, std::uint64_t offset, std::string_view separator,
+                   const std::filesystem::path& part);
+
+}  // namespace finseg
