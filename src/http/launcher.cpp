@@ -122,6 +122,7 @@ std::string describe_exit(int code) {
     case 4: what = "bad store: missing, or a shard is corrupt"; break;
     case 5: what = "bad job"; break;
     case 6: what = "I/O error"; break;
+    case 7: what = "busy: another run of this jobId is still alive"; break;
     case 75: what = "interrupted"; break;
     case 125: what = "the service ended before the job started"; break;
     case 126: what = "the launch command is not executable"; break;

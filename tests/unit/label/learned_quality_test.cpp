@@ -46,8 +46,11 @@ TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
   std::set<std::string> train;
   for (const EvalRow& r : rows)
     if (!r.held_out) train.insert(r.iban.empty() ? counterparty_key(r.name) : r.iban);
-  for (const EvalRow& r : rows)
-    if (r.held_out && !r.name.empty() && r.name.find("PayPal") == std::string::npos) EXPECT_FALSE(train.count(r.iban.empty() ? counterparty_key(r.name) : r.iban)) << r.name;
+  for (const EvalRow& r : rows) {
+    if (r.held_out && !r.name.empty() && r.name.find("PayPal") == std::string::npos) {
+      EXPECT_FALSE(train.count(r.iban.empty() ? counterparty_key(r.name) : r.iban)) << r.name;
+    }
+  }
   const EvalResult learned = evaluate(rows, 100);  // the train part labelled, the test part not
   report("hand-written corpus, train part labelled", learned);
   const EvalResult rules = evaluate(rows, 0);
