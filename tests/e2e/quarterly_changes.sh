@@ -35,6 +35,16 @@ for np in 1 3; do
     "${report_ids[@]}" 2>/dev/null || fail "finseg report with changes at $np ranks failed"
   cmp "$page" "$WORK/np$np.html" || fail "the page with changes at $np ranks differs from the one at 2"
 done
+/usr/bin/python3 - "$page" "$R" $(cut -f4 "$table") <<'PY' || fail "customer data of the changes on the page"
+import json, sys
+page = open(sys.argv[1]).read()
+for job_id in sys.argv[3:]:
+    for user in json.load(open(f"{sys.argv[2]}/{job_id}/result.json"))["users"]:
+        ids = [user["userId"]] + [c["accountId"] for c in user.get("changes", []) if "accountId" in c]
+        for name in ids:
+            if f">{name}<" in page or f'"{name}"' in page or f" {name} " in page:
+                sys.exit(f"{name} of {job_id} is on the page")
+PY
 # A changes document whose closing counts disagree with its users: named, exit 3, no page.
 damaged="$(cut -f4 "$table" | head -1)"
 cp -r "$R/$damaged" "$R/damaged-changes"
