@@ -14,7 +14,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cstdio>
+#include <tuple>
+#include <utility>
 
 namespace finseg {
 
@@ -54,8 +57,8 @@ std::string request_text(const nlohmann::json& request) {
   return out;
 }
 
-// The finished job `id`: its manifest's request and the head of its document. Errors as `finseg get`.
-ReportJob read_job(const ResultsDir& results, const std::string& id, PlannedJob& planned) {
+// The manifest of the finished job `id`. Errors as `finseg get`.
+nlohmann::json done_manifest(const ResultsDir& results, const std::string& id) {
   switch (results.state(id)) {
     case ResultsDir::State::done: break;
     case ResultsDir::State::pending: throw Error(ExitCode::not_ready, "job " + id + " is not done yet (queued or running)");
@@ -70,17 +73,20 @@ ReportJob read_job(const ResultsDir& results, const std::string& id, PlannedJob&
     case ResultsDir::State::not_found: throw Error(ExitCode::not_found, "no job " + id + " in " + results.dir().string());
   }
   const std::filesystem::path manifest_file = results.job_dir(id) / "manifest.json";
-  nlohmann::json manifest;
-  std::optional<Segment> segment;
   try {
-    manifest = nlohmann::json::parse(read_file(manifest_file));
-    segment = parse_segment(manifest.at("segment").get<std::string>());
-    if (!segment) throw std::runtime_error("unknown segment");
+    nlohmann::json manifest = nlohmann::json::parse(read_file(manifest_file));
+    if (!parse_segment(manifest.at("segment").get<std::string>())) throw std::runtime_error("unknown segment");
+    return manifest;
   } catch (const nlohmann::json::exception& e) {
     throw InputError(manifest_file.string() + ": " + e.what());
   } catch (const std::runtime_error& e) {
     throw InputError(manifest_file.string() + ": " + e.what());
   }
+}
+
+// A finished segment job: its manifest's request and the head of its document.
+ReportJob read_job(const ResultsDir& results, const std::string& id, const nlohmann::json& manifest, PlannedJob& planned) {
+  const std::optional<Segment> segment = parse_segment(manifest.at("segment").get<std::string>());
   planned.document = (results.job_dir(id) / "result.json").string();
   planned.head = read_document_head(planned.document);
   const Day creation = parse_date(planned.head.creation_date).value_or(0);
@@ -111,6 +117,63 @@ ReportJob read_job(const ResultsDir& results, const std::string& id, PlannedJob&
   return job;
 }
 
+std::uint64_t document_count(const DocumentHead& head, const std::string& document, const char* key) {
+  const JsonValue* v = head.fields.find("counts")->find(key);
+  std::uint64_t n = 0;
+  const char* end = v && v->kind == JsonValue::Kind::number ? v->text.data() + v->text.size() : nullptr;
+  if (!end || std::from_chars(v->text.data(), end, n).ptr != end)
+    throw InputError(document + ": counts." + key + " is not a count");
+  return n;
+}
+
+// A changes document of `finseg diff` (manifest kind "changes"): its head and its counts.
+ReportChanges read_changes(const ResultsDir& results, const std::string& id, const nlohmann::json& manifest, PlannedJob& planned) {
+  planned.document = (results.job_dir(id) / "result.json").string();
+  planned.head = read_document_head(planned.document, DocumentKind::changes);
+  ReportChanges c;
+  c.job_id = id;
+  c.segment = manifest.at("segment").get<std::string>();
+  const JsonValue& f = planned.head.fields;
+  for (auto [key, to] : {std::pair{"oldJobId", &c.old_job_id}, {"newJobId", &c.new_job_id}, {"oldCreationDate", &c.old_creation},
+                         {"newCreationDate", &c.new_creation}}) {
+    const JsonValue* v = f.find(key);
+    if (!v || v->kind != JsonValue::Kind::string) throw InputError(planned.document + ": no " + key + " in the first line");
+    *to = v->text;
+  }
+  c.request_text = request_text(manifest.value("request", nlohmann::json::object()));
+  ReportChanges::Counts& n = c.counts;
+  for (auto [key, to] : {std::pair{"oldUsers", &n.old_users}, {"newUsers", &n.new_users}, {"entered", &n.entered}, {"left", &n.left},
+                         {"changed", &n.changed}, {"unchanged", &n.unchanged}})
+    *to = document_count(planned.head, planned.document, key);
+  return c;
+}
+
+// The users recounted must be what the document's counts say, or the document was damaged.
+void check_counts(const ReportChanges& c, const std::string& document) {
+  const ChangeFigures& f = c.figures;
+  const ReportChanges::Counts& n = c.counts;
+  for (auto [key, said, recount] : {std::tuple{"entered", n.entered, f.entered}, {"left", n.left, f.left}, {"changed", n.changed, f.changed}}) {
+    if (said != recount)
+      throw InputError(document + ": counts." + key + " is " + std::to_string(said) + " but " + std::to_string(recount) +
+                       " users are listed as " + key + " (damaged?)");
+  }
+  if (n.old_users != n.left + n.changed + n.unchanged || n.new_users != n.entered + n.changed + n.unchanged)
+    throw InputError(document + ": counts.oldUsers / newUsers do not add up to left, entered, changed and unchanged");
+}
+
+// Every rank: its byte range of every document (so every rank works on every job).
+template <class Figures>
+std::vector<Figures> scan_part(const Communicator& comm, const std::vector<PlannedJob>& plan, const std::vector<Figures>& empty) {
+  std::vector<Figures> mine;
+  for (std::size_t j = 0; j < plan.size(); ++j) {
+    Figures figures = empty[j];
+    const auto [begin, end] = user_bytes_of_part(plan[j].head, comm.rank(), comm.size());
+    scan_users(plan[j].document, plan[j].head, begin, end, [&](const JsonValue& user, const std::string& where) { figures.add_user(user, where); });
+    mine.push_back(std::move(figures));
+  }
+  return mine;
+}
+
 }  // namespace
 
 int cmd_report(Communicator& comm, const CommandArgs& argv) {
@@ -122,43 +185,49 @@ int cmd_report(Communicator& comm, const CommandArgs& argv) {
 
   ReportPage page;
   page.title = args.get("title").value_or("finseg report: financial segments");
-  std::vector<PlannedJob> plan;
+  std::vector<ReportChanges> changes;
+  std::vector<PlannedJob> plan, changes_plan;  // segment results; changes documents (manifest kind "changes")
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     if (!std::filesystem::is_directory(results_path)) throw IoError("no results folder " + results_path.string());
     const ResultsDir results(results_path);
     for (const auto& id : ids) {
       if (!ResultsDir::valid_job_id(id)) throw UsageError("'" + id + "' is not a jobId");
-      plan.emplace_back();
-      page.jobs.push_back(read_job(results, id, plan.back()));
+      const nlohmann::json manifest = done_manifest(results, id);
+      if (manifest.value("kind", "") == "changes") {
+        changes.push_back(read_changes(results, id, manifest, changes_plan.emplace_back()));
+      } else {
+        page.jobs.push_back(read_job(results, id, manifest, plan.emplace_back()));
+      }
     }
   });
-  plan = from_bytes<std::vector<PlannedJob>>(comm.broadcast(comm.is_root() ? to_bytes(plan) : std::string(), 0));
+  std::tie(plan, changes_plan) = from_bytes<std::pair<std::vector<PlannedJob>, std::vector<PlannedJob>>>(
+      comm.broadcast(comm.is_root() ? to_bytes(std::pair{plan, changes_plan}) : std::string(), 0));
 
-  // Every rank: its byte range of every document (so every rank works on every job).
-  std::vector<JobFigures> mine;
+  std::pair<std::vector<JobFigures>, std::vector<ChangeFigures>> mine;
   on_every_rank(comm, [&] {
-    for (const PlannedJob& job : plan) {
-      JobFigures figures = job.empty;
-      const auto [begin, end] = user_bytes_of_part(job.head, comm.rank(), comm.size());
-      scan_users(job.document, job.head, begin, end, [&](const JsonValue& user, const std::string& where) { figures.add_user(user, where); });
-      mine.push_back(std::move(figures));
-    }
+    std::vector<JobFigures> empty;
+    for (const PlannedJob& job : plan) empty.push_back(job.empty);
+    mine.first = scan_part(comm, plan, empty);
+    mine.second = scan_part(comm, changes_plan, std::vector<ChangeFigures>(changes_plan.size()));
   });
   const auto parts = comm.gather(to_bytes(mine), 0);
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     for (std::size_t j = 0; j < plan.size(); ++j) page.jobs[j].figures = plan[j].empty;
     for (const auto& bytes : parts) {
-      const auto figures = from_bytes<std::vector<JobFigures>>(bytes);
+      const auto [figures, change_figures] = from_bytes<decltype(mine)>(bytes);
       for (std::size_t j = 0; j < figures.size(); ++j) page.jobs[j].figures.combine(figures[j]);
+      for (std::size_t j = 0; j < change_figures.size(); ++j) changes[j].figures.combine(change_figures[j]);
     }
+    for (std::size_t j = 0; j < changes.size(); ++j) check_counts(changes[j], changes_plan[j].document);
+    if (!changes.empty()) page.sections.push_back(changes_section(changes));
     const std::string html = render_report(page);
     write_file_atomic(out, html);
     std::uint64_t users = 0;
     for (const auto& job : page.jobs) users += job.figures.users();
-    std::fprintf(stderr, "finseg report: %zu jobs, %llu users, %d ranks: wrote %s (%zu KB)\n", page.jobs.size(),
-                 static_cast<unsigned long long>(users), comm.size(), out.c_str(), html.size() / 1024);
+    std::fprintf(stderr, "finseg report: %zu jobs, %llu users, %zu changes, %d ranks: wrote %s (%zu KB)\n", page.jobs.size(),
+                 static_cast<unsigned long long>(users), changes.size(), comm.size(), out.c_str(), html.size() / 1024);
   });
   return 0;
 }

@@ -49,8 +49,9 @@ commands:
                                    the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
   report   --results DIR --out FILE.html [--title T] JOBID [JOBID ...]
                                    one self-contained HTML page (SVG charts, no script) of finished jobs:
-                                   segment sizes and distributions; under mpirun the documents are split
-                                   across the ranks
+                                   segment sizes and distributions, and the entered / left / changed
+                                   counts of changes jobIds (finseg diff) among them; under mpirun the
+                                   documents are split across the ranks
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed,

@@ -16,44 +16,76 @@ std::ifstream open(const std::filesystem::path& file) {
   return in;
 }
 
-[[noreturn]] void not_a_document(const std::filesystem::path& file, const std::string& why) {
-  throw InputError(file.string() + ": not a finseg result document: " + why);
+[[noreturn]] void not_a_document(const std::filesystem::path& file, DocumentKind kind, const std::string& why) {
+  throw InputError(file.string() + ": not a finseg " + (kind == DocumentKind::result ? "result" : "changes") + " document: " + why);
+}
+
+// The closing line of a document of several lines (without its '\n'): `]}` for a result,
+// `],"counts":{...}}` for changes; a few hundred bytes, read from the end.
+std::string closing_line(std::ifstream& in, const std::filesystem::path& file, DocumentKind kind, std::uint64_t users_begin,
+                         std::uint64_t size) {
+  const std::uint64_t span = std::min<std::uint64_t>(size - std::min(size, users_begin), 4096);
+  std::string tail(span, '\0');
+  in.seekg(static_cast<std::streamoff>(size - span));
+  if (span < 3 || !in.read(tail.data(), static_cast<std::streamsize>(span)) || tail.back() != '\n')
+    not_a_document(file, kind, "it does not end with a closing line (truncated?)");
+  tail.pop_back();
+  const std::size_t newline = tail.rfind('\n');
+  if (newline == std::string::npos && span == 4096) not_a_document(file, kind, "its last line is not a closing line (truncated?)");
+  return newline == std::string::npos ? tail : tail.substr(newline + 1);
+}
+
+// What each kind of document must say in its head and closing line.
+void check_fields(const std::filesystem::path& file, DocumentKind kind, const JsonValue& fields, DocumentHead& h) {
+  const JsonValue* duration = fields.find("durationInMonth");
+  const JsonValue* users = fields.find("users");
+  if (!duration || duration->kind != JsonValue::Kind::number || !users || users->kind != JsonValue::Kind::array)
+    not_a_document(file, kind, "no durationInMonth and users in the first line");
+  h.duration_in_month = std::stoi(duration->text);
+  if (kind == DocumentKind::result) {
+    const JsonValue* creation = fields.find("creationDate");
+    if (!creation || creation->kind != JsonValue::Kind::string) not_a_document(file, kind, "no creationDate in the first line");
+    h.creation_date = creation->text;
+    return;
+  }
+  const JsonValue* segment = fields.find("segment");
+  const JsonValue* counts = fields.find("counts");
+  if (!segment || segment->kind != JsonValue::Kind::string || !counts || counts->kind != JsonValue::Kind::object)
+    not_a_document(file, kind, "no segment in the first line or no counts in the last");
 }
 
 }  // namespace
 
-DocumentHead read_document_head(const std::filesystem::path& file) {
+DocumentHead read_document_head(const std::filesystem::path& file, DocumentKind kind) {
   std::error_code ec;
   const std::uint64_t size = std::filesystem::file_size(file, ec);
   if (ec) throw IoError(file.string() + ": " + ec.message());
   std::ifstream in = open(file);
   std::string line;
-  if (!std::getline(in, line)) not_a_document(file, "empty");
-  const bool empty = line.size() >= 2 && line.compare(line.size() - 2, 2, "]}") == 0;
+  if (!std::getline(in, line)) not_a_document(file, kind, "empty");
+  // A document without users is one line; else the first line ends where the users begin.
   const std::string suffix = "\"users\":[";
-  if (!empty && (line.size() < suffix.size() || line.compare(line.size() - suffix.size(), suffix.size(), suffix) != 0))
-    not_a_document(file, "the first line does not end with \"users\":[");
-  JsonValue head;
-  try {
-    head = parse_json(empty ? line : line + "]}");
-  } catch (const JsonParseError& e) {
-    not_a_document(file, std::string("first line: ") + e.what());
-  }
-  const JsonValue* duration = head.find("durationInMonth");
-  const JsonValue* creation = head.find("creationDate");
-  if (!duration || duration->kind != JsonValue::Kind::number || !creation || creation->kind != JsonValue::Kind::string)
-    not_a_document(file, "no durationInMonth and creationDate in the first line");
+  const bool one_line = line.size() < suffix.size() || line.compare(line.size() - suffix.size(), suffix.size(), suffix) != 0;
+  if (one_line && (line.empty() || line.back() != '}')) not_a_document(file, kind, "the first line does not end with \"users\":[");
   DocumentHead h;
-  h.duration_in_month = std::stoi(duration->text);
-  h.creation_date = creation->text;
   h.users_begin = line.size() + 1;
-  h.users_end = empty ? h.users_begin : size - 3;  // "]}\n"
-  if (!empty) {
-    in.seekg(static_cast<std::streamoff>(h.users_end));
-    char tail[3] = {};
-    if (size < h.users_begin + 3 || !in.read(tail, 3) || std::string(tail, 3) != "]}\n")
-      not_a_document(file, "it does not end with a line ]} (truncated?)");
+  std::string closing;
+  if (one_line) {
+    h.users_end = h.users_begin;
+  } else {
+    closing = closing_line(in, file, kind, h.users_begin, size);
+    h.users_end = size - closing.size() - 1;
+    const bool closes = kind == DocumentKind::result ? closing == "]}" : closing.rfind("],", 0) == 0;
+    if (h.users_end < h.users_begin || !closes)
+      not_a_document(file, kind, std::string("it does not end with a line ") + (kind == DocumentKind::result ? "]}" : "],\"counts\":…") + " (truncated?)");
   }
+  try {
+    h.fields = parse_json(line + closing);
+  } catch (const JsonParseError& e) {
+    not_a_document(file, kind, std::string(one_line ? "first line: " : "first and last line: ") + e.what());
+  }
+  check_fields(file, kind, h.fields, h);
+  if (one_line && !h.fields.find("users")->items.empty()) not_a_document(file, kind, "its users are not one per line");
   return h;
 }
 
@@ -87,7 +119,7 @@ void scan_users(const std::filesystem::path& file, const DocumentHead& head, std
     const std::string where = file.string() + ": byte " + std::to_string(pos);
     pos += line.size() + 1;
     if (!line.empty() && line.back() == ',') line.pop_back();
-    if (line.empty() || line.front() != '{') throw InputError(where + ": not a user line of a finseg result document");
+    if (line.empty() || line.front() != '{') throw InputError(where + ": not a user line of a finseg document");
     JsonValue user;
     try {
       user = parse_json(line);

@@ -137,4 +137,38 @@ void JobFigures::combine(const JobFigures& other) {
   insurance_.users_missing_any += other.insurance_.users_missing_any;
 }
 
+void ChangeFigures::add_user(const JsonValue& user, const std::string& where) {
+  text(user, "userId", where);
+  const std::string& status = text(user, "status", where);
+  // Each status has its objects (docs/changes.md): entered "new", left "old", changed both and "changes".
+  const bool has_old = status != "entered", has_new = status != "left";
+  if (status != "entered" && status != "left" && status != "changed") bad(where, "status", "not entered, left or changed: " + status);
+  if (has_old) member(user, "old", JsonValue::Kind::object, where);
+  if (has_new) member(user, "new", JsonValue::Kind::object, where);
+  if (!has_old || !has_new) {
+    if (user.find(has_old ? "new" : "old")) bad(where, has_old ? "new" : "old", "present for a user who " + status);
+    ++(has_old ? left : entered);
+    return;
+  }
+  const JsonValue& changes = member(user, "changes", JsonValue::Kind::array, where);
+  if (changes.items.empty()) bad(where, "changes", "empty for a changed user");
+  for (const JsonValue& c : changes.items) {
+    const std::string& kind = text(c, "change", where);
+    if (kind == "added") ++added;
+    else if (kind == "removed" || kind == "ended") ++removed;
+    else if (kind == "moved" || kind == "repriced") ++moved;
+    else bad(where, "change", "not added, removed, ended, moved or repriced: " + kind);
+  }
+  ++changed;
+}
+
+void ChangeFigures::combine(const ChangeFigures& o) {
+  entered += o.entered;
+  left += o.left;
+  changed += o.changed;
+  added += o.added;
+  removed += o.removed;
+  moved += o.moved;
+}
+
 }  // namespace finseg

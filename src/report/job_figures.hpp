@@ -99,4 +99,19 @@ class JobFigures {
   InsuranceFigures insurance_;
 };
 
+// A changes document of `finseg diff` (docs/changes.md), recounted from its user lines: the users
+// who entered, left or changed, and the changes listed for the changed users by kind. Counts only.
+struct ChangeFigures {
+  std::uint64_t entered = 0, left = 0, changed = 0;
+  std::uint64_t added = 0, removed = 0, moved = 0;  // change entries: added, removed|ended, moved|repriced
+
+  // One user line of the changes document; `where` prefixes errors.
+  void add_user(const JsonValue& user, const std::string& where);
+  void combine(const ChangeFigures& other);
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(entered, left, changed, added, removed, moved);
+  }
+};
+
 }  // namespace finseg

@@ -217,6 +217,49 @@ std::string job_section(std::size_t index, const ReportJob& job) {
 
 }  // namespace
 
+ReportSection changes_section(const std::vector<ReportChanges>& changes) {
+  std::string s = "<p class=\"sub\">Each row compares two jobs of the same segment and request (<code>finseg diff</code>): "
+                  "users who <b>entered</b> the segment, <b>left</b> it, or <b>changed</b> by the rules of the diff; the others "
+                  "are unchanged.</p>\n<table class=\"jobs\"><tr><th>#</th><th>segment and request</th><th>creationDates</th>"
+                  "<th>users before</th><th>users after</th><th>entered</th><th>left</th><th>changed</th><th>unchanged</th></tr>";
+  std::vector<std::string> labels;
+  std::vector<svg::Series> users{{"entered", {}}, {"left", {}}, {"changed", {}}};
+  std::vector<svg::Series> kinds{{"added", {}}, {"removed / ended", {}}, {"moved / repriced", {}}};
+  std::string kind_table = "<table class=\"num\"><tr><th></th><th>added</th><th>removed / ended</th><th>moved / repriced</th></tr>";
+  double moved_users = 0, listed_changes = 0;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const ReportChanges& c = changes[i];
+    const ChangeFigures& f = c.figures;
+    const std::string n = "changes." + std::to_string(i + 1);
+    const std::string label = "#" + std::to_string(i + 1) + " " + c.segment;
+    s += "<tr data-job=\"" + escape(c.job_id) + "\"><td>" + std::to_string(i + 1) + "</td><td><b>" + escape(c.segment) +
+         "</b><br><span class=\"req\">" + escape(c.request_text) + "</span><br><span class=\"req\">jobs <code>" +
+         escape(c.old_job_id) + "</code> → <code>" + escape(c.new_job_id) + "</code></span></td><td class=\"window\">" +
+         escape(c.old_creation) + " →<br>" + escape(c.new_creation) + "</td>" + cell(n + ".oldUsers", count(c.counts.old_users)) +
+         cell(n + ".newUsers", count(c.counts.new_users)) + cell(n + ".entered", count(f.entered)) + cell(n + ".left", count(f.left)) +
+         cell(n + ".changed", count(f.changed)) + cell(n + ".unchanged", count(c.counts.unchanged)) + "</tr>";
+    kind_table += "<tr><th>" + escape(label) + "</th>" + cell(n + ".added", count(f.added)) + cell(n + ".removed", count(f.removed)) +
+                  cell(n + ".moved", count(f.moved)) + "</tr>";
+    labels.push_back(label);
+    const std::uint64_t user_counts[] = {f.entered, f.left, f.changed}, kind_counts[] = {f.added, f.removed, f.moved};
+    for (std::size_t k = 0; k < 3; ++k) {
+      users[k].values.push_back(static_cast<double>(user_counts[k]));
+      kinds[k].values.push_back(static_cast<double>(kind_counts[k]));
+      moved_users += static_cast<double>(user_counts[k]);
+      listed_changes += static_cast<double>(kind_counts[k]);
+    }
+  }
+  s += "</table>\n";
+  // A chart of nothing draws no mark: say so instead.
+  s += moved_users > 0 ? figure("chart-changes-users", svg::stacked_bar_chart(labels, users), "Users who entered, left or changed, per segment")
+                       : "<p class=\"empty\">No user entered, left or changed.</p>\n";
+  s += "<p>The changes listed for the changed users, by kind (an account, label group or contract added, removed or ended; "
+       "an amount moved or repriced):</p>\n" + kind_table + "</table>\n";
+  if (listed_changes > 0)
+    s += figure("chart-changes-kinds", svg::stacked_bar_chart(labels, kinds), "Changes listed for the changed users, by kind");
+  return {"changes", "Changes since the previous quarter", s};
+}
+
 std::string render_report(const ReportPage& page) {
   std::string s = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(page.title) +
                   "</title><style>" + kStyle + "</style></head><body>\n<h1>" + escape(page.title) + "</h1>\n";

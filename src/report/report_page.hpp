@@ -4,6 +4,7 @@
 
 #include "report/job_figures.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,22 @@ struct ReportSection {
   std::string title;
   std::string html;   // trusted: built by finseg, text already escaped
 };
+
+// One changes document of `finseg diff`: who entered, left or changed between two jobs.
+struct ReportChanges {
+  std::string job_id;
+  std::string segment;
+  std::string request_text;
+  std::string old_job_id, new_job_id, old_creation, new_creation;
+  struct Counts {
+    std::uint64_t old_users = 0, new_users = 0, entered = 0, left = 0, changed = 0, unchanged = 0;
+  } counts;               // what the document's closing line says
+  ChangeFigures figures;  // recounted from its users (equal to its counts: cmd_report checks)
+};
+
+// The section "Changes since the previous quarter": per changes document a row of counts, a chart
+// of entered / left / changed users, and the changes listed by kind.
+ReportSection changes_section(const std::vector<ReportChanges>& changes);
 
 struct ReportPage {
   std::string title;

@@ -2,6 +2,8 @@
 """Checks the figures a browser read from a finseg report (browser.py's JSON) against the result
 documents themselves, recomputed here independently: counts and sums exactly, quartiles and
 medians within 1% (the report's sketch), every chart drawn, no errors, no network request.
+Changes documents (finseg diff, manifest kind "changes") among the jobIds: their users recounted
+by status and their changes by kind, and the counts at the end of the document, all exactly.
 
 usage: check_report.py PROBE.json RESULTS_DIR JOBID...   (the jobIds in the order given to finseg report)
 """
@@ -102,8 +104,35 @@ def check_job(n, job_id):
         exact(f"{n}.missing_any", sum(1 for u in users if u.get("missingInsuranceTypes")))
 
 
-for i, job_id in enumerate(job_ids):
-    check_job(i + 1, job_id)
+KINDS = {"added": "added", "removed": "removed", "ended": "removed", "moved": "moved", "repriced": "moved"}
+
+
+def check_changes(n, job_id):
+    doc = json.load(open(f"{results}/{job_id}/result.json"))
+    key = f"changes.{n}"
+    status = Counter(u["status"] for u in doc["users"])
+    kinds = Counter(KINDS[c["change"]] for u in doc["users"] for c in u.get("changes", []))
+    for name in ("entered", "left", "changed"):
+        exact(f"{key}.{name}", status[name])  # the recount
+        exact(f"{key}.{name}", doc["counts"][name])  # what the document's end says
+    for name in ("oldUsers", "newUsers", "unchanged"):
+        exact(f"{key}.{name}", doc["counts"][name])
+    for name in ("added", "removed", "moved"):
+        exact(f"{key}.{name}", kinds[name])
+    if sum(status.values()) and "chart-changes-users" not in probe["charts"]:
+        fail("users entered, left or changed, but the page has no chart of them")
+
+
+jobs = changes = 0
+for job_id in job_ids:
+    if json.load(open(f"{results}/{job_id}/manifest.json")).get("kind") == "changes":
+        changes += 1
+        check_changes(changes, job_id)
+    else:
+        jobs += 1
+        check_job(jobs, job_id)
+if changes and "changes.1.entered" not in values:
+    fail("changes documents were given but the page has no changes section")
 if probe["errors"]:
     fail(f"console/script errors: {probe['errors']}")
 if probe["requests"]:
