@@ -6,6 +6,8 @@
 #include "io/results_reader.hpp"
 #include "report/job_figures.hpp"
 
+#include "report_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -15,15 +17,6 @@
 
 namespace finseg {
 namespace {
-
-struct TempDoc {
-  std::filesystem::path path;
-  explicit TempDoc(const std::string& text) {
-    path = std::filesystem::temp_directory_path() / ("finseg-changes-test-" + std::to_string(::getpid()) + ".json");
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempDoc() { std::filesystem::remove(path); }
-};
 
 const std::string kHead =
     "{\"segment\":\"insuranceSpending\",\"oldJobId\":\"q2\",\"newJobId\":\"q3\",\"oldCreationDate\":\"2026-07-01\","

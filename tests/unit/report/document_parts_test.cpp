@@ -6,6 +6,8 @@
 #include "io/results_reader.hpp"
 #include "report/job_figures.hpp"
 
+#include "report_test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -15,15 +17,6 @@
 
 namespace finseg {
 namespace {
-
-struct TempDoc {
-  std::filesystem::path path;
-  explicit TempDoc(const std::string& text) {
-    path = std::filesystem::temp_directory_path() / ("finseg-report-test-" + std::to_string(::getpid()) + ".json");
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempDoc() { std::filesystem::remove(path); }
-};
 
 // "u007": userIds in the order of their bytes, as every finseg document has them (SEGMENTS.md 2).
 std::string user_id(int u) {
