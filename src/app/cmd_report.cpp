@@ -8,8 +8,8 @@
 #include "core/segments/request.hpp"
 #include "io/atomic_file.hpp"
 #include "io/results_dir.hpp"
+#include "io/results_reader.hpp"
 #include "io/store_cereal.hpp"
-#include "report/document_scan.hpp"
 #include "report/report_page.hpp"
 
 #include <nlohmann/json.hpp>
@@ -30,9 +30,24 @@ struct PlannedJob {
   JobFigures empty;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(document, head.duration_in_month, head.creation_date, head.users_begin, head.users_end, empty);
+    ar(document, head.kind, head.duration_in_month, head.creation_date, head.users_begin, head.users_end, empty);
   }
 };
+
+// A document that is not finseg's is bad input to the report (exit 3, docs/report.md), where the
+// reader's DocumentError is an I/O error (exit 6, as `finseg diff` documents it).
+template <class Body>
+auto as_input_error(Body&& body) {
+  try {
+    return body();
+  } catch (const DocumentError& e) {
+    throw InputError(e.what());
+  }
+}
+
+DocumentHead checked_head(const std::string& document, DocumentKind kind) {
+  return as_input_error([&] { return read_document_head(document, kind); });
+}
 
 std::vector<std::string> strings_of(const nlohmann::json& request, const char* key) {
   std::vector<std::string> out;
@@ -88,7 +103,7 @@ nlohmann::json done_manifest(const ResultsDir& results, const std::string& id) {
 ReportJob read_job(const ResultsDir& results, const std::string& id, const nlohmann::json& manifest, PlannedJob& planned) {
   const std::optional<Segment> segment = parse_segment(manifest.at("segment").get<std::string>());
   planned.document = (results.job_dir(id) / "result.json").string();
-  planned.head = read_document_head(planned.document);
+  planned.head = checked_head(planned.document, DocumentKind::result);
   const Day creation = parse_date(planned.head.creation_date).value_or(0);
   if (creation == 0) throw InputError(planned.document + ": creationDate '" + planned.head.creation_date + "' is not a date");
 
@@ -129,7 +144,7 @@ std::uint64_t document_count(const DocumentHead& head, const std::string& docume
 // A changes document of `finseg diff` (manifest kind "changes"): its head and its counts.
 ReportChanges read_changes(const ResultsDir& results, const std::string& id, const nlohmann::json& manifest, PlannedJob& planned) {
   planned.document = (results.job_dir(id) / "result.json").string();
-  planned.head = read_document_head(planned.document, DocumentKind::changes);
+  planned.head = checked_head(planned.document, DocumentKind::changes);
   ReportChanges c;
   c.job_id = id;
   c.segment = manifest.at("segment").get<std::string>();
@@ -168,7 +183,9 @@ std::vector<Figures> scan_part(const Communicator& comm, const std::vector<Plann
   for (std::size_t j = 0; j < plan.size(); ++j) {
     Figures figures = empty[j];
     const auto [begin, end] = user_bytes_of_part(plan[j].head, comm.rank(), comm.size());
-    scan_users(plan[j].document, plan[j].head, begin, end, [&](const JsonValue& user, const std::string& where) { figures.add_user(user, where); });
+    as_input_error([&] {
+      scan_users(plan[j].document, plan[j].head, begin, end, [&](const JsonValue& user, const std::string& where) { figures.add_user(user, where); });
+    });
     mine.push_back(std::move(figures));
   }
   return mine;

@@ -32,12 +32,6 @@ nlohmann::json done_manifest(const ResultsDir& results, const std::string& id, c
   return m;
 }
 
-// The document head's fields, checked against the manifest.
-nlohmann::json document_head(const std::filesystem::path& doc) {
-  const ResultDocumentReader reader(doc);
-  return nlohmann::json::parse(reader.head_json());
-}
-
 }  // namespace
 
 ChangeCounts& ChangeCounts::operator+=(const ChangeCounts& o) {
@@ -94,18 +88,18 @@ ChangesPair load_changes_pair(const ResultsDir& results, const std::string& old_
     for (const auto& g : n["request"]["labelGroups"]) pair.label_groups.push_back(g.get<std::string>());
   pair.old_document = results.job_dir(old_id) / "result.json";
   pair.new_document = results.job_dir(new_id) / "result.json";
-  const nlohmann::json oh = document_head(pair.old_document), nh = document_head(pair.new_document);
-  pair.old_creation = oh.value("creationDate", "");
-  pair.new_creation = nh.value("creationDate", "");
-  pair.duration_in_month = nh.value("durationInMonth", std::int64_t{0});
-  if (oh.value("durationInMonth", std::int64_t{-1}) != pair.duration_in_month)
+  const DocumentReader old_doc(pair.old_document), new_doc(pair.new_document);
+  pair.old_creation = old_doc.head().creation_date;
+  pair.new_creation = new_doc.head().creation_date;
+  pair.duration_in_month = new_doc.head().duration_in_month;
+  if (old_doc.head().duration_in_month != pair.duration_in_month)
     throw NotComparableError("OLD job " + old_id + " and NEW job " + new_id + " cover windows of different lengths");
   return pair;
 }
 
 std::vector<std::optional<std::string>> split_user_ranges(const ChangesPair& pair, int parts) {
-  ResultDocumentReader old_doc(pair.old_document), new_doc(pair.new_document);
-  ResultDocumentReader& larger = old_doc.size() > new_doc.size() ? old_doc : new_doc;
+  DocumentReader old_doc(pair.old_document), new_doc(pair.new_document);
+  DocumentReader& larger = old_doc.size() > new_doc.size() ? old_doc : new_doc;
   std::vector<std::optional<std::string>> bounds{std::string()};
   const std::uint64_t body = larger.body_offset(), bytes = larger.size() - std::min(larger.size(), body);
   for (int r = 1; r < parts; ++r) {
@@ -137,7 +131,7 @@ void write_entry(DocumentWriter& out, std::string_view separator, const std::str
   out.write("}");
 }
 
-bool next_in_range(ResultDocumentReader& r, const std::optional<std::string>& to) {
+bool next_in_range(DocumentReader& r, const std::optional<std::string>& to) {
   return r.next() && (!to || r.user_id() < *to);
 }
 
@@ -148,7 +142,7 @@ ChangeCounts diff_range(const ChangesPair& pair, const ChangeRules& rules, const
                         std::string_view first_separator) {
   ChangeCounts c;
   if (!from) return c;  // a range past the last user
-  ResultDocumentReader a(pair.old_document), b(pair.new_document);
+  DocumentReader a(pair.old_document), b(pair.new_document);
   a.seek_to(*from);
   b.seek_to(*from);
   bool has_a = next_in_range(a, to), has_b = next_in_range(b, to);

@@ -4,7 +4,9 @@
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
@@ -80,62 +82,162 @@ std::size_t unescape_string(std::string_view s, std::string& out) {
   return std::string_view::npos;
 }
 
+const char* kind_word(DocumentKind kind) { return kind == DocumentKind::result ? "result" : "changes"; }
+
+bool is_closing_line(std::string_view line, DocumentKind kind) {
+  return kind == DocumentKind::result ? line == "]}" : line.substr(0, 2) == "],";
+}
+
 }  // namespace
 
-ResultDocumentReader::ResultDocumentReader(std::filesystem::path file) : file_(std::move(file)), buffer_(new char[kReadBuffer]) {
+std::pair<std::uint64_t, std::uint64_t> user_bytes_of_part(const DocumentHead& head, int part, int parts) {
+  const std::uint64_t span = head.users_end - head.users_begin;
+  const auto at = [&](int k) { return head.users_begin + span * static_cast<std::uint64_t>(k) / static_cast<std::uint64_t>(parts); };
+  return {at(part), at(part + 1)};
+}
+
+DocumentHead read_document_head(const std::filesystem::path& file, DocumentKind kind) {
+  DocumentReader reader(file, kind);
+  return reader.check_closing_line();
+}
+
+void scan_users(const std::filesystem::path& file, const DocumentHead& head, std::uint64_t begin, std::uint64_t end,
+                const UserVisitor& on_user) {
+  DocumentReader reader(file, head.kind);
+  for (reader.seek_to_byte(begin); reader.next_before(std::min(end, head.users_end));) on_user(reader.user_value(), reader.where());
+}
+
+DocumentReader::DocumentReader(std::filesystem::path file, DocumentKind kind) : file_(std::move(file)), buffer_(new char[kReadBuffer]) {
+  head_.kind = kind;
   f_ = std::fopen(file_.c_str(), "rb");
-  if (!f_) throw IoError("cannot read result document " + file_.string() + ": " + std::strerror(errno));
-  std::setvbuf(f_, buffer_.get(), _IOFBF, kReadBuffer);
-  if (::fseeko(f_, 0, SEEK_END) != 0) bad(std::strerror(errno));
-  size_ = static_cast<std::uint64_t>(::ftello(f_));
-  position(0);
-  if (!read_line() || current_.substr(0, kHead.size()) != kHead) bad("not a finseg result document (no durationInMonth head)");
-  if (ends_with(current_, "\"users\":[")) body_offset_ = current_.size() + 1;
-  else if (ends_with(current_, "\"users\":[]}")) body_offset_ = size_;  // no users
-  else bad("not a finseg result document (the head line does not open the users)");
-  head_json_ = std::string(current_.substr(0, current_.rfind(",\"users\":"))) + "}";
-  line_ = 1;
+  if (!f_) io_failed(std::string("cannot open: ") + std::strerror(errno));
+  try {
+    std::setvbuf(f_, buffer_.get(), _IOFBF, kReadBuffer);
+    if (::fseeko(f_, 0, SEEK_END) != 0) io_failed(std::strerror(errno));
+    size_ = static_cast<std::uint64_t>(::ftello(f_));
+    read_head_line();
+  } catch (...) {
+    release();  // no destructor runs for a constructor that throws
+    throw;
+  }
 }
 
-ResultDocumentReader::~ResultDocumentReader() {
+DocumentReader::~DocumentReader() { release(); }
+
+void DocumentReader::release() noexcept {
   if (f_) std::fclose(f_);
+  f_ = nullptr;
   std::free(raw_);
+  raw_ = nullptr;
 }
 
-void ResultDocumentReader::bad(const std::string& why) const {
-  throw IoError("result document " + file_.string() + (line_ ? ": line " + std::to_string(line_) : std::string()) + ": " + why);
+void DocumentReader::not_a_document(const std::string& why) const {
+  throw DocumentError(file_.string() + ": not a finseg " + kind_word(head_.kind) + " document: " + why);
 }
 
-void ResultDocumentReader::position(std::uint64_t offset) {
-  if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0) bad(std::strerror(errno));
+void DocumentReader::bad(const std::string& why) const { throw DocumentError(where() + ": " + why); }
+
+void DocumentReader::io_failed(const std::string& why) const { throw IoError(file_.string() + ": " + why); }
+
+std::string DocumentReader::where() const { return file_.string() + ": byte " + std::to_string(line_offset_); }
+
+// The first line: the document's fields up to its users, checked for the kind. A document without
+// users is that line alone, its closing included.
+void DocumentReader::read_head_line() {
+  position(0);
+  if (!read_line()) not_a_document("empty");
+  head_line_ = current_;
+  closed_in_head_ = !ends_with(head_line_, "\"users\":[");
+  if (closed_in_head_ && (head_line_.empty() || head_line_.back() != '}')) not_a_document("the first line does not end with \"users\":[");
+  head_.users_begin = head_line_.size() + 1;
+  head_.users_end = closed_in_head_ ? head_.users_begin : size_;  // at most; check_closing_line() knows
+  head_.fields = parse_fields(closed_in_head_ ? head_line_ : head_line_ + "]}", "first line: ");
+  const JsonValue* duration = head_.fields.find("durationInMonth");
+  const JsonValue* users = head_.fields.find("users");
+  int months = 0;
+  if (!duration || duration->kind != JsonValue::Kind::number || !users || users->kind != JsonValue::Kind::array ||
+      std::from_chars(duration->text.data(), duration->text.data() + duration->text.size(), months).ptr !=
+          duration->text.data() + duration->text.size())
+    not_a_document("no durationInMonth and users in the first line");
+  head_.duration_in_month = months;
+  if (!users->items.empty()) not_a_document("its users are not one per line");
+  const char* key = head_.kind == DocumentKind::result ? "creationDate" : "segment";
+  const JsonValue* v = head_.fields.find(key);
+  if (!v || v->kind != JsonValue::Kind::string) not_a_document(std::string("no ") + key + " in the first line");
+  if (head_.kind == DocumentKind::result) head_.creation_date = v->text;
+  if (closed_in_head_) check_closing_fields();
+}
+
+JsonValue DocumentReader::parse_fields(const std::string& text, const char* which) const {
+  try {
+    return parse_json(text);
+  } catch (const JsonParseError& e) {
+    not_a_document(which + std::string(e.what()));
+  }
+}
+
+void DocumentReader::check_closing_fields() const {
+  const JsonValue* counts = head_.fields.find("counts");
+  if (head_.kind == DocumentKind::changes && (!counts || counts->kind != JsonValue::Kind::object))
+    not_a_document("no counts in the last line");
+}
+
+const DocumentHead& DocumentReader::check_closing_line() {
+  if (closed_in_head_ || closing_checked_) return head_;
+  // The closing line is a few hundred bytes at most (changes: the counts): read from the end.
+  const std::uint64_t span = std::min<std::uint64_t>(size_ - std::min(size_, head_.users_begin), 4096);
+  std::string tail(span, '\0');
+  if (::fseeko(f_, static_cast<off_t>(size_ - span), SEEK_SET) != 0) io_failed(std::strerror(errno));
+  if (std::fread(tail.data(), 1, span, f_) != span) io_failed("read error");
+  position(offset_);
+  if (span < 3 || tail.back() != '\n') not_a_document("it does not end with a closing line (truncated?)");
+  tail.pop_back();
+  const std::size_t newline = tail.rfind('\n');
+  if (newline == std::string::npos && span == 4096) not_a_document("its last line is not a closing line (truncated?)");
+  const std::string closing = newline == std::string::npos ? tail : tail.substr(newline + 1);
+  head_.users_end = size_ - closing.size() - 1;
+  if (head_.users_end < head_.users_begin || !is_closing_line(closing, head_.kind))
+    not_a_document(std::string("it does not end with a line ") + (head_.kind == DocumentKind::result ? "]}" : "],\"counts\":…") +
+                   " (truncated?)");
+  head_.fields = parse_fields(head_line_ + closing, "first and last line: ");
+  check_closing_fields();
+  closing_checked_ = true;
+  return head_;
+}
+
+void DocumentReader::position(std::uint64_t offset) {
+  if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0) io_failed(std::strerror(errno));
+  offset_ = offset;
   at_end_ = offset >= size_;
 }
 
-bool ResultDocumentReader::read_line() {
+bool DocumentReader::read_line() {
   if (at_end_) return false;
   const ssize_t n = ::getline(&raw_, &raw_capacity_, f_);
   if (n < 0) {
-    if (std::ferror(f_)) bad(std::strerror(errno));
+    if (std::ferror(f_)) io_failed(std::strerror(errno));
     at_end_ = true;
     return false;
   }
+  line_offset_ = offset_;
+  offset_ += static_cast<std::uint64_t>(n);
   std::size_t len = static_cast<std::size_t>(n);
   if (len > 0 && raw_[len - 1] == '\n') --len;
   current_ = std::string_view(raw_, len);
   return true;
 }
 
-std::uint64_t ResultDocumentReader::next_line_start(std::uint64_t offset) {
-  if (offset <= body_offset_) return body_offset_;
+std::uint64_t DocumentReader::next_line_start(std::uint64_t offset) {
+  if (offset <= head_.users_begin) return head_.users_begin;
   position(offset - 1);
   for (int c; (c = std::fgetc(f_)) != EOF;)
     if (c == '\n') return static_cast<std::uint64_t>(::ftello(f_));
   return size_;
 }
 
-bool ResultDocumentReader::parse_user_line() {
+bool DocumentReader::parse_user_line() {
   if (current_.substr(0, kUserStart.size()) != kUserStart) {
-    if (current_ == "]}") return false;
+    if (is_closing_line(current_, head_.kind)) return false;
     bad("expected a user object or the end of the users, got '" + std::string(current_.substr(0, 40)) + "'");
   }
   std::string_view obj = current_;
@@ -146,13 +248,12 @@ bool ResultDocumentReader::parse_user_line() {
   return true;
 }
 
-bool ResultDocumentReader::next() {
-  if (tail_seen_) return false;
+bool DocumentReader::next() {
+  if (tail_seen_ || closed_in_head_) return false;
   if (!read_line()) {
-    if (body_offset_ < size_) bad("the document ends without closing its users (truncated?)");
-    return false;
+    line_offset_ = offset_;
+    bad("the document ends without closing its users (truncated?)");
   }
-  if (line_ > 0) ++line_;
   if (!parse_user_line()) {
     tail_seen_ = true;
     return false;
@@ -163,7 +264,17 @@ bool ResultDocumentReader::next() {
   return true;
 }
 
-std::optional<std::string> ResultDocumentReader::user_at_or_after(std::uint64_t offset) {
+bool DocumentReader::next_before(std::uint64_t end) { return offset_ < end && next(); }
+
+JsonValue DocumentReader::user_value() const {
+  try {
+    return parse_json(std::string(json_));
+  } catch (const JsonParseError& e) {
+    bad(e.what());
+  }
+}
+
+std::optional<std::string> DocumentReader::user_at_or_after(std::uint64_t offset) {
   const std::uint64_t start = next_line_start(offset);
   if (start >= size_) return std::nullopt;
   position(start);
@@ -171,9 +282,20 @@ std::optional<std::string> ResultDocumentReader::user_at_or_after(std::uint64_t 
   return id_;
 }
 
-void ResultDocumentReader::seek_to(const std::string& user) {
+void DocumentReader::restart() {
+  tail_seen_ = false;
+  have_previous_ = false;  // the order is checked from here on
+}
+
+void DocumentReader::seek_to_byte(std::uint64_t offset) {
+  position(next_line_start(offset));
+  restart();
+}
+
+void DocumentReader::seek_to(const std::string& user) {
   // Invariant: every user before `lo` is < user; the first user >= user starts at or before `hi`.
-  std::uint64_t lo = body_offset_, hi = size_;
+  if (closed_in_head_) return restart();
+  std::uint64_t lo = head_.users_begin, hi = size_;
   while (hi - lo > kLinearScan) {
     const std::uint64_t start = next_line_start(lo + (hi - lo) / 2);
     if (start >= hi) break;
@@ -186,9 +308,7 @@ void ResultDocumentReader::seek_to(const std::string& user) {
   position(at);
   while (at < hi && read_line() && parse_user_line() && id_ < user) at += current_.size() + 1;
   position(at);
-  tail_seen_ = false;
-  line_ = 0;  // line numbers are unknown after a seek
-  have_previous_ = false;
+  restart();
 }
 
 }  // namespace finseg

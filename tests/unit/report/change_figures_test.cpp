@@ -1,10 +1,12 @@
 // The changes section's aggregation: a changes document of `finseg diff` (docs/changes.md) read by
-// the report's document scanner, split over any number of parts, recounts the same users by status
-// and the same changes by kind; damaged or foreign documents are named errors.
+// the one document reader (io/results_reader), split over any number of parts, recounts the same
+// users by status and the same changes by kind; damaged or foreign documents are named errors.
 #include "core/errors.hpp"
 #include "io/store_cereal.hpp"
-#include "report/document_scan.hpp"
+#include "io/results_reader.hpp"
 #include "report/job_figures.hpp"
+
+#include "report_test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,15 +17,6 @@
 
 namespace finseg {
 namespace {
-
-struct TempDoc {
-  std::filesystem::path path;
-  explicit TempDoc(const std::string& text) {
-    path = std::filesystem::temp_directory_path() / ("finseg-changes-test-" + std::to_string(::getpid()) + ".json");
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempDoc() { std::filesystem::remove(path); }
-};
 
 const std::string kHead =
     "{\"segment\":\"insuranceSpending\",\"oldJobId\":\"q2\",\"newJobId\":\"q3\",\"oldCreationDate\":\"2026-07-01\","
@@ -99,16 +92,16 @@ TEST(ChangeFigures, DamagedOrForeignDocumentsAreNamedErrors) {
   const std::string counts = "{\"oldUsers\":1,\"newUsers\":1,\"entered\":0,\"left\":0,\"changed\":0,\"unchanged\":1}";
   const std::string full = changes_document(6, counts);
   const TempDoc truncated(full.substr(0, full.size() - 30));
-  EXPECT_THROW(read_document_head(truncated.path, DocumentKind::changes), InputError);
+  EXPECT_THROW(read_document_head(truncated.path, DocumentKind::changes), DocumentError);
   // A result document is not a changes document, nor the other way round.
   const TempDoc result("{\"durationInMonth\":3,\"creationDate\":\"2026-10-01\",\"users\":[\n{\"userId\":\"u1\",\"accounts\":[]}\n]}\n");
-  EXPECT_THROW(read_document_head(result.path, DocumentKind::changes), InputError);
+  EXPECT_THROW(read_document_head(result.path, DocumentKind::changes), DocumentError);
   EXPECT_NO_THROW(read_document_head(result.path, DocumentKind::result));
   const TempDoc changes(full);
   try {
     read_document_head(changes.path, DocumentKind::result);
     FAIL() << "a changes document was read as a result document";
-  } catch (const InputError& e) {
+  } catch (const DocumentError& e) {
     EXPECT_NE(std::string(e.what()).find(changes.path.string()), std::string::npos) << e.what();
   }
   std::string bad_status = full;

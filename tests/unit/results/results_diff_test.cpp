@@ -67,11 +67,11 @@ fs::path write_document(const fs::path& file, const char* date, const std::vecto
   return file;
 }
 
-TEST(ResultDocumentReader, SeekLandsOnTheFirstUserAtOrAfterAnId) {
+TEST(DocumentReader, SeekLandsOnTheFirstUserAtOrAfterAnId) {
   TempDir tmp("finseg-diff-");
   const auto ids = user_ids(6000);  // ~1.5 MB: the binary search runs
   const auto doc = write_document(tmp.path / "doc.json", "2026-06-30", ids, 0);
-  ResultDocumentReader reader(doc);
+  DocumentReader reader(doc);
   std::mt19937 rng(7);
   for (int k = 0; k < 300; ++k) {
     const std::string& target = ids[rng() % ids.size()];
@@ -91,16 +91,16 @@ TEST(ResultDocumentReader, SeekLandsOnTheFirstUserAtOrAfterAnId) {
   EXPECT_EQ(n, ids.size());
 }
 
-TEST(ResultDocumentReader, RefusesWhatIsNotAResultDocument) {
+TEST(DocumentReader, RefusesWhatIsNotAResultDocument) {
   TempDir tmp("finseg-diff-");
   write_file_atomic(tmp.path / "x.json", "{\"users\":[]}\n");
-  EXPECT_THROW(ResultDocumentReader(tmp.path / "x.json"), IoError);
+  EXPECT_THROW(DocumentReader(tmp.path / "x.json"), IoError);
   const auto ids = user_ids(10);
   const auto doc = write_document(tmp.path / "d.json", "2026-06-30", ids, 0);
   std::string text = read_file(doc);
   text.resize(text.size() - 4);  // truncated
   write_file_atomic(tmp.path / "t.json", text);
-  ResultDocumentReader r(tmp.path / "t.json");
+  DocumentReader r(tmp.path / "t.json");
   EXPECT_THROW(
       {
         while (r.next()) {

@@ -3,11 +3,14 @@
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 #include "io/store_cereal.hpp"
-#include "report/document_scan.hpp"
+#include "io/results_reader.hpp"
 #include "report/job_figures.hpp"
+
+#include "report_test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -15,21 +18,19 @@
 namespace finseg {
 namespace {
 
-struct TempDoc {
-  std::filesystem::path path;
-  explicit TempDoc(const std::string& text) {
-    path = std::filesystem::temp_directory_path() / ("finseg-report-test-" + std::to_string(::getpid()) + ".json");
-    std::ofstream(path, std::ios::binary) << text;
-  }
-  ~TempDoc() { std::filesystem::remove(path); }
-};
+// "u007": userIds in the order of their bytes, as every finseg document has them (SEGMENTS.md 2).
+std::string user_id(int u) {
+  char id[16];
+  std::snprintf(id, sizeof id, "u%03d", u);
+  return id;
+}
 
-// A lowBalance document as finseg writes it (one user per line), users of uneven sizes.
+// A lowBalance document as finseg writes it (one user per line, sorted), users of uneven sizes.
 std::string document(int users) {
   std::string doc = "{\"durationInMonth\":3,\"creationDate\":\"2026-10-01\",\"users\":[";
   for (int u = 0; u < users; ++u) {
     doc += u == 0 ? "\n" : ",\n";
-    doc += "{\"userId\":\"u" + std::to_string(u) + "\",\"accounts\":[";
+    doc += "{\"userId\":\"" + user_id(u) + "\",\"accounts\":[";
     for (int a = 0; a <= u % 4; ++a)
       doc += std::string(a ? "," : "") + "{\"accountId\":\"a" + std::to_string(u) + "-" + std::to_string(a) + "\",\"amount\":-" +
              std::to_string(100 + u * 7 + a) + "." + std::to_string(10 + a) + "}";
@@ -69,12 +70,12 @@ TEST(DocumentScan, EveryUserOnceForAnyNumberOfParts) {
 TEST(DocumentScan, TruncatedOrForeignDocumentsAreNamedErrors) {
   const std::string full = document(5);
   const TempDoc truncated(full.substr(0, full.size() - 40));
-  EXPECT_THROW(read_document_head(truncated.path), InputError);
+  EXPECT_THROW(read_document_head(truncated.path), DocumentError);
   const TempDoc pretty("{\n  \"durationInMonth\": 3,\n  \"users\": []\n}\n");
   try {
     read_document_head(pretty.path);
     FAIL() << "a pretty-printed document was accepted";
-  } catch (const InputError& e) {
+  } catch (const DocumentError& e) {
     EXPECT_NE(std::string(e.what()).find(pretty.path.string()), std::string::npos) << e.what();
   }
   std::string bad_amount = full;
@@ -88,6 +89,25 @@ TEST(DocumentScan, TruncatedOrForeignDocumentsAreNamedErrors) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("byte "), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("'amount'"), std::string::npos) << e.what();
+  }
+}
+
+// The reader that `finseg diff` uses checks the userId order for the report too: two users
+// swapped are a damaged document, named with the byte of the second one.
+TEST(DocumentScan, UsersOutOfOrderAreNamed) {
+  std::string text = document(5);
+  const auto at = [&](int u) { return text.find("{\"userId\":\"" + user_id(u) + "\""); };
+  const std::size_t u1 = at(1), u2 = at(2), u3 = at(3);
+  const std::string one = text.substr(u1, u2 - u1), two = text.substr(u2, u3 - u2);
+  text.replace(u1, u3 - u1, two + one);
+  const TempDoc doc(text);
+  const DocumentHead head = read_document_head(doc.path);
+  try {
+    scan_users(doc.path, head, 0, ~0ull, [](const JsonValue&, const std::string&) {});
+    FAIL() << "users out of order were accepted";
+  } catch (const DocumentError& e) {
+    EXPECT_NE(std::string(e.what()).find(doc.path.string() + ": byte " + std::to_string(u1 + two.size())), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not sorted"), std::string::npos) << e.what();
   }
 }
 
