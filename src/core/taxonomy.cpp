@@ -29,11 +29,12 @@ Taxonomy::Taxonomy(std::vector<LabelGroup> groups) : groups_(std::move(groups)) 
   for (std::size_t g = 0; g < groups_.size(); ++g) {
     const int gi = static_cast<int>(g);
     group_bits_.push_back(static_cast<int>(names_.size()));
-    LabelSet mask = LabelSet{1} << names_.size();
+    // Each bit is shifted in after add() has checked the limit: a shift by 64 is undefined.
     add(groups_[g].name, gi, true);
+    LabelSet mask = LabelSet{1} << (names_.size() - 1);
     for (const auto& label : groups_[g].labels) {
-      mask |= LabelSet{1} << names_.size();
       add(label, gi, false);
+      mask |= LabelSet{1} << (names_.size() - 1);
     }
     group_masks_.push_back(mask);
   }

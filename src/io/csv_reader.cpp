@@ -46,15 +46,19 @@ Reader Reader::open(const std::filesystem::path& file) {
   std::vector<char> data;
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
-  if (!ec) data.reserve(static_cast<std::size_t>(size));
-  // Read in big blocks; the size is only a hint (the file may be a pipe or still growing).
+  // One byte more than the size: the read that finds the end still fits, so a file is read into
+  // one buffer of its size (growing the buffer past it copied the whole file and doubled the peak
+  // memory, and a small file cost a zeroed 4 MiB block).
+  if (!ec) data.reserve(static_cast<std::size_t>(size) + 1);
+  // The size is only a hint (the file may be a pipe or still growing): beyond it, big blocks.
   constexpr std::size_t kBlock = std::size_t{1} << 22;
   std::size_t used = 0;
   for (;;) {
-    data.resize(used + kBlock);
-    const std::size_t got = std::fread(data.data() + used, 1, kBlock, f);
+    const std::size_t want = data.capacity() > used ? data.capacity() - used : kBlock;
+    data.resize(used + want);
+    const std::size_t got = std::fread(data.data() + used, 1, want, f);
     used += got;
-    if (got < kBlock) break;
+    if (got < want) break;
   }
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);

@@ -7,6 +7,13 @@
 
 namespace finseg {
 
+JsonValue::JsonValue() = default;
+JsonValue::JsonValue(const JsonValue&) = default;
+JsonValue::JsonValue(JsonValue&&) noexcept = default;
+JsonValue& JsonValue::operator=(const JsonValue&) = default;
+JsonValue& JsonValue::operator=(JsonValue&&) noexcept = default;
+JsonValue::~JsonValue() = default;
+
 const char* kind_name(JsonValue::Kind k) noexcept {
   switch (k) {
     case JsonValue::Kind::null: return "null";

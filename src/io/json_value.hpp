@@ -19,6 +19,15 @@ struct JsonValue {
   std::vector<JsonValue> items;
   std::vector<std::pair<std::string, JsonValue>> members;  // in source order
 
+  // Declared here, defined (defaulted) in the .cpp: clang with libstdc++ cannot instantiate the
+  // implicit ones while pair<string, JsonValue> is being instantiated inside this class.
+  JsonValue();
+  JsonValue(const JsonValue&);
+  JsonValue(JsonValue&&) noexcept;
+  JsonValue& operator=(const JsonValue&);
+  JsonValue& operator=(JsonValue&&) noexcept;
+  ~JsonValue();
+
   const JsonValue* find(const std::string& key) const {
     for (const auto& [k, v] : members)
       if (k == key) return &v;

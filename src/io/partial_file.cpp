@@ -104,6 +104,7 @@ class SectionReader {
   void read_field(std::string& into) {
     std::uint32_t n = 0;
     read_exact(&n, sizeof n);
+    if (n > remaining_) bad_file(file_, "a record runs past the end of its section");  // before allocating n bytes
     into.resize(n);
     read_exact(into.data(), n);
   }
@@ -170,7 +171,7 @@ PartialFileHeader read_partial_header(const std::filesystem::path& file) {
   std::memcpy(&version, prefix + sizeof kMagic, sizeof version);
   std::memcpy(&header_len, prefix + sizeof kMagic + sizeof version, sizeof header_len);
   if (version != kVersion) bad_file(file, "format version " + std::to_string(version) + ", this build reads " + std::to_string(kVersion));
-  if (header_len > (64u << 20)) bad_file(file, "implausible header size " + std::to_string(header_len));
+  if (header_len > kMaxPartialHeaderBytes) bad_file(file, "implausible header size " + std::to_string(header_len));
   std::string bytes(header_len, '\0');
   if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) bad_file(file, "truncated header");
   PartialFileHeader header = decode_header(file, bytes);

@@ -17,6 +17,8 @@
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
 
+#include <cereal/cereal.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -24,13 +26,34 @@
 
 namespace finseg {
 
+// A header is at most this long; no string or list in it can claim more (a size read from a
+// hostile or buggy file must fail the read, not allocate gigabytes first).
+inline constexpr std::uint64_t kMaxPartialHeaderBytes = std::uint64_t{64} << 20;
+inline constexpr std::uint64_t kMinSectionBytes = 7 * sizeof(std::uint64_t);  // 5 counts, 2 string sizes
+
+// cereal's own string layout (size tag, bytes), with the size checked before the allocation.
+template <class Archive>
+void load_bounded_string(Archive& ar, std::string& s) {
+  cereal::size_type n = 0;
+  ar(cereal::make_size_tag(n));
+  if (n > kMaxPartialHeaderBytes) throw cereal::Exception("implausible string length " + std::to_string(n));
+  s.resize(static_cast<std::size_t>(n));
+  ar(cereal::binary_data(s.data(), s.size()));
+}
+
 struct PartialSection {
   std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
   std::uint64_t offset = 0, bytes = 0;  // of the section within the file
   std::string first_user, last_user;    // empty when users == 0
   template <class Archive>
-  void serialize(Archive& ar) {
+  void save(Archive& ar) const {
     ar(users, entries, transactions_scanned, offset, bytes, first_user, last_user);
+  }
+  template <class Archive>
+  void load(Archive& ar) {
+    ar(users, entries, transactions_scanned, offset, bytes);
+    load_bounded_string(ar, first_user);
+    load_bounded_string(ar, last_user);
   }
 };
 
@@ -41,8 +64,19 @@ struct PartialFileHeader {
   std::vector<PartialSection> jobs;  // in the run's job order
   std::uint64_t body_offset = 0;     // where the sections start: set on reading, not stored
   template <class Archive>
-  void serialize(Archive& ar) {
+  void save(Archive& ar) const {
     ar(run_key, shard, shard_checksum, jobs);
+  }
+  template <class Archive>
+  void load(Archive& ar) {
+    load_bounded_string(ar, run_key);
+    ar(shard);
+    load_bounded_string(ar, shard_checksum);
+    cereal::size_type n = 0;
+    ar(cereal::make_size_tag(n));
+    if (n > kMaxPartialHeaderBytes / kMinSectionBytes) throw cereal::Exception("implausible job count " + std::to_string(n));
+    jobs.resize(static_cast<std::size_t>(n));
+    for (auto& section : jobs) ar(section);
   }
 };
 
