@@ -17,5 +17,6 @@ int cmd_inspect(Communicator& comm, const CommandArgs& args);
 int cmd_run(Communicator& comm, const CommandArgs& args);
 int cmd_get(Communicator& comm, const CommandArgs& args);
 int cmd_serve(Communicator& comm, const CommandArgs& args);
+int cmd_token(Communicator& comm, const CommandArgs& args);
 
 }  // namespace finseg

@@ -39,7 +39,12 @@ commands:
                                    print a job's result document
   serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
-                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
+           [--tls-cert FILE --tls-key FILE | --plain-http-behind-proxy] [--audit-log FILE]
+                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run;
+                                   SIGHUP reloads the TLS certificate and reopens the audit log
+  token    new CLIENT --tokens FILE | hash --tokens FILE
+                                   print a new API token of CLIENT (the file keeps its SHA-256 only);
+                                   hash: convert a clear-text token file to hashes
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             10 not ready, 11 not found, 12 job failed, 75 interrupted (retry); docs/exit-codes.md
@@ -62,7 +67,7 @@ void keep_large_allocations_in_the_heap() {
 
 int main(int argc, char** argv) {
   // The HTTP service is not an MPI program: it starts its jobs under mpirun as child processes.
-  const bool mpi = !(argc >= 2 && std::string(argv[1]) == "serve");
+  const bool mpi = !(argc >= 2 && (std::string(argv[1]) == "serve" || std::string(argv[1]) == "token"));
   if (mpi) keep_large_allocations_in_the_heap();
   std::optional<finseg::MpiSession> session;
   if (mpi) session.emplace(argc, argv);
@@ -75,6 +80,7 @@ int main(int argc, char** argv) {
       {"run", finseg::cmd_run},
       {"get", finseg::cmd_get},
       {"serve", finseg::cmd_serve},
+      {"token", finseg::cmd_token},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     if (comm->is_root()) std::cout << kUsage;
