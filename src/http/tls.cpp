@@ -7,6 +7,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <cstdio>
 #include <fstream>
 
 namespace finseg::http {
@@ -63,18 +64,29 @@ void require_readable(const std::filesystem::path& file, const std::string& opti
   if (!std::ifstream(file)) throw UsageError(option + " " + file.string() + ": cannot read the file");
 }
 
+// Read apart from the certificate, so that a bad key file and a key of another certificate get
+// different messages.
+EVP_PKEY* read_private_key(const std::filesystem::path& key_file) {
+  FILE* f = std::fopen(key_file.c_str(), "r");
+  if (!f) throw UsageError("--tls-key " + key_file.string() + ": cannot read the file");
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, no_passphrase, nullptr);
+  std::fclose(f);
+  if (!key) throw UsageError("--tls-key " + key_file.string() + ": not an unencrypted PEM private key: " + openssl_reason());
+  return key;
+}
+
 std::shared_ptr<const TlsCredentials::Loaded> load(const std::filesystem::path& cert_file, const std::filesystem::path& key_file) {
   require_readable(cert_file, "--tls-cert");
   require_readable(key_file, "--tls-key");
   auto l = std::make_shared<TlsCredentials::Loaded>();
   l->holder = SSL_CTX_new(TLS_server_method());
   if (!l->holder) throw UsageError("TLS: cannot create an OpenSSL context: " + openssl_reason());
-  SSL_CTX_set_default_passwd_cb(l->holder, no_passphrase);
   if (SSL_CTX_use_certificate_chain_file(l->holder, cert_file.c_str()) != 1)
     throw UsageError("--tls-cert " + cert_file.string() + ": not a usable PEM certificate chain: " + openssl_reason());
-  if (SSL_CTX_use_PrivateKey_file(l->holder, key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    throw UsageError("--tls-key " + key_file.string() + ": not a usable unencrypted PEM private key: " + openssl_reason());
-  if (SSL_CTX_check_private_key(l->holder) != 1)
+  EVP_PKEY* key = read_private_key(key_file);
+  const bool matches = SSL_CTX_use_PrivateKey(l->holder, key) == 1 && SSL_CTX_check_private_key(l->holder) == 1;
+  EVP_PKEY_free(key);  // the context holds its own reference
+  if (!matches)
     throw UsageError("--tls-key " + key_file.string() + " is not the key of the certificate in " + cert_file.string() + ": " +
                      openssl_reason());
   l->cert = SSL_CTX_get0_certificate(l->holder);
