@@ -41,7 +41,7 @@ commands:
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
            [--tls-cert FILE --tls-key FILE | --plain-http-behind-proxy] [--audit-log FILE]
                                    the segments HTTP API (docs/openapi.yaml); jobs run as finseg run;
-                                   SIGHUP reloads the TLS certificate and reopens the audit log
+                                   SIGHUP reloads tokens and certificate, reopens the audit log
   token    new CLIENT --tokens FILE | hash --tokens FILE
                                    print a new API token of CLIENT (the file keeps its SHA-256 only);
                                    hash: convert a clear-text token file to hashes

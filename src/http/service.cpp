@@ -72,10 +72,18 @@ std::unique_ptr<TlsCredentials> load_tls(const ServeOptions& o) {
   return nullptr;
 }
 
-// SIGHUP: the renewed certificate, and a fresh audit file after logrotate moved the old one. A
+// SIGHUP: the token file again, the renewed certificate, and a fresh audit file after logrotate moved the old one. A
 // failure keeps what runs and is logged: a typo in a renewal must not take the service down.
-void reload(TlsCredentials* tls, AuditLog* audit) {
+void reload(const ServeOptions& o, TokenTable& tokens, TlsCredentials* tls, AuditLog* audit) {
   log_line("SIGHUP: reloading");
+  try {
+    if (o.tokens) {
+      tokens.replace(TokenTable::load(*o.tokens));
+      log_line("tokens reloaded: " + std::to_string(tokens.size()) + " tokens");
+    }
+  } catch (const Error& e) {
+    log_line(std::string("error: token reload failed, the previous tokens stay: ") + e.what());
+  }
   try {
     if (tls) log_line(tls->reload());
   } catch (const Error& e) {
@@ -104,7 +112,7 @@ int run_service(const ServeOptions& o) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  const TokenTable tokens = load_tokens(o);
+  TokenTable tokens = load_tokens(o);
   const std::unique_ptr<TlsCredentials> tls = load_tls(o);
   if (!o.callback.ca_file.empty() && !std::ifstream(o.callback.ca_file))
     throw UsageError("--callback-ca " + o.callback.ca_file + ": cannot read the file");
@@ -148,9 +156,9 @@ int run_service(const ServeOptions& o) {
   callbacks.start();
   jobs.start();
 
-  std::thread signals([&server, &tls, &audit, stop_signals] {
+  std::thread signals([&server, &o, &tokens, &tls, &audit, stop_signals] {
     int sig = 0;
-    while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) reload(tls.get(), audit.get());
+    while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) reload(o, tokens, tls.get(), audit.get());
     log_line(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
     server.stop();
   });

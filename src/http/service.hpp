@@ -1,7 +1,7 @@
 // `finseg serve`: the segments API over HTTP, in front of the batch engine. Wires the token
 // table, the job queue and its launcher, callbacks and the HTTP server; runs until SIGINT or
 // SIGTERM, then stops accepting, stops running jobs (they run again at the next start) and exits 0.
-// SIGHUP reloads the TLS certificate and reopens the audit log.
+// SIGHUP reloads the token file and the TLS certificate and reopens the audit log.
 #pragma once
 
 #include "http/callbacks.hpp"

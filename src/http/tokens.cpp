@@ -101,7 +101,7 @@ TokenTable TokenTable::load(const std::filesystem::path& file) {
   struct stat st{};
   if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
     log_line("warning: token file " + file.string() + " is readable by group or others (chmod 600 it)");
-  TokenTable table;
+  std::vector<HashedToken> entries;
   std::set<TokenDigest> seen;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
@@ -113,14 +113,31 @@ TokenTable TokenTable::load(const std::filesystem::path& file) {
                        "` (the clients keep their tokens)");
     if (const auto* hashed = std::get_if<HashedToken>(&parsed)) {
       if (!seen.insert(hashed->digest).second) throw UsageError(where + ": this token is given twice");
-      table.entries_.push_back(*hashed);
+      entries.push_back(*hashed);
     }
   }
-  if (table.entries_.empty())
+  if (entries.empty())
     throw UsageError("--tokens " + file.string() + ": no `CLIENT sha256:HASH` line (add one with `finseg token new CLIENT --tokens " +
                      file.string() + "`)");
+  TokenTable table;
+  table.entries_ = std::make_shared<const std::vector<HashedToken>>(std::move(entries));
   return table;
 }
+
+TokenTable::TokenTable(TokenTable&& other) noexcept : entries_(other.entries()), open_(other.open_) {}
+
+void TokenTable::replace(TokenTable&& fresh) {
+  auto entries = fresh.entries();
+  const std::lock_guard lock(mutex_);
+  entries_ = std::move(entries);
+}
+
+std::shared_ptr<const std::vector<HashedToken>> TokenTable::entries() const {
+  const std::lock_guard lock(mutex_);
+  return entries_;
+}
+
+std::size_t TokenTable::size() const { return entries()->size(); }
 
 TokenTable TokenTable::anonymous() {
   TokenTable table;
@@ -140,8 +157,9 @@ std::optional<std::string> TokenTable::client_of(std::string_view header) const 
   if (token.empty()) return std::nullopt;
   const TokenDigest presented = sha256(token);
   const std::string_view p(reinterpret_cast<const char*>(presented.data()), presented.size());
+  const auto current = entries();
   const HashedToken* found = nullptr;
-  for (const auto& e : entries_)  // no early exit: every hash is compared
+  for (const auto& e : *current)  // no early exit: every hash is compared
     if (equal_constant_time(p, std::string_view(reinterpret_cast<const char*>(e.digest.data()), e.digest.size()))) found = &e;
   if (!found) return std::nullopt;
   return found->client;

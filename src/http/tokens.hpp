@@ -12,6 +12,8 @@
 
 #include <array>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,16 +50,26 @@ class TokenTable {
   static TokenTable load(const std::filesystem::path& file);
   // Every request is this one client (`finseg serve --no-auth`).
   static TokenTable anonymous();
+  TokenTable(TokenTable&& other) noexcept;
+  TokenTable& operator=(TokenTable&&) = delete;
+
+  // Takes the tokens of `fresh` (SIGHUP: a token added, one revoked): requests from now on are
+  // checked against them; a request being checked finishes with the tokens it started with.
+  void replace(TokenTable&& fresh);
 
   // The client of an `Authorization` header value ("Bearer <token>"), or nothing. The token's
   // hash is compared with every known hash in constant time, so timing tells nothing about them.
   std::optional<std::string> client_of(std::string_view authorization_header) const;
 
   bool open() const noexcept { return open_; }
-  std::size_t size() const noexcept { return entries_.size(); }
+  std::size_t size() const;
 
  private:
-  std::vector<HashedToken> entries_;
+  TokenTable() = default;
+  std::shared_ptr<const std::vector<HashedToken>> entries() const;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const std::vector<HashedToken>> entries_ = std::make_shared<const std::vector<HashedToken>>();
   bool open_ = false;
 };
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The service's security review (issue 19), with curl as a real TLS client and a test PKI made
 # here by the openssl CLI: hashed-token auth over TLS; a wrong CA, no CA, an expired certificate,
-# TLS 1.1 and plain HTTP to the TLS port all refused; SIGHUP loads a renewed certificate (and
-# keeps the old one when the new files are broken) and reopens the audit log; the audit lines of a
+# TLS 1.1 and plain HTTP to the TLS port all refused; SIGHUP loads a renewed certificate and the
+# token file (and keeps the old ones when the new files are broken) and reopens the audit log; the audit lines of a
 # refused and an accepted request, never a token or a request body, control characters escaped;
 # https callbacks verify the receiver; a non-loopback --bind without TLS, mismatched key files and
 # a clear-text token file refused at start (and `finseg token hash` converts that file).
@@ -53,7 +53,8 @@ HOOK_PORT=$(cat "$WORK/receiver.port")
 # The service with TLS; its certificate files are copies, replaced below for the reload.
 cp "$PKI/server.pem" "$WORK/live.pem"; cp "$PKI/server.key" "$WORK/live.key"
 AUDIT="$WORK/audit.jsonl"
-start_service tls --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --launch-command "$RUN" \
+cp "$WORK/tokens" "$WORK/tls-tokens"
+start_service tls --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tls-tokens" --launch-command "$RUN" \
   --tls-cert "$WORK/live.pem" --tls-key "$WORK/live.key" --audit-log "$AUDIT" \
   --callback-allow "127.0.0.1:$HOOK_PORT" --callback-ca "$PKI/ca1.pem"
 case "$URL" in https://*) ;; *) fail "TLS service listens on '$URL'";; esac
@@ -121,24 +122,35 @@ grep -q 'threshold\|callbackURL' "$AUDIT" && fail "audit log holds request data"
 [ "$(stat -c %a "$AUDIT")" = 600 ] || fail "audit log mode $(stat -c %a "$AUDIT"), expected 600"
 
 # SIGHUP: a renewed certificate (from ca2) is served from the next handshake on; the audit file,
-# moved away as logrotate does, is opened again.
+# moved away as logrotate does, is opened again; the token file is read again (a new client's
+# token works, a revoked one no longer does).
 cp "$PKI/renewed.pem" "$WORK/live.pem"; cp "$PKI/renewed.key" "$WORK/live.key"
 tls_refused 60 "unable to get local issuer" "$URL" --cacert "$PKI/ca2.pem"    # not before the signal
+CAROL=$("$FINSEG" token new carol --tokens "$WORK/tls-tokens" 2> /dev/null)
+sed -i '/^bob /d' "$WORK/tls-tokens"
+expect 401 GET "/segments/highBalance/$id" "$CAROL"
 mv "$AUDIT" "$AUDIT.1"
 kill -HUP "$SERVICE_PID"
 for i in $(seq 50); do grep -q "TLS certificate reloaded" "$WORK/tls.log" && break; sleep 0.1; done
 grep -q "TLS certificate reloaded: subject CN=renewed" "$WORK/tls.log" || fail "no reload logged: $(tail -3 "$WORK/tls.log")"
 CURL_TLS=(--cacert "$PKI/ca2.pem")
 expect 200 GET "/segments/highBalance/$id" "$ALICE"
+expect 400 GET "/segments/highBalance/$id" "$CAROL"
+expect 401 GET "/segments/highBalance/$id" "$BOB"
+grep -q "tokens reloaded: 2 tokens" "$WORK/tls.log" || fail "token reload not logged"
 tls_refused 60 "unable to get local issuer" "$URL" --cacert "$PKI/ca1.pem"
 grep -q '"status":200' "$AUDIT" || fail "the audit log was not reopened after SIGHUP"
-# A broken renewal (a key that is not the certificate's) keeps the current certificate.
+# A broken renewal (a key that is not the certificate's) keeps the current certificate; a broken
+# token file keeps the current tokens.
 cp "$PKI/server.key" "$WORK/live.key"
+echo "dave not-a-hash-at-all" >> "$WORK/tls-tokens"
 kill -HUP "$SERVICE_PID"
 for i in $(seq 50); do grep -q "TLS reload failed" "$WORK/tls.log" && break; sleep 0.1; done
 grep -q "TLS reload failed, the previous certificate stays: --tls-key .* is not the key of the certificate" "$WORK/tls.log" \
   || fail "a broken reload not logged: $(tail -3 "$WORK/tls.log")"
+grep -q "token reload failed, the previous tokens stay: .*tls-tokens:3: " "$WORK/tls.log" || fail "a broken token file not logged"
 expect 200 GET "/segments/highBalance/$id" "$ALICE"
+expect 400 GET "/segments/highBalance/$id" "$CAROL"
 kill -0 "$SERVICE_PID" || fail "the service died on a broken reload"
 stop_service "$SERVICE_PID"
 
