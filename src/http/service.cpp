@@ -72,8 +72,8 @@ std::unique_ptr<TlsCredentials> load_tls(const ServeOptions& o) {
   return nullptr;
 }
 
-// SIGHUP: the token file again, the renewed certificate, and a fresh audit file after logrotate moved the old one. A
-// failure keeps what runs and is logged: a typo in a renewal must not take the service down.
+// SIGHUP: the token file again, the renewed certificate, and a fresh audit file after logrotate
+// moved the old one. A failure keeps what runs and is logged: a typo must not take the service down.
 void reload(const ServeOptions& o, TokenTable& tokens, TlsCredentials* tls, AuditLog* audit) {
   log_line("SIGHUP: reloading");
   try {
@@ -103,7 +103,8 @@ bool is_loopback(const std::string& host) noexcept {
 }
 
 int run_service(const ServeOptions& o) {
-  // Signals are taken by one thread (sigwait); every other thread, started below, inherits the mask.
+  // Signals (stop, and SIGHUP: reload) are taken by one thread (sigwait); every other thread,
+  // started below, inherits the mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);

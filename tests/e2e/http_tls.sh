@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The service's security review (issue 19), with curl as a real TLS client and a test PKI made
 # here by the openssl CLI: hashed-token auth over TLS; a wrong CA, no CA, an expired certificate,
-# TLS 1.1 and plain HTTP to the TLS port all refused; SIGHUP loads a renewed certificate and the
-# token file (and keeps the old ones when the new files are broken) and reopens the audit log; the audit lines of a
-# refused and an accepted request, never a token or a request body, control characters escaped;
-# https callbacks verify the receiver; a non-loopback --bind without TLS, mismatched key files and
-# a clear-text token file refused at start (and `finseg token hash` converts that file).
+# TLS 1.1, a TLS 1.2 cipher without forward secrecy and plain HTTP to the TLS port all refused;
+# SIGHUP loads a renewed certificate and the token file (and keeps the old ones when the new files
+# are broken) and reopens the audit log; the audit lines of a refused and an accepted request,
+# never a token or a request body, control characters escaped; https callbacks verify the
+# receiver; a non-loopback --bind without TLS, mismatched key files and a clear-text token file
+# refused at start (and `finseg token hash` converts that file).
 source "$(dirname "$0")/http_lib.sh"
 command -v openssl > /dev/null || { echo "skip: the openssl command is not installed"; exit 77; }
 "$FINSEG" generate --users 40 --months 13 --seed 19 --shards 2 --out "$WORK/store" > /dev/null
@@ -83,6 +84,8 @@ tls_refused() {  # tls_refused WANT-CURL-EXIT MESSAGE-PART URL [curl args]
 tls_refused 60 "unable to get local issuer" "$URL" --cacert "$PKI/wrong.pem"
 tls_refused 60 "unable to get local issuer" "$URL"                        # the system store does not know ca1
 tls_refused 35 "protocol version" "$URL" --cacert "$PKI/ca1.pem" --tls-max 1.1
+tls_refused 35 "handshake failure" "$URL" --cacert "$PKI/ca1.pem" --tls-max 1.2 --ciphers AES256-SHA256  # no forward secrecy
+expect 401 GET "/segments/highBalance/$id" "" --tlsv1.2 --tls-max 1.2
 # Plain HTTP to the TLS port: no HTTP answer at all (the handshake fails), so no token or body
 # is ever read in clear text; the service serves on.
 set +e; curl -sS --max-time 20 -o /dev/null -H "Authorization: Bearer $ALICE" "http://127.0.0.1:$PORT/segments/highBalance/$id" 2> "$WORK/curl.err"
@@ -109,7 +112,7 @@ assert post == [dict(post[0], client="alice", route="/segments/highBalance", job
 ok = [l for l in lines if l["status"] == 200]
 assert ok and all(l["client"] == "alice" and l["jobId"] == job and l["bytes"] == got_bytes for l in ok), ok
 refused = [l for l in lines if l["status"] == 401 and l["jobId"] == job]
-assert refused == [dict(refused[0], client=None, method="GET", route="/segments/highBalance/" + job)], refused
+assert len(refused) == 2 and all(l == dict(l, client=None, method="GET", route="/segments/highBalance/" + job) for l in refused), refused
 forged = [l for l in lines if l["route"] == '/segments/highBalance/a\n{"client":"alice"}\x01']
 assert len(forged) == 1 and forged[0]["client"] is None and forged[0]["jobId"] is None, forged
 assert [l["client"] for l in lines if l["status"] == 400] == ["bob"], lines
