@@ -143,6 +143,16 @@ expect 401 GET "/segments/highBalance/$id" "$BOB"
 grep -q "tokens reloaded: 2 tokens" "$WORK/tls.log" || fail "token reload not logged"
 tls_refused 60 "unable to get local issuer" "$URL" --cacert "$PKI/ca1.pem"
 grep -q '"status":200' "$AUDIT" || fail "the audit log was not reopened after SIGHUP"
+# Reloads under load: 200 GETs over TLS, 32 at a time, while SIGHUPs swap the credentials; every
+# handshake gets a whole certificate and every request its answer.
+export URL ALICE id CA2="$PKI/ca2.pem"
+seq 200 | timeout 120 xargs -P 32 -I{} sh -c \
+  'curl -s --max-time 30 --cacert "$CA2" -o /dev/null -w "%{http_code}\n" -H "Authorization: Bearer $ALICE" "$URL/segments/highBalance/$id"' \
+  > "$WORK/burst" &
+burst=$!
+for i in 1 2 3 4 5; do sleep 0.2; kill -HUP "$SERVICE_PID"; done
+wait "$burst" || fail "the burst did not finish"
+[ "$(grep -c '^200$' "$WORK/burst")" = 200 ] || fail "reloads under load: $(sort "$WORK/burst" | uniq -c)"
 # A broken renewal (a key that is not the certificate's) keeps the current certificate; a broken
 # token file keeps the current tokens.
 cp "$PKI/server.key" "$WORK/live.key"
