@@ -205,12 +205,15 @@ grep -qF "$CLEAR" "$WORK/clear-tokens" && fail "finseg token hash left the clear
 # A TLS proxy in front: plain HTTP on a non-loopback address with the explicit flag; the client
 # keeps its token across the conversion.
 "$FINSEG" serve --store "$WORK/store" --results "$WORK/proxied" --port 0 --bind 0.0.0.0 --plain-http-behind-proxy \
-  --tokens "$WORK/clear-tokens" > "$WORK/proxied.out" 2> "$WORK/proxied.log" &
+  --tokens "$WORK/clear-tokens" --audit-log "$WORK/proxied-audit.jsonl" > "$WORK/proxied.out" 2> "$WORK/proxied.log" &
 SERVICE_PIDS+=($!)
 for i in $(seq 100); do grep -q '^listening on ' "$WORK/proxied.out" 2> /dev/null && break; sleep 0.1; done
 grep -q '^listening on http://0.0.0.0:' "$WORK/proxied.out" || fail "proxied service: $(cat "$WORK/proxied.log")"
 grep -q "warning: --plain-http-behind-proxy" "$WORK/proxied.log" || fail "no warning for --plain-http-behind-proxy"
 URL="http://127.0.0.1:$(sed -n 's/^listening on http:\/\/0.0.0.0://p' "$WORK/proxied.out")"; CURL_TLS=()
-expect 400 GET "/segments/highBalance/$id" "$CLEAR"
+expect 400 GET "/segments/highBalance/$id" "$CLEAR" -H "X-Forwarded-For: 203.0.113.7"
 expect 401 GET "/segments/highBalance/$id" "$ALICE"
+# Behind the proxy the audit line names the client's address the proxy forwarded.
+grep -q '"client":"crm","remote":"127.0.0.1:[0-9]*","forwardedFor":"203.0.113.7","method":"GET"' "$WORK/proxied-audit.jsonl" \
+  || fail "proxied audit line: $(cat "$WORK/proxied-audit.jsonl")"
 echo "http tls: TLS with curl (wrong/no CA, expired, TLS 1.1, plain HTTP refused), SIGHUP reload, hashed tokens, audit trail, https callbacks, start refusals ok"
