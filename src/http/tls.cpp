@@ -1,11 +1,13 @@
 #include "http/tls.hpp"
 
 #include "core/errors.hpp"
+#include "http/log.hpp"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -78,6 +80,9 @@ EVP_PKEY* read_private_key(const std::filesystem::path& key_file) {
 std::shared_ptr<const TlsCredentials::Loaded> load(const std::filesystem::path& cert_file, const std::filesystem::path& key_file) {
   require_readable(cert_file, "--tls-cert");
   require_readable(key_file, "--tls-key");
+  struct stat st{};
+  if (::stat(key_file.c_str(), &st) == 0 && (st.st_mode & 0077) != 0)
+    log_line("warning: TLS key " + key_file.string() + " is readable by group or others (chmod 600 it)");
   auto l = std::make_shared<TlsCredentials::Loaded>();
   l->holder = SSL_CTX_new(TLS_server_method());
   if (!l->holder) throw UsageError("TLS: cannot create an OpenSSL context: " + openssl_reason());

@@ -52,7 +52,7 @@ HOOK_PORT=$(cat "$WORK/receiver.port")
 [ -n "$HOOK_PORT" ] || fail "the https receiver did not start: $(cat "$WORK/receiver.log")"
 
 # The service with TLS; its certificate files are copies, replaced below for the reload.
-cp "$PKI/server.pem" "$WORK/live.pem"; cp "$PKI/server.key" "$WORK/live.key"
+cp "$PKI/server.pem" "$WORK/live.pem"; cp "$PKI/server.key" "$WORK/live.key"; chmod 600 "$WORK/live.key"
 AUDIT="$WORK/audit.jsonl"
 cp "$WORK/tokens" "$WORK/tls-tokens"
 start_service tls --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tls-tokens" --launch-command "$RUN" \
@@ -170,9 +170,12 @@ stop_service "$SERVICE_PID"
 # An expired certificate: the service says so at start, and curl refuses it. This service has no
 # --callback-ca: the receiver's certificate (ca1) is not in the system store, so its https
 # callback fails verification and is not delivered.
+chmod 644 "$PKI/expired.key"
 start_service expired --store "$WORK/store" --results "$WORK/results2" --tokens "$WORK/tokens" --launch-command "$RUN" \
   --tls-cert "$PKI/expired.pem" --tls-key "$PKI/expired.key" --callback-allow "127.0.0.1:$HOOK_PORT"
 grep -q "TLS certificate: subject CN=expired.*EXPIRED" "$WORK/expired.log" || fail "expired certificate not logged"
+grep -q "warning: TLS key $PKI/expired.key is readable by group or others" "$WORK/expired.log" || fail "a mode 644 key not warned about"
+grep -q "warning: TLS key" "$WORK/tls.log" && fail "a mode 600 key was warned about"
 tls_refused 60 "certificate has expired" "$URL" --cacert "$PKI/ca1.pem"
 CURL_TLS=(--cacert "$PKI/ca1.pem" --insecure)  # only to submit a job whose callback is refused
 id2=$(post highBalance "$BOB" "$REQ")
