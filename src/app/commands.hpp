@@ -19,5 +19,6 @@ int cmd_get(Communicator& comm, const CommandArgs& args);
 int cmd_serve(Communicator& comm, const CommandArgs& args);
 int cmd_report(Communicator& comm, const CommandArgs& args);
 int cmd_gc(Communicator& comm, const CommandArgs& args);
+int cmd_token(Communicator& comm, const CommandArgs& args);
 
 }  // namespace finseg
