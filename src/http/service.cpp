@@ -135,20 +135,11 @@ int run_service(const ServeOptions& o) {
   vars.results = std::filesystem::absolute(o.results).string();
 
   const std::unique_ptr<AuditLog> audit = o.audit_log ? std::make_unique<AuditLog>(*o.audit_log) : nullptr;
-  // Plain HTTP runs on GuardedServer; TLS, for now, on httplib's SSLServer and its pool of
-  // threads, without the connection guard.
-  std::unique_ptr<httplib::Server> server_owner;
-  GuardedServer* guarded = nullptr;
-  if (tls) {
-    server_owner = std::make_unique<httplib::SSLServer>([&tls](SSL_CTX& ctx) { return tls->configure(ctx); });
-    if (!server_owner->is_valid()) throw IoError("TLS: cannot set up OpenSSL's server context");
-  } else {
-    auto g = std::make_unique<GuardedServer>(o.connections);
-    guarded = g.get();
-    server_owner = std::move(g);
-  }
-  httplib::Server& server = *server_owner;
-  server.set_read_timeout(10, 0);
+  // One server for plain HTTP and TLS, so the connection limits and the request deadline hold for
+  // both (GuardedServer does the handshake itself; its SSL_CTX gets the certificate callback).
+  GuardedServer server(o.connections, tls ? std::function<bool(SSL_CTX&)>([&tls](SSL_CTX& ctx) { return tls->configure(ctx); })
+                                          : std::function<bool(SSL_CTX&)>());
+  if (!server.is_valid()) throw IoError("TLS: cannot set up OpenSSL's server context");
   server.set_write_timeout(10, 0);
   server.set_keep_alive_timeout(5);
   // httplib writes an answer's headers and body apart: with Nagle on, the body waits for the
@@ -165,10 +156,7 @@ int run_service(const ServeOptions& o) {
     log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " from " + req.remote_addr);
     if (audit) audit->record(audit_event(req, res, tokens));
   });
-  int port = -1;
-  if (guarded) port = guarded->bind_and_listen(o.bind, o.port);
-  else if (o.port == 0) port = server.bind_to_any_port(o.bind);
-  else if (server.bind_to_port(o.bind, o.port)) port = o.port;
+  const int port = server.bind_and_listen(o.bind, o.port);
   if (port <= 0)
     throw IoError("cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " + std::strerror(errno) +
                   (errno == EADDRINUSE ? " (another service listens on this port)" : ""));
@@ -180,12 +168,11 @@ int run_service(const ServeOptions& o) {
   callbacks.start();
   jobs.start();
 
-  std::thread signals([&server, guarded, &o, &tokens, &tls, &audit, stop_signals] {
+  std::thread signals([&server, &o, &tokens, &tls, &audit, stop_signals] {
     int sig = 0;
     while (sigwait(&stop_signals, &sig) == 0 && sig == SIGHUP) reload(o, tokens, tls.get(), audit.get());
     log_line(std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : "SIGTERM"));
-    if (guarded) guarded->stop();
-    else server.stop();
+    server.stop();
   });
   const std::string scheme = tls ? "https" : "http";
   std::printf("listening on %s://%s:%d\n", scheme.c_str(), o.bind.c_str(), port);
