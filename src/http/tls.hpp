@@ -1,8 +1,8 @@
 // TLS of `finseg serve` (`--tls-cert FILE --tls-key FILE`): the certificate chain and private key
 // (PEM), reloadable while the service runs (SIGHUP), e.g. after a renewal.
 //
-// cpp-httplib 0.11.4 keeps one SSL_CTX for the server and makes each connection's SSL from it
-// under a lock of its own, which we cannot take; changing the certificate on that SSL_CTX while
+// The server (GuardedServer, connection_guard.hpp) keeps one SSL_CTX and makes each connection's
+// SSL from it on the connection's own thread; changing the certificate on that SSL_CTX while
 // another thread creates an SSL from it would race. So the server's SSL_CTX has no certificate at
 // all: a certificate callback, run in each handshake, gives the connection the credentials that
 // are current at that moment (SSL_use_cert_and_key takes its own references). A reload builds the
@@ -31,7 +31,7 @@ class TlsCredentials {
   TlsCredentials& operator=(const TlsCredentials&) = delete;
 
   // Sets up the server's SSL_CTX: TLS 1.2 or newer, forward-secret AEAD ciphers only for TLS 1.2,
-  // no compression, no renegotiation, and the certificate callback. For httplib::SSLServer's
+  // no compression, no renegotiation, and the certificate callback. For GuardedServer's TLS
   // setup callback; `this` must outlive the server.
   bool configure(ssl_ctx_st& ctx);
 
