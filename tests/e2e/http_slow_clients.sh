@@ -37,6 +37,17 @@ timed() {
   echo "  normal request: ${got#* } s"
 }
 
+# closed_at_deadline PART TRANSPORT: 20 slow clients against a --request-timeout 2 service are all
+# closed at about 2 s.
+closed_at_deadline() {
+  local name="deadline-$1-$2"
+  slow "$name" 127.0.0.13 20 8 0.5 "$1" "$2"
+  summary "$name"; echo "  20 slow clients ($1, $2), --request-timeout 2: $S"
+  [ "$(field "$S" closed)" = 20 ] || fail "slow $1 ($2) not closed at the request deadline: $S"
+  awk -v lo="$(field "$S" closed_min_s)" -v hi="$(field "$S" closed_max_s)" 'BEGIN { exit !(lo >= 1.5 && hi <= 5.0) }' ||
+    fail "slow $1 ($2) closed after between $(field "$S" closed_min_s) and $(field "$S" closed_max_s) s, expected about 2 s"
+}
+
 start_service s --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens"
 # 200 slow connections from 10 addresses (20 each, under the per-client limit): all held open.
 slow many 127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9,127.0.0.10,127.0.0.11 20 5 2
@@ -55,13 +66,8 @@ stop_service "$SERVICE_PID"
 # A request that does not arrive whole within --request-timeout 2 is closed (by ~2 s, not 3 s+),
 # whether its headers or its body come slowly.
 start_service t --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --request-timeout 2
-for part in headers body; do
-  slow "deadline-$part" 127.0.0.13 20 8 0.5 "$part"
-  summary "deadline-$part"; echo "  20 slow clients ($part), --request-timeout 2: $S"
-  [ "$(field "$S" closed)" = 20 ] || fail "slow $part not closed at the request deadline: $S"
-  awk -v lo="$(field "$S" closed_min_s)" -v hi="$(field "$S" closed_max_s)" 'BEGIN { exit !(lo >= 1.5 && hi <= 5.0) }' ||
-    fail "slow $part closed after between $(field "$S" closed_min_s) and $(field "$S" closed_max_s) s, expected about 2 s"
-done
+closed_at_deadline headers plain
+closed_at_deadline body plain
 timed 400 /segments/highBalance/no-such-job
 stop_service "$SERVICE_PID"
 
@@ -97,13 +103,8 @@ kill "$SLOW_PID" 2> /dev/null; wait "$SLOW_PID" 2> /dev/null || true
 
 # The deadline covers the handshake and the request over TLS: closed by ~2 s.
 start_service v --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --request-timeout 2 "${TLS[@]}"
-for mode in tls-handshake tls; do
-  slow "deadline-$mode" 127.0.0.13 20 8 0.5 headers "$mode"
-  summary "deadline-$mode"; echo "  20 slow clients ($mode), --request-timeout 2: $S"
-  [ "$(field "$S" closed)" = 20 ] || fail "slow $mode not closed at the request deadline: $S"
-  awk -v lo="$(field "$S" closed_min_s)" -v hi="$(field "$S" closed_max_s)" 'BEGIN { exit !(lo >= 1.5 && hi <= 5.0) }' ||
-    fail "slow $mode closed after between $(field "$S" closed_min_s) and $(field "$S" closed_max_s) s, expected about 2 s"
-done
+closed_at_deadline headers tls-handshake
+closed_at_deadline headers tls
 timed 400 /segments/highBalance/no-such-job
 stop_service "$SERVICE_PID"
 echo "http slow clients: normal requests answered in < 1 s, per-client limit, request deadline ok, over plain HTTP and TLS"
