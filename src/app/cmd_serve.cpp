@@ -10,8 +10,8 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   const Args args(argv,
                   {"store", "results", "port", "bind", "tokens", "launcher", "launch-command", "mpiexec", "ranks", "max-running",
                    "expiry-days", "expiry-seconds", "job-timeout", "callback-allow", "body-limit", "max-connections",
-                   "max-connections-per-client", "request-timeout"},
-                  {"no-auth"});
+                   "max-connections-per-client", "request-timeout", "tls-cert", "tls-key", "audit-log", "callback-ca"},
+                  {"no-auth", "plain-http-behind-proxy"});
   if (!args.positional().empty()) throw UsageError("serve takes no positional arguments");
   if (comm.size() != 1) throw UsageError("serve is not an MPI program: start it without mpirun");
   http::ServeOptions o;
@@ -22,6 +22,11 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   o.bind = args.get("bind").value_or("127.0.0.1");
   if (const auto t = args.get("tokens")) o.tokens = *t;
   o.no_auth = args.flag("no-auth");
+  if (const auto c = args.get("tls-cert")) o.tls_cert = *c;
+  if (const auto k = args.get("tls-key")) o.tls_key = *k;
+  o.plain_http_behind_proxy = args.flag("plain-http-behind-proxy");
+  if (const auto a = args.get("audit-log")) o.audit_log = *a;
+  if (const auto ca = args.get("callback-ca")) o.callback.ca_file = *ca;
   const std::string launcher = args.get("launcher").value_or("local");
   if (launcher == "local") o.launcher = http::Launcher::Mode::local;
   else if (launcher == "slurm") o.launcher = http::Launcher::Mode::slurm;

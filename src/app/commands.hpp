@@ -20,5 +20,6 @@ int cmd_diff(Communicator& comm, const CommandArgs& args);
 int cmd_serve(Communicator& comm, const CommandArgs& args);
 int cmd_report(Communicator& comm, const CommandArgs& args);
 int cmd_gc(Communicator& comm, const CommandArgs& args);
+int cmd_token(Communicator& comm, const CommandArgs& args);
 
 }  // namespace finseg

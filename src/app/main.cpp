@@ -46,7 +46,13 @@ commands:
                                    and request (docs/changes.md); prints the changes' jobId (finseg get)
   serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
            [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
-                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run
+           [--tls-cert FILE --tls-key FILE | --plain-http-behind-proxy] [--audit-log FILE]
+           [--max-connections N] [--max-connections-per-client N] [--request-timeout S]
+                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run;
+                                   SIGHUP reloads tokens and certificate, reopens the audit log
+  token    new CLIENT --tokens FILE | hash --tokens FILE
+                                   print a new API token of CLIENT (the file keeps its SHA-256 only);
+                                   hash: convert a clear-text token file to hashes
   report   --results DIR --out FILE.html [--title T] JOBID [JOBID ...]
                                    one self-contained HTML page (SVG charts, no script) of finished jobs:
                                    segment sizes and distributions, and the entered / left / changed
@@ -75,7 +81,7 @@ void keep_large_allocations_in_the_heap() {
 
 int main(int argc, char** argv) {
   // The HTTP service is not an MPI program: it starts its jobs under mpirun as child processes.
-  const bool mpi = !(argc >= 2 && std::string(argv[1]) == "serve");
+  const bool mpi = !(argc >= 2 && (std::string(argv[1]) == "serve" || std::string(argv[1]) == "token"));
   if (mpi) keep_large_allocations_in_the_heap();
   std::optional<finseg::MpiSession> session;
   if (mpi) session.emplace(argc, argv);
@@ -91,6 +97,7 @@ int main(int argc, char** argv) {
       {"serve", finseg::cmd_serve},
       {"report", finseg::cmd_report},
       {"gc", finseg::cmd_gc},
+      {"token", finseg::cmd_token},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
     if (comm->is_root()) std::cout << kUsage;

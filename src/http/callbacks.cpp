@@ -122,9 +122,17 @@ bool CallbackSender::deliver(const CallbackTarget& t, const Item& item) {
   client.set_read_timeout(options_.timeout_seconds, 0);
   client.set_write_timeout(options_.timeout_seconds, 0);
   client.set_follow_location(false);
+  if (t.scheme == "https") {
+    client.enable_server_certificate_verification(true);  // httplib's default; said here because it matters
+    if (!options_.ca_file.empty()) client.set_ca_cert_path(options_.ca_file);
+    if (SSL_CTX* ctx = client.ssl_context()) SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  }
   const auto res = client.Post(t.path, item.body, "application/json");
   if (!res) {
-    log_line("callback for job " + item.job_id + " to " + t.host + ":" + std::to_string(t.port) + ": " + httplib::to_string(res.error()));
+    std::string why = httplib::to_string(res.error());
+    if (res.error() == httplib::Error::SSLServerVerification && client.get_openssl_verify_result() != X509_V_OK)
+      why += std::string(" (") + X509_verify_cert_error_string(client.get_openssl_verify_result()) + ")";
+    log_line("callback for job " + item.job_id + " to " + t.host + ":" + std::to_string(t.port) + ": " + why);
     return false;
   }
   if (res->status < 200 || res->status > 299) {

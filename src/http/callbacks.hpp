@@ -2,6 +2,8 @@
 // as application/json, with a connection and read timeout and a bounded number of attempts.
 // Only hosts on the allow-list (`--callback-allow HOST[:PORT]`, none by default) are called;
 // any other URL is skipped with a log line. Redirects are not followed (they could leave the list).
+// An https receiver must show a certificate valid for its host name, issued by a CA of the system
+// store (or of `--callback-ca FILE`), over TLS 1.2 or newer; otherwise the attempt fails.
 #pragma once
 
 #include <condition_variable>
@@ -32,6 +34,7 @@ struct CallbackOptions {
   int attempts = 3;
   int timeout_seconds = 5;   // connect and read, per attempt
   int backoff_seconds = 1;   // doubles after each failed attempt
+  std::string ca_file;       // https: the CAs to trust (PEM); empty: the system's store
 };
 
 class CallbackSender {

@@ -1,11 +1,11 @@
 #include "http/connection_guard.hpp"
 
+#include "http/deadline_stream.hpp"
 #include "http/log.hpp"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,82 +15,15 @@
 #include <cstring>
 #include <system_error>
 #include <thread>
-#include <vector>
 
 namespace finseg::http {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Waits until `sock` has `events` or `deadline` passes; false at once when `stop_fd` (the read
-// end of the stop pipe, -1: none) becomes readable. No periodic wake-ups: 500 idle connections
-// cost nothing.
-bool wait_for(int sock, short events, Clock::time_point deadline, int stop_fd) {
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p[2] = {{sock, events, 0}, {stop_fd, POLLIN, 0}};
-    const int r = ::poll(p, stop_fd >= 0 ? 2 : 1, static_cast<int>(std::min<long long>(left, 60'000)));
-    if (r > 0) return p[1].revents == 0;  // the socket is ready, hung up or failed: the next call tells
-    if (r < 0 && errno != EINTR) return false;
-  }
-}
-
-bool address_of(int sock, bool peer, std::string& ip, int& port) {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  auto* sa = reinterpret_cast<sockaddr*>(&addr);
-  if ((peer ? ::getpeername(sock, sa, &len) : ::getsockname(sock, sa, &len)) != 0) return false;
-  if (addr.ss_family == AF_INET) port = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
-  else if (addr.ss_family == AF_INET6) port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
-  else return false;
-  char host[NI_MAXHOST] = {};
-  if (::getnameinfo(sa, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) return false;
-  ip = host;
-  return true;
-}
-
-// A socket stream whose reads all end at one deadline: a request must arrive whole in time,
-// however its bytes are spread. Reads are buffered (httplib reads request lines byte by byte).
-class DeadlineStream final : public httplib::Stream {
- public:
-  DeadlineStream(socket_t sock, Clock::time_point read_deadline, std::chrono::seconds write_timeout,
-                 int stop_fd)
-      : sock_(sock), read_deadline_(read_deadline), write_timeout_(write_timeout), stop_fd_(stop_fd) {}
-
-  bool is_readable() const override { return wait_for(sock_, POLLIN, read_deadline_, stop_fd_); }
-  bool is_writable() const override { return wait_for(sock_, POLLOUT, Clock::now() + write_timeout_, -1); }
-
-  ssize_t read(char* ptr, size_t size) override {
-    if (next_ == end_) {
-      if (!is_readable()) return -1;
-      const ssize_t n = ::recv(sock_, buffer_.data(), buffer_.size(), 0);
-      if (n <= 0) return n;
-      next_ = 0;
-      end_ = static_cast<std::size_t>(n);
-    }
-    const std::size_t n = std::min(size, end_ - next_);
-    std::memcpy(ptr, buffer_.data() + next_, n);
-    next_ += n;
-    return static_cast<ssize_t>(n);
-  }
-  ssize_t write(const char* ptr, size_t size) override {
-    if (!is_writable()) return -1;
-    return ::send(sock_, ptr, size, MSG_NOSIGNAL);
-  }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { address_of(sock_, false, ip, port); }
-  socket_t socket() const override { return sock_; }
-
- private:
-  socket_t sock_;
-  Clock::time_point read_deadline_;
-  std::chrono::seconds write_timeout_;
-  int stop_fd_;
-  std::vector<char> buffer_ = std::vector<char>(4096);
-  std::size_t next_ = 0, end_ = 0;
-};
+// Over the limits with TLS, at most this many handshakes run at a time to tell the client 503,
+// each within kRefusalHandshake at most; beyond, the connection is closed without an answer.
+constexpr std::size_t kRefusalHandshakes = 16;
+constexpr std::chrono::seconds kRefusalHandshake{2};
 
 }  // namespace
 
@@ -120,15 +53,26 @@ void ConnectionThreads::shutdown() {
   idle_.wait(lock, [this] { return running_ == 0; });
 }
 
-GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
+GuardedServer::GuardedServer(ConnectionLimits limits, const std::function<bool(SSL_CTX&)>& tls_setup)
+    : limits_(limits), tls_(static_cast<bool>(tls_setup)) {
   new_task_queue = [] { return new ConnectionThreads; };
   if (::pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+  if (tls_) {
+    tls_ctx_ = SSL_CTX_new(TLS_server_method());
+    if (tls_ctx_ && !tls_setup(*tls_ctx_)) {
+      SSL_CTX_free(tls_ctx_);
+      tls_ctx_ = nullptr;
+    }
+  }
 }
 
 GuardedServer::~GuardedServer() {
+  SSL_CTX_free(tls_ctx_);
   ::close(stop_pipe_[0]);
   ::close(stop_pipe_[1]);
 }
+
+bool GuardedServer::is_valid() const { return !tls_ || tls_ctx_ != nullptr; }
 
 void GuardedServer::stop() {
   httplib::Server::stop();
@@ -167,7 +111,8 @@ void GuardedServer::refuse(socket_t sock, const std::string& client) {
       R"({"errors":[{"message":"too many open connections (from this client or in all); retry later","code":"TOO_MANY_CONNECTIONS"}]})";
   const std::string answer = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
                              "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  (void)::send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  if (tls_ctx_) refuse_tls(sock, answer);
+  else (void)::send(sock, answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   std::size_t refused = 0;
   {
     const std::lock_guard lock(mutex_);
@@ -183,17 +128,58 @@ void GuardedServer::refuse(socket_t sock, const std::string& client) {
              std::to_string(limits_.max_per_client) + " per client, " + std::to_string(limits_.max_connections) + " in all)");
 }
 
-// httplib's keep-alive loop, with a deadline per request instead of a timeout per read.
-bool GuardedServer::serve(socket_t sock) {
+// Over TLS a 503 needs a handshake first, or the client sees only a closed connection and cannot
+// tell a limit from a broken server. But a handshake costs CPU and keeps the refused connection's
+// thread waiting for the client, which is what a flood wants: so at most kRefusalHandshakes run
+// at once, each within kRefusalHandshake; beyond, the connection is closed without a word.
+void GuardedServer::refuse_tls(socket_t sock, const std::string& answer) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (refusing_tls_ >= kRefusalHandshakes) return;
+    ++refusing_tls_;
+  }
+  SSL* ssl = SSL_new(tls_ctx_);
+  const auto deadline = Clock::now() + std::min<std::chrono::seconds>(limits_.request_timeout, kRefusalHandshake);
+  if (ssl && SSL_set_fd(ssl, sock) == 1 && tls_accept(ssl, sock, deadline, stop_pipe_[0])) {
+    DeadlineStream stream(sock, ssl, kRefusalHandshake, stop_pipe_[0]);
+    if (stream.write(answer.data(), answer.size()) > 0) SSL_shutdown(ssl);
+  }
+  SSL_free(ssl);
+  ERR_clear_error();
+  const std::lock_guard lock(mutex_);
+  --refusing_tls_;
+}
+
+// httplib's keep-alive loop, with a deadline per request instead of a timeout per read. One stream
+// for the connection, so that bytes read ahead (a pipelined request) stay for the next request.
+bool GuardedServer::serve(DeadlineStream& stream, SSL* ssl) {
   bool ok = false;
   const auto keep_alive = std::chrono::seconds(keep_alive_timeout_sec_);
+  std::function<void(httplib::Request&)> setup;
+  if (ssl) setup = [ssl](httplib::Request& req) { req.ssl = ssl; };  // as httplib::SSLServer does
   for (std::size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-    if (!wait_for(sock, POLLIN, Clock::now() + keep_alive, stop_pipe_[0])) break;
-    DeadlineStream stream(sock, Clock::now() + limits_.request_timeout, std::chrono::seconds(write_timeout_sec_), stop_pipe_[0]);
+    if (!stream.has_buffered() && !wait_for(stream.socket(), POLLIN, Clock::now() + keep_alive, stop_pipe_[0])) break;
+    stream.start_request(Clock::now() + limits_.request_timeout);
     bool closed = false;
-    ok = process_request(stream, left == 1, closed, nullptr);
+    ok = process_request(stream, left == 1, closed, setup);
     if (!ok || closed) break;
   }
+  return ok;
+}
+
+// The handshake within --request-timeout, then the requests; close_notify at the end (the
+// client's is not waited for) unless the session broke.
+bool GuardedServer::serve_tls(socket_t sock) {
+  SSL* ssl = SSL_new(tls_ctx_);
+  if (!ssl) return false;
+  bool ok = false;
+  if (SSL_set_fd(ssl, sock) == 1 && tls_accept(ssl, sock, Clock::now() + limits_.request_timeout, stop_pipe_[0])) {
+    DeadlineStream stream(sock, ssl, std::chrono::seconds(write_timeout_sec_), stop_pipe_[0]);
+    ok = serve(stream, ssl);
+    if (!stream.tls_failed()) SSL_shutdown(ssl);
+  }
+  SSL_free(ssl);
+  ERR_clear_error();
   return ok;
 }
 
@@ -202,8 +188,15 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   int port = 0;
   if (!address_of(sock, true, client, port)) client = "?";
   bool ok = false;
-  if (admit(client)) {
-    ok = serve(sock);
+  if (!set_nonblocking(sock)) {
+    log_line(std::string("cannot make a connection's socket non-blocking: ") + std::strerror(errno));
+  } else if (admit(client)) {
+    if (tls_ctx_) {
+      ok = serve_tls(sock);
+    } else {
+      DeadlineStream stream(sock, nullptr, std::chrono::seconds(write_timeout_sec_), stop_pipe_[0]);
+      ok = serve(stream, nullptr);
+    }
     release(client);
   } else {
     refuse(sock, client);

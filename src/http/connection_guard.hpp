@@ -7,6 +7,12 @@
 // threads and the service answered nobody. Here each connection gets its own thread (the slots
 // bound them), every request must arrive whole (request line, headers, body) within its deadline,
 // and a connection over a limit is answered 503 at once and closed.
+//
+// The same class serves TLS (`--tls-cert`): it does the handshake itself, on the connection's
+// thread, within --request-timeout, and reads requests through OpenSSL under the same deadlines,
+// so the limits hold for TLS clients too. httplib::SSLServer would hand each connection to a pool
+// thread with a blocking SSL_accept and SSL_read: a client that never finishes its handshake, or
+// sends a TLS record byte by byte, held that thread for as long as it liked.
 #pragma once
 
 #include "http/connection_limits.hpp"
@@ -16,6 +22,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,12 +41,19 @@ class ConnectionThreads final : public httplib::TaskQueue {
   std::size_t running_ = 0;
 };
 
+class DeadlineStream;
+
 class GuardedServer final : public httplib::Server {
  public:
-  explicit GuardedServer(ConnectionLimits limits);
+  // `tls_setup` empty: plain HTTP. Otherwise it sets up the SSL_CTX every connection's TLS session
+  // is made from (as httplib::SSLServer's setup callback does), e.g. TlsCredentials::configure.
+  explicit GuardedServer(ConnectionLimits limits, const std::function<bool(SSL_CTX&)>& tls_setup = nullptr);
   ~GuardedServer() override;
   GuardedServer(const GuardedServer&) = delete;
   GuardedServer& operator=(const GuardedServer&) = delete;
+
+  // false when the TLS context could not be set up.
+  bool is_valid() const override;
 
   // httplib's stop(), and wakes every connection that waits for a client: idle and slow ones
   // end at once, requests being handled finish. (Hides Server::stop, which is not virtual.)
@@ -56,7 +70,9 @@ class GuardedServer final : public httplib::Server {
   bool admit(const std::string& client);
   void release(const std::string& client);
   void refuse(socket_t sock, const std::string& client);
-  bool serve(socket_t sock);
+  void refuse_tls(socket_t sock, const std::string& answer);
+  bool serve_tls(socket_t sock);
+  bool serve(DeadlineStream& stream, SSL* ssl);
 
   ConnectionLimits limits_;
   std::mutex mutex_;
@@ -65,6 +81,9 @@ class GuardedServer final : public httplib::Server {
   std::size_t refused_since_log_ = 0;
   std::chrono::steady_clock::time_point last_refusal_log_{};
   int stop_pipe_[2] = {-1, -1};
+  bool tls_ = false;            // TLS wanted (tls_ctx_ is null when its setup failed)
+  SSL_CTX* tls_ctx_ = nullptr;  // SSL_new is thread-safe on it; it is never changed after setup
+  std::size_t refusing_tls_ = 0;
 };
 
 }  // namespace finseg::http

@@ -1,6 +1,7 @@
 // `finseg serve`: the segments API over HTTP, in front of the batch engine. Wires the token
 // table, the job queue and its launcher, callbacks and the HTTP server; runs until SIGINT or
 // SIGTERM, then stops accepting, stops running jobs (they run again at the next start) and exits 0.
+// SIGHUP reloads the token file and the TLS certificate and reopens the audit log.
 #pragma once
 
 #include "http/callbacks.hpp"
@@ -23,6 +24,9 @@ struct ServeOptions {
   int port = 0;  // 0: any free port (printed on stdout)
   std::optional<std::filesystem::path> tokens;
   bool no_auth = false;  // only with a loopback --bind
+  std::optional<std::filesystem::path> tls_cert, tls_key;  // both or neither
+  bool plain_http_behind_proxy = false;  // a non-loopback --bind without TLS: a TLS proxy is in front
+  std::optional<std::filesystem::path> audit_log;
   Launcher::Mode launcher = Launcher::Mode::local;
   std::string launch_command;  // empty: Launcher::default_template
   std::string mpiexec = "mpirun";

@@ -26,9 +26,9 @@ void fsync_path(const std::filesystem::path& path) {
   if (rc != 0 && errno != EINVAL) sys_fail("cannot fsync", path);
 }
 
-void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync) {
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync, unsigned mode) {
   const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) sys_fail("cannot create", tmp);
   std::size_t done = 0;
   while (done < content.size()) {

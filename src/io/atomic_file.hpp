@@ -13,7 +13,9 @@ namespace finseg {
 enum class Sync { durable, no_fsync };
 
 // Writes `content` to `path` through a sibling temporary file and rename(2). Throws IoError.
-void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync = Sync::durable);
+// `mode`: the new file's permissions (before the umask); 0600 for secrets, from the first byte.
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync = Sync::durable,
+                       unsigned mode = 0644);
 
 // fsync a file or a folder (a folder after a rename inside it). Throws IoError.
 void fsync_path(const std::filesystem::path& path);

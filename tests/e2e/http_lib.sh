@@ -10,10 +10,11 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-token() { head -c 24 /dev/urandom | base64 | tr -d '/+='; }
-ALICE=$(token); BOB=$(token)
-printf '# client token\nalice %s\nbob %s\n' "$ALICE" "$BOB" > "$WORK/tokens"
-chmod 600 "$WORK/tokens"
+# The token file keeps hashes only: `finseg token new` prints each client's token once.
+ALICE=$("$FINSEG" token new alice --tokens "$WORK/tokens" 2>/dev/null)
+BOB=$("$FINSEG" token new bob --tokens "$WORK/tokens" 2>/dev/null)
+# Extra curl arguments of every call (the TLS tests put --cacert here).
+CURL_TLS=()
 
 # start_service NAME ARGS...: starts the service, sets URL and SERVICE_PID; its log is $WORK/NAME.log
 start_service() {
@@ -28,7 +29,7 @@ start_service() {
     sleep 0.1
   done
   URL=$(sed -n 's/^listening on //p' "$WORK/$name.out")
-  case "$URL" in http://127.0.0.1:*) ;; *) cat "$WORK/$name.log"; fail "service $name: no loopback URL ('$URL')";; esac
+  case "$URL" in http://127.0.0.1:*|https://127.0.0.1:*) ;; *) cat "$WORK/$name.log"; fail "service $name: no loopback URL ('$URL')";; esac
 }
 stop_service() { kill "$1"; wait "$1" 2>/dev/null || true; }
 
@@ -37,7 +38,7 @@ call() {
   local method=$1 path=$2 tok=$3; shift 3
   local auth=()
   [ -n "$tok" ] && auth=(-H "Authorization: Bearer $tok")
-  curl -sS --max-time 20 -o "$WORK/body" -w '%{http_code}' -X "$method" "${auth[@]}" "$@" "$URL$path"
+  curl -sS --max-time 20 -o "$WORK/body" -w '%{http_code}' -X "$method" "${auth[@]}" "${CURL_TLS[@]}" "$@" "$URL$path"
 }
 # expect STATUS METHOD PATH TOKEN [curl args...]
 expect() {
