@@ -10,8 +10,9 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   const Args args(argv,
                   {"store", "results", "port", "bind", "tokens", "launcher", "launch-command", "mpiexec", "ranks", "max-running",
                    "expiry-days", "expiry-seconds", "job-timeout", "callback-allow", "body-limit", "max-connections",
-                   "max-connections-per-client", "request-timeout", "tls-cert", "tls-key", "audit-log", "callback-ca"},
-                  {"no-auth", "plain-http-behind-proxy"});
+                   "max-connections-per-client", "request-timeout", "tls-cert", "tls-key", "audit-log", "callback-ca",
+                   "coalesce-ms", "coalesce-max"},
+                  {"no-auth", "plain-http-behind-proxy", "metrics-token-free"});
   if (!args.positional().empty()) throw UsageError("serve takes no positional arguments");
   if (comm.size() != 1) throw UsageError("serve is not an MPI program: start it without mpirun");
   http::ServeOptions o;
@@ -26,6 +27,7 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   if (const auto k = args.get("tls-key")) o.tls_key = *k;
   o.plain_http_behind_proxy = args.flag("plain-http-behind-proxy");
   if (const auto a = args.get("audit-log")) o.audit_log = *a;
+  o.metrics_token_free = args.flag("metrics-token-free");
   if (const auto ca = args.get("callback-ca")) o.callback.ca_file = *ca;
   const std::string launcher = args.get("launcher").value_or("local");
   if (launcher == "local") o.launcher = http::Launcher::Mode::local;
@@ -38,6 +40,8 @@ int cmd_serve(Communicator& comm, const CommandArgs& argv) {
   if (args.has("expiry-days") && args.has("expiry-seconds")) throw UsageError("give --expiry-days or --expiry-seconds, not both");
   o.queue.expiry_seconds = args.has("expiry-seconds") ? args.get_int("expiry-seconds", 0, 1, 10LL * 365 * 86400)
                                                       : args.get_int("expiry-days", 14, 1, 3650) * 86400;
+  o.queue.coalesce_window = std::chrono::milliseconds(args.get_int("coalesce-ms", 200, 0, 60000));
+  o.queue.coalesce_max = static_cast<int>(args.get_int("coalesce-max", 32, 1, 1024));
   o.queue.job_timeout_seconds = args.get_int("job-timeout", 86400, 1, 30LL * 86400);
   o.callback_allow = args.all("callback-allow");
   o.body_limit = static_cast<std::size_t>(args.get_int("body-limit", 64 * 1024, 64, 64LL * 1024 * 1024));

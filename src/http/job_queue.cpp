@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "http/log.hpp"
+#include "http/metrics.hpp"
 #include "io/atomic_file.hpp"
 #include "io/results_checkpoints.hpp"
 
@@ -9,6 +10,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <fstream>
 #include <vector>
 
 namespace finseg::http {
@@ -102,6 +104,7 @@ std::string JobQueue::submit(const std::string& client, const std::string& segme
     const std::lock_guard lock(mutex_);
     jobs_[id] = std::move(r);
     queue_.push_back(id);
+    accepted_[id] = Steady::now();
     poked_ = true;
   }
   wake_.notify_all();
@@ -115,6 +118,15 @@ std::optional<JobRecord> JobQueue::find(const std::string& job_id) const {
   return it->second;
 }
 
+std::map<JobState, int> JobQueue::count_by_state() const {
+  const std::lock_guard lock(mutex_);
+  std::map<JobState, int> counts;
+  const auto now = unix_ms_now();
+  for (const auto& [id, rec] : jobs_)
+    if (!expired(rec, now)) ++counts[rec.state];
+  return counts;
+}
+
 void JobQueue::loop() {
   std::unique_lock lock(mutex_);
   const auto sweep_every = std::chrono::seconds(std::clamp<std::int64_t>(options_.expiry_seconds / 4, 1, 60));
@@ -126,54 +138,86 @@ void JobQueue::loop() {
       sweep_locked();
       next_sweep = Steady::now() + sweep_every;
     }
-    wake_.wait_for(lock, kTick, [&] { return stopping_ || poked_; });
+    // A batch waiting for its coalescing window to close wakes the scheduler when it closes.
+    auto until = Steady::now() + kTick;
+    if (!queue_.empty() && static_cast<int>(running_.size()) < options_.max_running) {
+      const auto it = accepted_.find(queue_.front());
+      if (it != accepted_.end()) until = std::min(until, it->second + options_.coalesce_window);
+    }
+    wake_.wait_until(lock, until, [&] { return stopping_ || poked_; });
     poked_ = false;
   }
   shutdown_children_locked(lock);
 }
 
 void JobQueue::launch_locked() {
-  while (static_cast<int>(running_.size()) < options_.max_running && !queue_.empty()) {
-    const std::string id = queue_.front();
-    queue_.pop_front();
-    const auto it = jobs_.find(id);
-    if (it == jobs_.end() || it->second.state != JobState::queued) continue;  // expired meanwhile
-    JobRecord& rec = it->second;
-    ++rec.attempts;
-    rec.state = JobState::running;
-    LaunchVars vars = base_;
-    vars.job_id = id;
-    vars.job_file = files_.job_file(id).string();
-    vars.segment = rec.segment;
-    try {
-      files_.save(rec);
-      const pid_t pid = Launcher::start(launcher_.expand(vars), files_.log_file(id));
-      running_[id] = Running{pid, Steady::now(), false};
-      log_line("job " + id + " started (" + rec.segment + ", attempt " + std::to_string(rec.attempts) + ", pid " + std::to_string(pid) + ")");
-    } catch (const std::exception& e) {
-      log_line("job " + id + " cannot start: " + e.what());
-      finish_locked(rec, JobState::failed, "the job could not be started");
+  while (static_cast<int>(running_.size()) < options_.max_running && !queue_.empty() && batch_due_locked(Steady::now())) {
+    std::vector<std::string> ids;
+    while (!queue_.empty() && static_cast<int>(ids.size()) < options_.coalesce_max) {
+      const std::string id = queue_.front();
+      queue_.pop_front();
+      accepted_.erase(id);
+      const auto it = jobs_.find(id);
+      if (it != jobs_.end() && it->second.state == JobState::queued) ids.push_back(id);  // else expired meanwhile
     }
+    if (!ids.empty()) start_batch_locked(ids);
+  }
+}
+
+// The queue's first job has waited its window out (jobs queued again after an interrupt or a
+// restart waited already), or the batch is full.
+bool JobQueue::batch_due_locked(Steady::time_point now) const {
+  if (static_cast<int>(queue_.size()) >= options_.coalesce_max) return true;
+  const auto it = accepted_.find(queue_.front());
+  return it == accepted_.end() || now - it->second >= options_.coalesce_window;
+}
+
+void JobQueue::start_batch_locked(const std::vector<std::string>& ids) {
+  std::vector<JobVars> jobs;
+  const std::string& lead = ids.front();
+  const std::string together = ids.size() == 1 ? "" : ", one run of " + std::to_string(ids.size()) + " jobs led by " + lead;
+  try {
+    for (const auto& id : ids) {
+      JobRecord& rec = jobs_.at(id);
+      ++rec.attempts;
+      rec.state = JobState::running;
+      files_.save(rec);
+      jobs.push_back(JobVars{id, files_.job_file(id).string(), rec.segment});
+      // The run's output goes to the lead's log; each other job's log says where it is.
+      if (id != lead) std::ofstream(files_.log_file(id), std::ios::app) << "finseg serve: this job runs together with job " << lead
+                                                                         << "; the run's output is in " << files_.log_file(lead).string() << "\n";
+    }
+    const pid_t pid = Launcher::start(launcher_.expand(base_, jobs), files_.log_file(lead));
+    running_[lead] = Running{pid, Steady::now(), false, ids};
+    for (const auto& id : ids)
+      log_line("job " + id + " started (" + jobs_.at(id).segment + ", attempt " + std::to_string(jobs_.at(id).attempts) + ", pid " +
+               std::to_string(pid) + together + ")");
+  } catch (const std::exception& e) {
+    log_line("job " + lead + " cannot start" + together + ": " + e.what());
+    for (const auto& id : ids) finish_locked(jobs_.at(id), JobState::failed, "the job could not be started");
   }
 }
 
 void JobQueue::reap_locked() {
-  std::vector<std::pair<std::string, int>> ended;
+  std::vector<Ended> ended;
+  std::vector<std::string> over;
   const auto now = Steady::now();
   const auto timeout = std::chrono::seconds(options_.job_timeout_seconds);
-  for (auto& [id, run] : running_) {
+  for (auto& [key, run] : running_) {
+    const double seconds = std::chrono::duration<double>(now - run.started).count();
     if (run.pid > 0) {
       if (const auto code = poll_child(run.pid)) {
         if (launcher_.mode() == Launcher::Mode::slurm && *code == 0 && !run.terminated) {
-          run.pid = 0;  // submitted: the result appears in the results folder later
-          log_line("job " + id + " submitted");
+          run.pid = 0;  // submitted: the results appear in the results folder later
+          for (const auto& id : run.ids) log_line("job " + id + " submitted");
         } else {
-          ended.emplace_back(id, *code);
+          for (const auto& id : run.ids) ended.push_back(Ended{id, *code, run.terminated, seconds});
+          over.push_back(key);
         }
         continue;
       }
       if (now - run.started > timeout && !run.terminated) {
-        log_line("job " + id + " exceeded the job timeout: terminating it");
+        log_line("job " + key + " exceeded the job timeout: terminating its run");
         signal_child(run.pid, SIGTERM);
         run.terminated = true;
       } else if (run.terminated && now - run.started > timeout + kTermGrace) {
@@ -181,41 +225,51 @@ void JobQueue::reap_locked() {
       }
       continue;
     }
-    // Submitted to the cluster: done or failed when the results folder says so.
-    const auto st = results_.state(id);
-    if (st == ResultsDir::State::done) ended.emplace_back(id, 0);
-    else if (st == ResultsDir::State::failed) ended.emplace_back(id, 1);
-    else if (now - run.started > timeout) {
-      run.terminated = true;
-      ended.emplace_back(id, 1);
-    }
+    reap_submitted_locked(run, now, ended);
+    if (run.ids.empty()) over.push_back(key);
   }
-  for (const auto& [id, code] : ended) conclude_locked(id, code);
+  for (const auto& key : over) running_.erase(key);
+  // Backwards: the jobs of an interrupted run go back to the queue's front in their order.
+  for (auto e = ended.rbegin(); e != ended.rend(); ++e) conclude_locked(*e);
 }
 
-void JobQueue::conclude_locked(const std::string& id, int exit_code) {
-  const bool timed_out = running_[id].terminated;
-  running_.erase(id);
-  const auto it = jobs_.find(id);
+// Submitted to the cluster: each job is done or failed when the results folder says so.
+void JobQueue::reap_submitted_locked(Running& run, Steady::time_point now, std::vector<Ended>& ended) {
+  const bool timed_out = now - run.started > std::chrono::seconds(options_.job_timeout_seconds);
+  const double seconds = std::chrono::duration<double>(now - run.started).count();
+  std::vector<std::string> left;
+  for (const auto& id : run.ids) {
+    const auto st = results_.state(id);
+    if (st == ResultsDir::State::done) ended.push_back(Ended{id, 0, false, seconds});
+    else if (st == ResultsDir::State::failed) ended.push_back(Ended{id, 1, false, seconds});
+    else if (timed_out) ended.push_back(Ended{id, 1, true, seconds});
+    else left.push_back(id);
+  }
+  run.ids = std::move(left);
+}
+
+void JobQueue::conclude_locked(const Ended& e) {
+  const auto it = jobs_.find(e.id);
   if (it == jobs_.end()) return;
   JobRecord& rec = it->second;
-  const auto st = results_.state(id);
-  if (st == ResultsDir::State::done) return finish_locked(rec, JobState::done, "");
-  if (timed_out) return finish_locked(rec, JobState::failed, "the job ran longer than the job timeout");
-  if (exit_code == 75 && rec.attempts < options_.max_attempts) {  // interrupted after saving its partials: resume it
-    log_line("job " + id + " was interrupted: queued again");
+  const auto st = results_.state(e.id);
+  if (st == ResultsDir::State::done) return finish_locked(rec, JobState::done, "", e.seconds);
+  if (e.timed_out) return finish_locked(rec, JobState::failed, "the job ran longer than the job timeout", e.seconds);
+  if (e.exit_code == 75 && rec.attempts < options_.max_attempts) {  // interrupted after saving its partials: resume it
+    log_line("job " + e.id + " was interrupted: queued again");
     rec.state = JobState::queued;
     files_.save(rec);
-    queue_.push_front(id);
+    queue_.push_front(e.id);
     return;
   }
-  if (exit_code == 0) return finish_locked(rec, JobState::failed, "the run ended without a result");
-  finish_locked(rec, JobState::failed, describe_exit(exit_code));
+  if (e.exit_code == 0) return finish_locked(rec, JobState::failed, "the run ended without a result", e.seconds);
+  finish_locked(rec, JobState::failed, describe_exit(e.exit_code), e.seconds);
 }
 
-void JobQueue::finish_locked(JobRecord& rec, JobState state, const std::string& error) {
+void JobQueue::finish_locked(JobRecord& rec, JobState state, const std::string& error, std::optional<double> run_seconds) {
   rec.state = state;
   rec.error = error;
+  if (metrics_ && run_seconds) metrics_->job_ended(state, *run_seconds, static_cast<double>(unix_ms_now()) / 1000.0);
   if (state == JobState::failed) {
     log_line("job " + rec.job_id + " failed: " + error + " (log: " + files_.log_file(rec.job_id).string() + ")");
     try {  // `finseg get` agrees with the API
@@ -261,6 +315,7 @@ void JobQueue::sweep_locked() {
     remove_checkpoints_of(results_.dir(), id);  // an interrupted or killed run's partial files
     files_.remove(id);
     jobs_.erase(id);
+    accepted_.erase(id);
     queue_.erase(std::remove(queue_.begin(), queue_.end(), id), queue_.end());
   }
   if (!gone.empty()) log_line("expiry: deleted " + std::to_string(gone.size()) + " jobs");
@@ -281,14 +336,16 @@ void JobQueue::shutdown_children_locked(std::unique_lock<std::mutex>& lock) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     lock.lock();
   }
-  for (const auto& [id, code] : codes) {
-    auto& rec = jobs_[id];
-    if (results_.state(id) == ResultsDir::State::done) {
-      finish_locked(rec, JobState::done, "");
-    } else {  // not failed: the service stopped it; the next start runs it again
-      rec.state = JobState::queued;
-      --rec.attempts;
-      files_.save(rec);
+  for (const auto& [key, code] : codes) {
+    for (const auto& id : running_[key].ids) {
+      auto& rec = jobs_[id];
+      if (results_.state(id) == ResultsDir::State::done) {
+        finish_locked(rec, JobState::done, "");
+      } else {  // not failed: the service stopped it; the next start runs it again
+        rec.state = JobState::queued;
+        --rec.attempts;
+        files_.save(rec);
+      }
     }
   }
   running_.clear();

@@ -1,6 +1,9 @@
 // The service's jobs: accepted jobs wait in a FIFO queue; at most `max_running` run at once
 // through the launcher; each ends done or failed (never waits forever: a launcher that fails,
 // a run that exits non-zero without a result, or a run longer than the job timeout fails it).
+// Coalescing: a job waits up to `coalesce_window` after its acceptance for others, and up to
+// `coalesce_max` queued jobs start together as one launch (one pass over the store); each keeps
+// its own record, result, failure and callback. `max_running` counts launches.
 // One scheduler thread starts and reaps the children and sweeps expired jobs; the HTTP threads
 // only submit and look up. Every state change is saved (JobFiles) before it is visible.
 #pragma once
@@ -19,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace finseg::http {
 
@@ -27,7 +31,11 @@ struct QueueOptions {
   std::int64_t expiry_seconds = 14 * 86400;
   std::int64_t job_timeout_seconds = 86400;
   int max_attempts = 3;  // launches of one job, counting requeues after an interrupt or a restart
+  std::chrono::milliseconds coalesce_window{200};  // 0: launch what is queued at once
+  int coalesce_max = 32;                            // 1: every job is its own launch
 };
+
+class Metrics;
 
 std::int64_t unix_ms_now();
 
@@ -54,21 +62,35 @@ class JobQueue {
 
   // A copy of the job's record; nothing when unknown or expired.
   std::optional<JobRecord> find(const std::string& job_id) const;
+  // How many (unexpired) jobs are in each state.
+  std::map<JobState, int> count_by_state() const;
+  // Where ended runs are counted (before start(); nullptr: nowhere).
+  void set_metrics(Metrics* metrics) noexcept { metrics_ = metrics; }
   std::string read_result(const std::string& job_id) const { return results_.read_result(job_id); }
   const ResultsDir& results() const noexcept { return results_; }
 
  private:
-  struct Running {
-    pid_t pid = 0;  // 0: submitted to Slurm, waiting for its result to appear
+  struct Running {  // one launch; running_ holds it under its first jobId
+    pid_t pid = 0;  // 0: submitted to Slurm, waiting for the results to appear
     std::chrono::steady_clock::time_point started;
     bool terminated = false;  // SIGTERM sent after the job timeout
+    std::vector<std::string> ids;  // its jobs not concluded yet
+  };
+  struct Ended {
+    std::string id;
+    int exit_code;
+    bool timed_out;
+    double seconds;
   };
 
   void loop();
   void launch_locked();
+  bool batch_due_locked(std::chrono::steady_clock::time_point now) const;
+  void start_batch_locked(const std::vector<std::string>& ids);
   void reap_locked();
-  void conclude_locked(const std::string& id, int exit_code);
-  void finish_locked(JobRecord& r, JobState state, const std::string& error);
+  void reap_submitted_locked(Running& run, std::chrono::steady_clock::time_point now, std::vector<Ended>& ended);
+  void conclude_locked(const Ended& e);
+  void finish_locked(JobRecord& r, JobState state, const std::string& error, std::optional<double> run_seconds = std::nullopt);
   void sweep_locked();
   void shutdown_children_locked(std::unique_lock<std::mutex>& lock);
   bool expired(const JobRecord& r, std::int64_t now_ms) const { return now_ms - r.created_ms >= options_.expiry_seconds * 1000; }
@@ -87,6 +109,8 @@ class JobQueue {
   std::map<std::string, JobRecord> jobs_;
   std::deque<std::string> queue_;
   std::map<std::string, Running> running_;
+  std::map<std::string, std::chrono::steady_clock::time_point> accepted_;  // queued by submit(): when
+  Metrics* metrics_ = nullptr;
   std::thread scheduler_;
 };
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -21,6 +22,32 @@ const char* const kPlaceholders[] = {"{finseg}", "{mpiexec}", "{ranks}", "{store
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (std::size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
 }
+
+bool has_placeholder(const std::string& w) {
+  for (const char* p : kPlaceholders)
+    if (w.find(p) != std::string::npos) return true;
+  return false;
+}
+
+bool is_per_job(const std::string& w) {
+  return w.find("{jobId}") != std::string::npos || w.find("{jobFile}") != std::string::npos || w.find("{segment}") != std::string::npos;
+}
+
+std::string expand_word(std::string w, const LaunchVars& v, const JobVars* job) {
+  replace_all(w, "{finseg}", v.finseg);
+  replace_all(w, "{mpiexec}", v.mpiexec);
+  replace_all(w, "{ranks}", v.ranks);
+  replace_all(w, "{store}", v.store);
+  replace_all(w, "{results}", v.results);
+  if (job) {
+    replace_all(w, "{jobId}", job->job_id);
+    replace_all(w, "{jobFile}", job->job_file);
+    replace_all(w, "{segment}", job->segment);
+  }
+  return w;
+}
+
+bool executable(const std::string& file) { return ::access(file.c_str(), X_OK) == 0 && !std::filesystem::is_directory(file); }
 
 }  // namespace
 
@@ -41,21 +68,39 @@ Launcher::Launcher(Mode mode, const std::string& command_template) : mode_(mode)
     words_.push_back(w);
   }
   if (words_.empty()) throw UsageError("--launch-command is empty");
+  for (std::size_t i = 0; i < words_.size(); ++i) per_job_.push_back(is_per_job(words_[i]));
+  option_of_.assign(words_.size(), false);
+  for (std::size_t i = 1; i < words_.size(); ++i)
+    if (per_job_[i] && words_[i][0] != '-' && words_[i - 1][0] == '-' && !has_placeholder(words_[i - 1])) option_of_[i - 1] = true;
 }
 
-std::vector<std::string> Launcher::expand(const LaunchVars& v) const {
-  std::vector<std::string> argv = words_;
-  for (auto& w : argv) {
-    replace_all(w, "{finseg}", v.finseg);
-    replace_all(w, "{mpiexec}", v.mpiexec);
-    replace_all(w, "{ranks}", v.ranks);
-    replace_all(w, "{store}", v.store);
-    replace_all(w, "{results}", v.results);
-    replace_all(w, "{jobId}", v.job_id);
-    replace_all(w, "{jobFile}", v.job_file);
-    replace_all(w, "{segment}", v.segment);
+std::vector<std::string> Launcher::expand(const LaunchVars& v, const std::vector<JobVars>& jobs) const {
+  std::vector<std::string> argv;
+  for (std::size_t i = 0; i < words_.size(); ++i) {
+    if (option_of_[i]) continue;  // written with each copy of the per-job word after it
+    if (!per_job_[i]) {
+      argv.push_back(expand_word(words_[i], v, nullptr));
+      continue;
+    }
+    for (const auto& job : jobs) {
+      if (i > 0 && option_of_[i - 1]) argv.push_back(expand_word(words_[i - 1], v, nullptr));
+      argv.push_back(expand_word(words_[i], v, &job));
+    }
   }
   return argv;
+}
+
+std::optional<std::string> Launcher::program_problem(const LaunchVars& v) const {
+  const std::string program = expand_word(words_[0], v, nullptr);
+  if (program.find('/') != std::string::npos) {
+    if (executable(program)) return std::nullopt;
+    return "the launch command's program " + program + " is not an executable file";
+  }
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "");
+  for (std::string dir; std::getline(dirs, dir, ':');)
+    if (executable((dir.empty() ? std::string(".") : dir) + "/" + program)) return std::nullopt;
+  return "the launch command's program " + program + " is not found on PATH";
 }
 
 pid_t Launcher::start(const std::vector<std::string>& argv, const std::filesystem::path& log) {

@@ -8,6 +8,12 @@
 //   slurm: the child SUBMITS the job (default `finseg-submit --store {store} --results {results}
 //          --job-id {jobId} {jobFile}`): exit 0 means queued on the cluster; the job ends when its
 //          result (or failure) appears in the results folder.
+// Coalesced jobs (serve --coalesce-ms/--coalesce-max) share one launch: a word holding {jobId},
+// {jobFile} or {segment} is repeated once per job, in the jobs' order, together with the option
+// word right before it when that one starts with '-' and holds no placeholder. The default
+// `--job-id {jobId} {jobFile}` of A and B becomes `--job-id A --job-id B A.json B.json`, which
+// `finseg run` and `finseg-submit` both take (one pass computes every job). A template that can
+// take one job only needs --coalesce-max 1.
 #pragma once
 
 #include <sys/types.h>
@@ -19,8 +25,11 @@
 
 namespace finseg::http {
 
-struct LaunchVars {
-  std::string finseg, mpiexec, ranks, store, results, job_id, job_file, segment;
+struct LaunchVars {  // the same for every job
+  std::string finseg, mpiexec, ranks, store, results;
+};
+struct JobVars {  // one job of a launch
+  std::string job_id, job_file, segment;
 };
 
 class Launcher {
@@ -32,7 +41,11 @@ class Launcher {
   static std::string default_template(Mode mode);
 
   Mode mode() const noexcept { return mode_; }
-  std::vector<std::string> expand(const LaunchVars& vars) const;
+  // The argv of one launch of `jobs` (at least one).
+  std::vector<std::string> expand(const LaunchVars& vars, const std::vector<JobVars>& jobs) const;
+  // Why the launch command cannot be run (its program is not an executable file, or not found on
+  // PATH), or nothing: GET /health's launcher check.
+  std::optional<std::string> program_problem(const LaunchVars& vars) const;
 
   // Starts argv in its own process group, stdout and stderr appended to `log`; the child gets
   // SIGTERM if the calling thread ends (so call it from a thread that lives as long as the
@@ -43,6 +56,8 @@ class Launcher {
  private:
   Mode mode_;
   std::vector<std::string> words_;
+  std::vector<bool> per_job_;     // holds a per-job placeholder: repeated per job
+  std::vector<bool> option_of_;   // an option word before a per-job word: repeated with it
 };
 
 // The exit status of a child once it has ended (128+N when killed by signal N); never blocks.

@@ -5,6 +5,8 @@
 #include "http/audit_log.hpp"
 #include "http/connection_guard.hpp"
 #include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "http/ops_api.hpp"
 #include "http/segments_api.hpp"
 #include "http/tls.hpp"
 #include "http/tokens.hpp"
@@ -152,8 +154,10 @@ int run_service(const ServeOptions& o) {
     const int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
-  server.set_logger([&audit, &tokens](const httplib::Request& req, const httplib::Response& res) {
+  Metrics metrics;
+  server.set_logger([&audit, &tokens, &metrics](const httplib::Request& req, const httplib::Response& res) {
     log_line(req.method + " " + req.path + " " + std::to_string(res.status) + " from " + req.remote_addr);
+    metrics.count_request(req.method, req.path, res.status);
     if (audit) audit->record(audit_event(req, res, tokens));
   });
   const int port = server.bind_and_listen(o.bind, o.port);
@@ -163,8 +167,11 @@ int run_service(const ServeOptions& o) {
 
   CallbackSender callbacks(std::move(allow), o.callback);
   JobQueue jobs(o.results, launcher, vars, callbacks, o.queue);
+  jobs.set_metrics(&metrics);
   SegmentsApi api(jobs, tokens, Taxonomy(manifest.label_groups), o.body_limit);
   api.install(server);
+  OpsApi ops(jobs, metrics, tokens, launcher, vars, o.metrics_token_free);
+  ops.install(server);
   callbacks.start();
   jobs.start();
 

@@ -27,6 +27,7 @@ struct ServeOptions {
   std::optional<std::filesystem::path> tls_cert, tls_key;  // both or neither
   bool plain_http_behind_proxy = false;  // a non-loopback --bind without TLS: a TLS proxy is in front
   std::optional<std::filesystem::path> audit_log;
+  bool metrics_token_free = false;  // GET /metrics without a token (a scraper on a trusted network)
   Launcher::Mode launcher = Launcher::Mode::local;
   std::string launch_command;  // empty: Launcher::default_template
   std::string mpiexec = "mpirun";

@@ -18,7 +18,8 @@ chmod +x "$WORK/gated"
 GATED="$WORK/gated {finseg} run --store {store} --results {results} --job-id {jobId} {jobFile}"
 
 touch "$GATE"
-start_service r1 --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --max-running 1 --launch-command "$GATED"
+# --coalesce-max 1: the second job must wait behind the first, not join its run.
+start_service r1 --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --max-running 1 --coalesce-max 1 --launch-command "$GATED"
 done_id=$(post highBalance "$ALICE" "$UC02")
 wait_status 200 highBalance "$done_id" "$ALICE"
 rm "$GATE"
@@ -33,7 +34,7 @@ kill -9 "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 for i in $(seq 30); do pgrep -f "job-id $running" > /dev/null || break; sleep 0.1; done
 pgrep -f "job-id $running" > /dev/null && fail "the launcher of $running outlived the killed service"
 
-start_service r2 --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --max-running 1 --launch-command "$GATED"
+start_service r2 --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --max-running 1 --coalesce-max 1 --launch-command "$GATED"
 expect 200 GET "/segments/highBalance/$done_id" "$ALICE"
 cmp -s "$WORK/body" "$WORK/ref/uc02/result.json" || fail "done job changed across the restart"
 expect 404 GET "/segments/lowBalance/$running" "$ALICE"
