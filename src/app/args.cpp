@@ -57,7 +57,6 @@ class Formatter : public CLI::Formatter {
  public:
   Formatter(std::string positional, const std::vector<OptionDef>& options) : positional_(std::move(positional)) {
     for (const auto& d : options) defs_["--" + d.name] = d;
-    label("Subcommands", "Commands");
     column_width(34);
   }
   std::string make_usage(const CLI::App* app, std::string name) const override {
@@ -145,7 +144,7 @@ std::unique_ptr<CLI::App> make_app(const CommandSpec& spec) {
     for (const auto& other : d.excludes) added.at(d.name)->excludes(added.at(other));
   // Positional words are collected as given (how many a command takes is its own check), out
   // of --help's option list: the usage line and the description name them.
-  if (!spec.positional.empty()) app->add_option("positional")->expected(-1)->group("");
+  if (!spec.positional.empty()) app->add_option("positional")->expected(-1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->group("");
   return app;
 }
 
@@ -171,7 +170,7 @@ std::string program_help(const std::vector<const CommandSpec*>& commands, const 
   app.footer(footer);
   app.formatter(std::make_shared<Formatter>("COMMAND [OPTIONS]", std::vector<OptionDef>{}));
   app.get_formatter()->column_width(12);
-  for (const CommandSpec* c : commands) app.add_subcommand(c->name, c->summary);
+  for (const CommandSpec* c : commands) app.add_subcommand(c->name, c->summary)->group("Commands");
   return app.help();
 }
 
