@@ -174,6 +174,8 @@ std::string program_help(const std::vector<const CommandSpec*>& commands, const 
   return app.help();
 }
 
+std::string command_help(const CommandSpec& spec) { return make_app(spec)->help(); }
+
 Args::Args(const std::vector<std::string>& argv, const CommandSpec& spec) {
   for (const auto& d : spec.options) defs_[d.name] = d;
   const auto app = make_app(spec);

@@ -59,8 +59,7 @@ struct CommandSpec {
   std::string name;
   std::string summary;
   std::string description;
-  std::string positional;  // e.g. "JOB.json": shown in the usage line; empty: none taken
-  std::string positional_help;
+  std::string positional;  // e.g. "JOB.json ...": shown in the usage line; empty: none taken
   std::vector<OptionDef> options;
 };
 
@@ -72,6 +71,8 @@ class HelpRequested : public std::runtime_error {
 
 // `finseg --help`: the commands, one line each.
 std::string program_help(const std::vector<const CommandSpec*>& commands, const std::string& footer);
+// `finseg COMMAND --help` (and `finseg help COMMAND`).
+std::string command_help(const CommandSpec& spec);
 
 class Args {
  public:

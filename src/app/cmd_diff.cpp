@@ -78,7 +78,7 @@ DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
 const CommandSpec& diff_spec() {
   static const CommandSpec spec{
       "diff", "who entered, left or changed between two results of the same segment and request",
-      "Prints the changes' jobId (finseg get); docs/changes.md.", "OLD_JOBID NEW_JOBID", "",
+      "Prints the changes' jobId (finseg get); docs/changes.md.", "OLD_JOBID NEW_JOBID",
       {option("results", "DIR", "the results folder").required(),
        option("job-id", "ID", "the changes' jobId").default_is("a new UUID"),
        option("threshold", "RULE", "a change rule (JSON), docs/changes.md").repeatable(),

@@ -11,7 +11,7 @@
 namespace finseg {
 
 const CommandSpec& export_spec() {
-  static const CommandSpec spec{"export", "write the store back to the CSV schema", "", "", "",
+  static const CommandSpec spec{"export", "write the store back to the CSV schema", "", "",
                                 {option("store", "STORE", "the store folder").required(),
                                  option("csv", "DIR", "folder to write accounts.csv and transactions.csv into").required()}};
   return spec;

@@ -85,7 +85,7 @@ void collect_locks(const ResultsDir& results, GcReport& report) {
 // and with --store the temporary folders of killed imports of that store.
 const CommandSpec& gc_spec() {
   static const CommandSpec spec{"gc", "remove what killed runs and imports left, never anything a live run owns",
-                                "Staged documents, checkpoints nobody can resume, lock files, STORE.tmp-*.", "", "",
+                                "Staged documents, checkpoints nobody can resume, lock files, STORE.tmp-*.", "",
                                 {option("results", "DIR", "the results folder").required(),
                                  option("store", "STORE", "also the abandoned builds of this store, and checkpoints of its older versions"),
                                  flag("dry-run", "only print what would be removed")}};

@@ -18,7 +18,7 @@ namespace finseg {
 const CommandSpec& generate_spec() {
   static const CommandSpec spec = [] {
     CommandSpec s{"generate", "generate a demo bank (under mpirun each rank writes its shards)",
-                  "The store is byte-identical at any rank count.", "", "",
+                  "The store is byte-identical at any rank count.", "",
                   {integer("users", "N", "customers", 1000, 1, 1'000'000'000),
                    integer("months", "M", "months of transactions", 25, 1, 240),
                    integer("seed", "S", "random seed", 42, 0, INT64_MAX),

@@ -12,7 +12,7 @@ namespace finseg {
 
 const CommandSpec& get_spec() {
   static const CommandSpec spec{"get", "print a job's result document",
-                                "Exit 0 done, 10 not ready, 11 no such jobId, 12 the job failed.", "JOBID", "",
+                                "Exit 0 done, 10 not ready, 11 no such jobId, 12 the job failed.", "JOBID",
                                 {option("results", "DIR", "the results folder").required(),
                                  flag("manifest", "print the job's manifest instead (also of a pending or failed job)")}};
   return spec;

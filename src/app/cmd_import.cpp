@@ -20,7 +20,7 @@ const CommandSpec& import_spec() {
     CommandSpec s{"import", "import accounts.csv + transactions.csv (SEGMENTS.md 1.1) into a new store",
                   "Any rejected row fails the import (exit 3) unless --max-rejects sets it aside; empty labels\n"
                   "cells are labelled (docs/labeller.md).",
-                  "", "",
+                  "",
                   {option("csv", "DIR", "folder of accounts.csv and transactions.csv").required(),
                    option("out", "STORE", "the store folder to create (never overwritten)").required(),
                    integer("shards", "K", "shard files", 4, 1, 100000),

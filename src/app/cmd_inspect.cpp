@@ -14,7 +14,7 @@ std::string date_or_dash(const std::optional<Day>& d) { return d ? format_date(*
 
 const CommandSpec& inspect_spec() {
   static const CommandSpec spec{"inspect", "users, accounts, transactions, dates, shards, sizes of a store; verifies checksums",
-                                "STORE: the store folder.", "STORE", "the store folder",
+                                "STORE: the store folder.", "STORE",
                                 {flag("no-verify", "do not verify the shards' checksums"),
                                  flag("chunks", "list where each dataset's chunks lie in the shard files")}};
   return spec;

@@ -198,7 +198,7 @@ const CommandSpec& report_spec() {
       "report", "one self-contained HTML page (SVG charts, no script) of finished jobs",
       "Segment sizes and distributions, and the entered / left / changed counts of changes jobIds\n"
       "(finseg diff) among them; under mpirun the documents are split across the ranks.",
-      "JOBID [JOBID ...]", "",
+      "JOBID [JOBID ...]",
       {option("results", "DIR", "the results folder").required(),
        option("out", "FILE.html", "the page to write (atomically)").required(),
        option("title", "T", "the page's title").default_is("finseg report: financial segments")}};

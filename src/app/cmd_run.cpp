@@ -132,7 +132,7 @@ const CommandSpec& run_spec() {
       "run", "run segment jobs in one pass (under mpirun: distributed); prints their jobIds",
       "Every byte read is checked (HDF5 metadata checksums, Fletcher32 per chunk). SIGTERM/SIGUSR1\n"
       "save the finished shards and exit 75; a rerun with the same --job-id values resumes.",
-      "JOB.json [JOB.json ...]", "",
+      "JOB.json [JOB.json ...]",
       {option("store", "STORE", "the store folder").required(),
        option("results", "DIR", "the results folder").required(),
        option("job-id", "ID", "the jobId of each job file, in order (default: new UUIDs)").repeatable(),

@@ -7,7 +7,7 @@ namespace finseg {
 const CommandSpec& serve_spec() {
   static const CommandSpec spec{
       "serve", "the segments HTTP API (docs/openapi.yaml); jobs run as finseg run",
-      "Not an MPI program. SIGHUP reloads tokens and certificate, reopens the audit log.", "", "",
+      "Not an MPI program. SIGHUP reloads tokens and certificate, reopens the audit log.", "",
       {option("store", "STORE", "the store folder").required(),
        option("results", "DIR", "the results folder, one service per folder").required(),
        integer("port", "P", "port to listen on (0: any free port, printed on stdout)", std::nullopt, 0, 65535).required(),

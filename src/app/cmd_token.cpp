@@ -13,7 +13,7 @@ const CommandSpec& token_spec() {
   static const CommandSpec spec{"token", "print a new API token of CLIENT, or hash a clear-text token file",
                                 "new CLIENT: a new token (printed once; the file keeps its SHA-256 only).\n"
                                 "hash: replace the clear-text tokens of the file by their SHA-256.",
-                                "new CLIENT | hash", "",
+                                "new CLIENT | hash",
                                 {option("tokens", "FILE", "the service's token file").required()}};
   return spec;
 }

@@ -16,8 +16,8 @@
 
 namespace {
 
-constexpr const char* kExitCodes =
-    R"(Each command's own options: finseg COMMAND --help.
+constexpr const char* kHelpFooter =
+    R"(Each command's own options: finseg COMMAND --help (or finseg help COMMAND).
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed,
@@ -62,12 +62,16 @@ int main(int argc, char** argv) {
       {"token", {finseg::token_spec, finseg::cmd_token}},
   };
   const std::string first = argc >= 2 ? argv[1] : "";
+  if (first == "help" && argc == 3 && commands.count(argv[2])) {  // finseg help COMMAND: its --help
+    if (comm->is_root()) std::cout << finseg::command_help(commands.at(argv[2]).spec());
+    return 0;
+  }
   if (argc < 2 || first == "--help" || first == "-h" || first == "help") {
     // In the order of a bank's day: build the store, run, read, serve.
     std::vector<const finseg::CommandSpec*> specs;
     for (const auto* name : {"generate", "import", "export", "inspect", "run", "get", "diff", "report", "gc", "serve", "token"})
       specs.push_back(&commands.at(name).spec());
-    if (comm->is_root()) std::cout << finseg::program_help(specs, kExitCodes);
+    if (comm->is_root()) std::cout << finseg::program_help(specs, kHelpFooter);
     return argc < 2 ? static_cast<int>(finseg::ExitCode::usage) : 0;
   }
   const auto it = commands.find(first);

@@ -36,6 +36,9 @@ for c in $commands; do
   line=$(grep -E "^  $c +[a-z]" "$WORK/top") || fail "finseg --help: no one-line summary of $c"
 done
 expect_exit 0 "$FINSEG" help
+cmp -s "$WORK/out" "$WORK/top" || fail "finseg help differs from finseg --help"
+expect_exit 0 "$FINSEG" help run
+grep -q '^usage: finseg run ' "$WORK/out" || fail "finseg help run is not run's help"
 expect_exit 2 "$FINSEG"                       # no command: the same text, a usage error
 grep -q '^Commands:' "$WORK/out" || fail "finseg without a command does not list the commands"
 expect_exit 2 "$FINSEG" no-such-command

@@ -11,7 +11,7 @@ namespace finseg {
 namespace {
 
 const CommandSpec& spec() {
-  static const CommandSpec s{"demo", "a demo command", "", "FILE [FILE ...]", "",
+  static const CommandSpec s{"demo", "a demo command", "", "FILE [FILE ...]",
                              {option("store", "STORE", "the store").required(),
                               integer("ranks", "N", "ranks", 3, 1, 16),
                               integer("limit", "S", "a limit", std::nullopt, 0, 60).excluding("unlimited"),
