@@ -75,9 +75,20 @@ DiffPlan plan_diff(const Args& args, const ResultsDir& results, int ranks) {
 
 }  // namespace
 
+const CommandSpec& diff_spec() {
+  static const CommandSpec spec{
+      "diff", "who entered, left or changed between two results of the same segment and request",
+      "Prints the changes' jobId (finseg get); docs/changes.md.", "OLD_JOBID NEW_JOBID",
+      {option("results", "DIR", "the results folder").required(),
+       option("job-id", "ID", "the changes' jobId").default_is("a new UUID"),
+       option("threshold", "RULE", "a change rule (JSON), docs/changes.md").repeatable(),
+       option("thresholds", "FILE", "a JSON array of change rules, after those of --threshold")}};
+  return spec;
+}
+
 int cmd_diff(Communicator& comm, const CommandArgs& argv) {
   const auto start = Clock::now();
-  const Args args(argv, {"results", "job-id", "threshold", "thresholds"}, {});
+  const Args args(argv, diff_spec());
   const std::filesystem::path dir = args.require("results");
   DiffPlan plan;
   on_every_rank(comm, [&] {

@@ -10,9 +10,16 @@
 
 namespace finseg {
 
+const CommandSpec& export_spec() {
+  static const CommandSpec spec{"export", "write the store back to the CSV schema", "", "",
+                                {option("store", "STORE", "the store folder").required(),
+                                 option("csv", "DIR", "folder to write accounts.csv and transactions.csv into").required()}};
+  return spec;
+}
+
 // The store's own taxonomy (recorded in its manifest) names the label bits.
 int cmd_export(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"store", "csv"}, {});
+  const Args args(argv, export_spec());
   const std::filesystem::path store = args.require("store");
   const std::filesystem::path csv = args.require("csv");
   on_every_rank(comm, [&] {

@@ -83,9 +83,17 @@ void collect_locks(const ResultsDir& results, GcReport& report) {
 // Removes what runs and builds that died left behind, and only what no live run owns (their
 // jobId locks, io/job_lock.hpp): staged documents, checkpoints nobody can resume, lock files,
 // and with --store the temporary folders of killed imports of that store.
+const CommandSpec& gc_spec() {
+  static const CommandSpec spec{"gc", "remove what killed runs and imports left, never anything a live run owns",
+                                "Staged documents, checkpoints nobody can resume, lock files, STORE.tmp-*.", "",
+                                {option("results", "DIR", "the results folder").required(),
+                                 option("store", "STORE", "also the abandoned builds of this store, and checkpoints of its older versions"),
+                                 flag("dry-run", "only print what would be removed")}};
+  return spec;
+}
+
 int cmd_gc(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"results", "store"}, {"dry-run"});
-  if (!args.positional().empty()) throw UsageError("gc takes no positional arguments");
+  const Args args(argv, gc_spec());
   if (!comm.is_root()) return 0;
   const std::filesystem::path dir = args.require("results");
   if (!std::filesystem::is_directory(dir)) throw IoError("no results folder " + dir.string());

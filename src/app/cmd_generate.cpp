@@ -15,13 +15,30 @@
 
 namespace finseg {
 
+const CommandSpec& generate_spec() {
+  static const CommandSpec spec = [] {
+    CommandSpec s{"generate", "generate a demo bank (under mpirun each rank writes its shards)",
+                  "The store is byte-identical at any rank count.", "",
+                  {integer("users", "N", "customers", 1000, 1, 1'000'000'000),
+                   integer("months", "M", "months of transactions", 25, 1, 240),
+                   integer("seed", "S", "random seed", 42, 0, INT64_MAX),
+                   integer("shards", "K", "shard files", 4, 1, 100000),
+                   option("out", "STORE", "the store folder to create (never overwritten)").required(),
+                   option("snapshot", "YYYY-MM-DD", "the store's snapshotDate").default_is(format_date(DemoBankParams{}.snapshot_date)),
+                   option("taxonomy", "FILE", "label taxonomy").default_is("config/labels.json, or $FINSEG_TAXONOMY")}};
+    for (auto& d : shard_write_option_defs()) s.options.push_back(std::move(d));
+    return s;
+  }();
+  return spec;
+}
+
 int cmd_generate(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"users", "months", "seed", "shards", "out", "snapshot", "taxonomy", "compression", "deflate-level"}, {});
+  const Args args(argv, generate_spec());
   DemoBankParams p;
-  p.users = args.get_int("users", 1000, 1, 1'000'000'000);
-  p.months = static_cast<int>(args.get_int("months", 25, 1, 240));
-  p.seed = static_cast<std::uint64_t>(args.get_int("seed", 42, 0, INT64_MAX));
-  p.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
+  p.users = args.get_int("users");
+  p.months = static_cast<int>(args.get_int("months"));
+  p.seed = static_cast<std::uint64_t>(args.get_int("seed"));
+  p.shards = static_cast<int>(args.get_int("shards"));
   if (const auto s = args.get("snapshot")) {
     const auto d = parse_date(*s);
     if (!d) throw UsageError("--snapshot '" + *s + "': " + describe_date_error(*s));

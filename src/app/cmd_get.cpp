@@ -10,9 +10,17 @@
 
 namespace finseg {
 
+const CommandSpec& get_spec() {
+  static const CommandSpec spec{"get", "print a job's result document",
+                                "Exit 0 done, 10 not ready, 11 no such jobId, 12 the job failed.", "JOBID",
+                                {option("results", "DIR", "the results folder").required(),
+                                 flag("manifest", "print the job's manifest instead (also of a pending or failed job)")}};
+  return spec;
+}
+
 // Prints a job's document by jobId. Exit codes: 0 done, 10 not ready, 11 not found, 12 failed.
 int cmd_get(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"results"}, {"manifest"});
+  const Args args(argv, get_spec());
   if (args.positional().size() != 1) throw UsageError("get takes one JOBID");
   if (!comm.is_root()) return 0;
   const std::string id = args.positional()[0];

@@ -15,12 +15,36 @@
 namespace finseg {
 
 // Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
+const CommandSpec& import_spec() {
+  static const CommandSpec spec = [] {
+    CommandSpec s{"import", "import accounts.csv + transactions.csv (SEGMENTS.md 1.1) into a new store",
+                  "Any rejected row fails the import (exit 3) unless --max-rejects sets it aside; empty labels\n"
+                  "cells are labelled (docs/labeller.md).",
+                  "",
+                  {option("csv", "DIR", "folder of accounts.csv and transactions.csv").required(),
+                   option("out", "STORE", "the store folder to create (never overwritten)").required(),
+                   integer("shards", "K", "shard files", 4, 1, 100000),
+                   integer("max-rejects", "N", "set up to N rejected rows aside (needs --rejects)", 0, 0, INT64_MAX),
+                   option("rejects", "FILE", "where the rejected rows go, with their reasons (needs --max-rejects)"),
+                   flag("replace-rejects", "overwrite an existing --rejects file"),
+                   option("taxonomy", "FILE", "label taxonomy").default_is("config/labels.json, or $FINSEG_TAXONOMY"),
+                   option("rules", "FILE", "label rules").default_is("label-rules.json beside the taxonomy"),
+                   choice("labels", "MODE", "how empty labels cells are filled: learned + rules, rules alone, or not",
+                          {"learn", "rules", "none"}, "learn"),
+                   option("model", "FILE", "start from a model saved by --save-model (--labels learn)"),
+                   option("save-model", "FILE", "save what was learned (--labels learn)")}};
+    for (auto& d : shard_write_option_defs()) s.options.push_back(std::move(d));
+    return s;
+  }();
+  return spec;
+}
+
 int cmd_import(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"csv", "out", "shards", "max-rejects", "rejects", "taxonomy", "rules", "labels", "model", "save-model", "compression", "deflate-level"}, {"replace-rejects"});
+  const Args args(argv, import_spec());
   const ShardWriteOptions write_options = shard_write_options(args);
   ImportOptions options;
-  options.shards = static_cast<int>(args.get_int("shards", 4, 1, 100000));
-  options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects", 0, 0, INT64_MAX));
+  options.shards = static_cast<int>(args.get_int("shards"));
+  options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects"));
   if (options.max_rejects > 0) {
     if (!args.has("rejects")) throw UsageError("--max-rejects needs --rejects FILE to set the rejected rows aside");
     options.rejects_file = args.require("rejects");

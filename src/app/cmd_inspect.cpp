@@ -12,8 +12,16 @@ namespace {
 std::string date_or_dash(const std::optional<Day>& d) { return d ? format_date(*d) : "-"; }
 }  // namespace
 
+const CommandSpec& inspect_spec() {
+  static const CommandSpec spec{"inspect", "users, accounts, transactions, dates, shards, sizes of a store; verifies checksums",
+                                "STORE: the store folder.", "STORE",
+                                {flag("no-verify", "do not verify the shards' checksums"),
+                                 flag("chunks", "list where each dataset's chunks lie in the shard files")}};
+  return spec;
+}
+
 int cmd_inspect(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {}, {"no-verify", "chunks"});
+  const Args args(argv, inspect_spec());
   if (args.positional().size() != 1) throw UsageError("inspect takes one STORE folder");
   const std::filesystem::path store = args.positional()[0];
   on_every_rank(comm, [&] {

@@ -193,8 +193,20 @@ std::vector<Figures> scan_part(const Communicator& comm, const std::vector<Plann
 
 }  // namespace
 
+const CommandSpec& report_spec() {
+  static const CommandSpec spec{
+      "report", "one self-contained HTML page (SVG charts, no script) of finished jobs",
+      "Segment sizes and distributions, and the entered / left / changed counts of changes jobIds\n"
+      "(finseg diff) among them; under mpirun the documents are split across the ranks.",
+      "JOBID [JOBID ...]",
+      {option("results", "DIR", "the results folder").required(),
+       option("out", "FILE.html", "the page to write (atomically)").required(),
+       option("title", "T", "the page's title").default_is("finseg report: financial segments")}};
+  return spec;
+}
+
 int cmd_report(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"results", "out", "title"}, {});
+  const Args args(argv, report_spec());
   const std::filesystem::path results_path = args.require("results");
   const std::filesystem::path out = args.require("out");
   const auto& ids = args.positional();

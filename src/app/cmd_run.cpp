@@ -127,8 +127,24 @@ void check_previous_jobs(const ResultsDir& results, const std::vector<std::strin
 
 }  // namespace
 
+const CommandSpec& run_spec() {
+  static const CommandSpec spec{
+      "run", "run segment jobs in one pass (under mpirun: distributed); prints their jobIds",
+      "Every byte read is checked (HDF5 metadata checksums, Fletcher32 per chunk). SIGTERM/SIGUSR1\n"
+      "save the finished shards and exit 75; a rerun with the same --job-id values resumes.",
+      "JOB.json [JOB.json ...]",
+      {option("store", "STORE", "the store folder").required(),
+       option("results", "DIR", "the results folder").required(),
+       option("job-id", "ID", "the jobId of each job file, in order (default: new UUIDs)").repeatable(),
+       flag("queue", "only validate, assign jobIds and mark them queued (scripts/finseg-submit)"),
+       flag("verify-store", "also check each shard file's whole CRC-32"),
+       integer("progress-seconds", "S", "seconds between progress lines", 10, 1, 86400),
+       integer("lock-wait", "S", "seconds to wait for another run of the jobIds to end (then exit 7)", 10, 0, 86400)}};
+  return spec;
+}
+
 int cmd_run(Communicator& comm, const CommandArgs& argv) {
-  const Args args(argv, {"store", "results", "job-id", "progress-seconds", "lock-wait"}, {"queue", "verify-store"});
+  const Args args(argv, run_spec());
   // --queue: validate the jobs, give them jobIds and mark them queued (finseg get: not ready),
   // print the jobIds, compute nothing. A batch submission runs them later with --job-id.
   const bool queue_only = args.flag("queue");
@@ -138,9 +154,9 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   const auto run_start = Clock::now();
   const std::filesystem::path store = args.require("store");
   const std::filesystem::path results_path = args.require("results");
-  const double progress_every = static_cast<double>(args.get_int("progress-seconds", 10, 1, 86400));
+  const double progress_every = static_cast<double>(args.get_int("progress-seconds"));
   // How long a run waits for another run of the same jobIds (or its orphaned ranks) to end.
-  const std::chrono::seconds lock_wait(args.get_int("lock-wait", 10, 0, 86400));
+  const std::chrono::seconds lock_wait(args.get_int("lock-wait"));
   const auto& files = args.positional();
 
   // Plan (coordinator): validate every job file before anything runs; on any error no job is created.

@@ -9,9 +9,18 @@ namespace finseg {
 // `finseg token new CLIENT --tokens FILE`: prints a fresh token (once; only its hash is kept).
 // `finseg token hash --tokens FILE`: converts a clear-text token file to hashes in place.
 // Not an MPI program (main() starts no MPI session for it).
+const CommandSpec& token_spec() {
+  static const CommandSpec spec{"token", "print a new API token of CLIENT, or hash a clear-text token file",
+                                "new CLIENT: a new token (printed once; the file keeps its SHA-256 only).\n"
+                                "hash: replace the clear-text tokens of the file by their SHA-256.",
+                                "new CLIENT | hash",
+                                {option("tokens", "FILE", "the service's token file").required()}};
+  return spec;
+}
+
 int cmd_token(Communicator& comm, const CommandArgs& argv) {
   if (comm.size() != 1) throw UsageError("token is not an MPI program: start it without mpirun");
-  const Args args(argv, {"tokens"}, {});
+  const Args args(argv, token_spec());
   const auto& words = args.positional();
   if (words.empty() || (words[0] != "new" && words[0] != "hash"))
     throw UsageError("usage: finseg token new CLIENT --tokens FILE | finseg token hash --tokens FILE");

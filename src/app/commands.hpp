@@ -1,6 +1,7 @@
 // The subcommands of the finseg CLI. Each returns the process exit code.
 #pragma once
 
+#include "app/args.hpp"
 #include "dist/communicator.hpp"
 
 #include <string>
@@ -9,6 +10,19 @@
 namespace finseg {
 
 using CommandArgs = std::vector<std::string>;
+
+// The command line of each command (app/args.hpp): what its parser accepts and --help shows.
+const CommandSpec& generate_spec();
+const CommandSpec& import_spec();
+const CommandSpec& export_spec();
+const CommandSpec& inspect_spec();
+const CommandSpec& run_spec();
+const CommandSpec& get_spec();
+const CommandSpec& diff_spec();
+const CommandSpec& serve_spec();
+const CommandSpec& report_spec();
+const CommandSpec& gc_spec();
+const CommandSpec& token_spec();
 
 int cmd_generate(Communicator& comm, const CommandArgs& args);
 int cmd_import(Communicator& comm, const CommandArgs& args);

@@ -11,60 +11,22 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: finseg <command> [options]
-
-commands:
-  generate --users N --months M --seed S --shards K --out STORE [--snapshot YYYY-MM-DD]
-                                   generate a demo bank (under mpirun each rank writes its shards)
-           generate and import also take [--compression none|deflate|shuffle-deflate|szip|lz4|
-           shuffle-lz4|lz4hc|shuffle-lz4hc] [--deflate-level 1-9] (default shuffle-lz4hc:
-           docs/store-format.md)
-  import   --csv DIR --out STORE [--shards K] [--max-rejects N --rejects FILE [--replace-rejects]] [--rules FILE]
-                                   import accounts.csv + transactions.csv (SEGMENTS.md 1.1); empty
-                                   labels cells are labelled by the rules (docs/labeller.md)
-  export   --store STORE --csv DIR write the store back to the CSV schema
-  inspect  STORE [--no-verify] [--chunks]
-                                   users, accounts, transactions, dates, shards, sizes; verifies checksums;
-                                   --chunks lists where each dataset's chunks lie in the shard files
-  run      --store STORE --results DIR [--job-id ID ...] [--queue] [--verify-store] [--lock-wait S] JOB.json ...
-                                   run segment jobs in one pass (under mpirun: distributed); prints jobIds;
-                                   every byte read is checked (HDF5 metadata checksums, Fletcher32 per
-                                   chunk); --verify-store also checks each shard file's whole CRC-32;
-                                   --queue only validates, assigns jobIds and marks them queued (for
-                                   scripts/finseg-submit); SIGTERM/SIGUSR1 save partials and exit 75
-  get      --results DIR [--manifest] JOBID
-                                   print a job's result document
-  gc       --results DIR [--store STORE] [--dry-run]
-                                   remove what killed runs and imports left (staged documents,
-                                   checkpoints nobody can resume, lock files, STORE.tmp-*), never
-                                   anything a live run owns
-  diff     --results DIR [--job-id ID] [--threshold RULE ...] [--thresholds FILE] OLD_JOBID NEW_JOBID
-                                   who entered, left or changed between two results of the same segment
-                                   and request (docs/changes.md); prints the changes' jobId (finseg get)
-  serve    --store STORE --results DIR --port P (--tokens FILE | --no-auth) [--launcher local|slurm]
-           [--bind ADDR] [--ranks N] [--max-running N] [--expiry-days D] [--callback-allow HOST[:PORT]]
-           [--tls-cert FILE --tls-key FILE | --plain-http-behind-proxy] [--audit-log FILE]
-           [--max-connections N] [--max-connections-per-client N] [--request-timeout S]
-                                   the segments HTTP API (docs/openapi.yaml); jobs run as finseg run;
-                                   SIGHUP reloads tokens and certificate, reopens the audit log
-  token    new CLIENT --tokens FILE | hash --tokens FILE
-                                   print a new API token of CLIENT (the file keeps its SHA-256 only);
-                                   hash: convert a clear-text token file to hashes
-  report   --results DIR --out FILE.html [--title T] JOBID [JOBID ...]
-                                   one self-contained HTML page (SVG charts, no script) of finished jobs:
-                                   segment sizes and distributions, and the entered / left / changed
-                                   counts of changes jobIds (finseg diff) among them; under mpirun the
-                                   documents are split across the ranks
+constexpr const char* kHelpFooter =
+    R"(Each command's own options: finseg COMMAND --help (or finseg help COMMAND).
 
 exit codes: 0 ok, 1 internal error, 2 usage, 3 bad input data, 4 bad store, 5 bad job, 6 I/O error,
             7 busy (another run of the jobIds is alive), 10 not ready, 11 not found, 12 job failed,
-            13 jobs not comparable (diff), 75 interrupted (retry); docs/exit-codes.md
-)";
+            13 jobs not comparable (diff), 75 interrupted (retry); docs/exit-codes.md)";
 
-using Command = int (*)(finseg::Communicator&, const finseg::CommandArgs&);
+struct Command {
+  const finseg::CommandSpec& (*spec)();
+  int (*run)(finseg::Communicator&, const finseg::CommandArgs&);
+};
 
 // A batch command's big allocations (a shard's columns, HDF5's buffer for each chunk it
 // decompresses) are short-lived and repeat per shard. By default glibc serves them with mmap and
@@ -87,28 +49,40 @@ int main(int argc, char** argv) {
   if (mpi) session.emplace(argc, argv);
   auto comm = mpi ? finseg::make_mpi_communicator() : finseg::make_local_communicator();
   const std::map<std::string, Command> commands = {
-      {"generate", finseg::cmd_generate},
-      {"import", finseg::cmd_import},
-      {"export", finseg::cmd_export},
-      {"inspect", finseg::cmd_inspect},
-      {"run", finseg::cmd_run},
-      {"get", finseg::cmd_get},
-      {"diff", finseg::cmd_diff},
-      {"serve", finseg::cmd_serve},
-      {"report", finseg::cmd_report},
-      {"gc", finseg::cmd_gc},
-      {"token", finseg::cmd_token},
+      {"generate", {finseg::generate_spec, finseg::cmd_generate}},
+      {"import", {finseg::import_spec, finseg::cmd_import}},
+      {"export", {finseg::export_spec, finseg::cmd_export}},
+      {"inspect", {finseg::inspect_spec, finseg::cmd_inspect}},
+      {"run", {finseg::run_spec, finseg::cmd_run}},
+      {"get", {finseg::get_spec, finseg::cmd_get}},
+      {"diff", {finseg::diff_spec, finseg::cmd_diff}},
+      {"serve", {finseg::serve_spec, finseg::cmd_serve}},
+      {"report", {finseg::report_spec, finseg::cmd_report}},
+      {"gc", {finseg::gc_spec, finseg::cmd_gc}},
+      {"token", {finseg::token_spec, finseg::cmd_token}},
   };
-  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "help") {
-    if (comm->is_root()) std::cout << kUsage;
+  const std::string first = argc >= 2 ? argv[1] : "";
+  if (first == "help" && argc == 3 && commands.count(argv[2])) {  // finseg help COMMAND: its --help
+    if (comm->is_root()) std::cout << finseg::command_help(commands.at(argv[2]).spec());
+    return 0;
+  }
+  if (argc < 2 || first == "--help" || first == "-h" || first == "help") {
+    // In the order of a bank's day: build the store, run, read, serve.
+    std::vector<const finseg::CommandSpec*> specs;
+    for (const auto* name : {"generate", "import", "export", "inspect", "run", "get", "diff", "report", "gc", "serve", "token"})
+      specs.push_back(&commands.at(name).spec());
+    if (comm->is_root()) std::cout << finseg::program_help(specs, kHelpFooter);
     return argc < 2 ? static_cast<int>(finseg::ExitCode::usage) : 0;
   }
-  const auto it = commands.find(argv[1]);
+  const auto it = commands.find(first);
   int code = 0;
   bool every_rank_knows = false;  // a collective error, or a usage error (same argv on every rank)
   try {
-    if (it == commands.end()) throw finseg::UsageError(std::string("unknown command '") + argv[1] + "' (finseg --help)");
-    code = it->second(*comm, finseg::CommandArgs(argv + 2, argv + argc));
+    if (it == commands.end()) throw finseg::UsageError("unknown command '" + first + "' (finseg --help)");
+    code = it->second.run(*comm, finseg::CommandArgs(argv + 2, argv + argc));
+  } catch (const finseg::HelpRequested& help) {  // every rank has the same argv: no one waits
+    if (comm->is_root()) std::cout << help.what();
+    code = 0;
   } catch (const finseg::Error& e) {
     every_rank_knows = dynamic_cast<const finseg::CollectiveError*>(&e) || dynamic_cast<const finseg::UsageError*>(&e);
     if (!every_rank_knows || comm->is_root()) std::fprintf(stderr, "finseg %s: error: %s\n", argv[1], e.what());

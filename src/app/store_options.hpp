@@ -5,7 +5,17 @@
 #include "app/args.hpp"
 #include "io/store.hpp"
 
+#include <vector>
+
 namespace finseg {
+
+// The options of shard_write_options(), for the specs of `generate` and `import`.
+inline std::vector<OptionDef> shard_write_option_defs() {
+  return {choice("compression", "FILTER", "HDF5 filter chain of the shards (docs/store-format.md 4); lz4hc is LZ4HC level 4",
+                 {"none", "deflate", "shuffle-deflate", "szip", "lz4", "shuffle-lz4", "lz4hc", "shuffle-lz4hc"}, "shuffle-lz4hc"),
+          integer("deflate-level", "L", "deflate level of --compression deflate and shuffle-deflate",
+                  ShardWriteOptions{}.deflate_level, 1, 9)};
+}
 
 // --compression none|deflate|shuffle-deflate|szip|lz4|shuffle-lz4|lz4hc|shuffle-lz4hc (default
 // shuffle-lz4hc), --deflate-level 1..9. lz4 is plain LZ4, lz4hc LZ4HC level 4 (same decoder).
@@ -23,7 +33,7 @@ inline ShardWriteOptions shard_write_options(const Args& args) {
     throw UsageError("--compression '" + c +
                      "': one of none, deflate, shuffle-deflate, szip, lz4, shuffle-lz4, lz4hc, shuffle-lz4hc");
   o.lz4_level = c.ends_with("lz4hc") ? kDefaultLz4HcLevel : 1;
-  o.deflate_level = static_cast<int>(args.get_int("deflate-level", o.deflate_level, 1, 9));
+  o.deflate_level = static_cast<int>(args.get_int("deflate-level"));
   return o;
 }
 
