@@ -199,7 +199,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
     // What the checkpoint belongs to, from the start: `finseg gc` and the service's expiry sweep
     // find a checkpoint's jobIds in it, also when the run is killed.
-    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
+    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
     if (!plan.resumed_shards.empty())
       std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
                    plan.resumed_shards.size(), plan.shards.size());
@@ -288,7 +288,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     std::size_t saved = 0;
     try {
       on_every_rank(comm, [&] {
-        if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
+        if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
       });
       for (const auto& n : comm.gather(std::to_string(finished), 0)) saved += std::stoull(n);
     } catch (const Error& e) {
