@@ -12,6 +12,7 @@
 #include "io/job_lock.hpp"
 #include "io/partial_file.hpp"
 #include "io/results_diff.hpp"
+#include "io/results_index.hpp"
 #include "io/results_dir.hpp"
 #include "io/store.hpp"
 
@@ -358,6 +359,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     std::size_t j = 0;
     for (std::size_t i = 0; i < all_ids.size(); ++i) {
       if (already_done[i]) continue;
+      // One pass over the document just written (in the page cache): pages of it cost one seek (docs/formats.md).
+      UserIndex::write_beside(results.staged_dir(all_ids[i], plan.stage_tag) / "result.json");
       results.commit_staged(all_ids[i], plan.stage_tag,
                             job_manifest_json(all_ids[i], files[i], parsed[i], documents[j].totals, report, documents[j].seconds));
       ++j;

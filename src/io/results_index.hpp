@@ -3,7 +3,8 @@
 // whatever the document's size (GET /segments/{segment}/{jobId}?page=P&perPage=N).
 //
 // Layout (little-endian): "FSIDX001", the document's size in bytes (u64), then one u64 offset per
-// user, in document order. The index is built on first use by one streaming pass of the document
+// user, in document order. `finseg run` writes it with the document; a document without one
+// (older results) gets it on first use, by the same streaming pass of the document
 // (DocumentReader), written aside and renamed into place (two builders at once write the same
 // bytes); an index whose recorded size is not the document's is built again. Documents are never
 // rewritten in place (a job folder is renamed into place complete), so a matching size is enough.
@@ -20,6 +21,9 @@ class UserIndex {
   // Throws DocumentError when the document is not a result document, IoError on I/O failures.
   static UserIndex open_or_build(const std::filesystem::path& document);
   static std::filesystem::path path_of(const std::filesystem::path& document);
+  // Writes the index beside `document` (path_of), replacing any: `finseg run`, in the staged job
+  // folder before it is renamed into place, so the index arrives with its document.
+  static void write_beside(const std::filesystem::path& document) { build(document, path_of(document)); }
 
   UserIndex(UserIndex&& other) noexcept;
   UserIndex& operator=(UserIndex&&) = delete;

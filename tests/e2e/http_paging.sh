@@ -17,6 +17,8 @@ wait_status 200 insuranceSpending "$ins" "$ALICE" 180
 wait_status 200 incomeSpendingSummary "$inc" "$ALICE" 180
 wait_status 200 highBalance "$none" "$ALICE" 180
 
+# The run writes the user index with the document.
+[ -f "$WORK/results/$fb/result.idx" ] || fail "finseg run wrote no user index next to result.json"
 # Without paging parameters: the whole document, byte for byte as written (the contract's answer).
 expect 200 GET "/segments/financialBreakdown/$fb" "$ALICE"
 cmp "$WORK/body" "$WORK/results/$fb/result.json" || fail "the whole document differs from result.json"
@@ -31,7 +33,10 @@ for p in 1 2 "$last" $((last + 1)) 1000000; do
   expect 200 GET "/segments/financialBreakdown/$fb?page=$p&perPage=$per" "$ALICE"
   $CHECK page "$WORK/fb.json" "$WORK/body" "$p" "$per"
 done
-[ -f "$WORK/results/$fb/result.idx" ] || fail "no user index next to result.json"
+# A document without an index (older results) gets one on its first page.
+rm "$WORK/results/$fb/result.idx"
+expect 200 GET "/segments/financialBreakdown/$fb?page=2&perPage=$per" "$ALICE"; $CHECK page "$WORK/fb.json" "$WORK/body" 2 "$per"
+[ -f "$WORK/results/$fb/result.idx" ] || fail "no user index after the first page"
 # perPage alone is page 1; page alone has finAPI's default perPage 20; the maximum perPage 500.
 expect 200 GET "/segments/financialBreakdown/$fb?perPage=7" "$ALICE"; $CHECK page "$WORK/fb.json" "$WORK/body" 1 7
 expect 200 GET "/segments/financialBreakdown/$fb?page=3" "$ALICE"; $CHECK page "$WORK/fb.json" "$WORK/body" 3 20
