@@ -150,8 +150,9 @@ void DocumentStream::user(std::string& out) {
 
 bool DocumentStream::next_chunk(std::string& out, std::size_t bytes) {
   if (done_) return false;
+  const std::size_t start = out.size();  // appends: a caller may gather the chunks in one string
   if (!started_) begin(out);
-  while (out.size() < bytes) {
+  while (out.size() - start < bytes) {
     if (left_ == 0 || !reader_.next()) {
       done_ = true;
       if (format_ == DocumentFormat::json)
