@@ -12,6 +12,7 @@
 #include "io/job_lock.hpp"
 #include "io/partial_file.hpp"
 #include "io/results_diff.hpp"
+#include "io/results_index.hpp"
 #include "io/results_dir.hpp"
 #include "io/store.hpp"
 
@@ -215,7 +216,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
     // What the checkpoint belongs to, from the start: `finseg gc` and the service's expiry sweep
     // find a checkpoint's jobIds in it, also when the run is killed.
-    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
+    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
     if (!plan.resumed_shards.empty())
       std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
                    plan.resumed_shards.size(), plan.shards.size());
@@ -304,7 +305,7 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     std::size_t saved = 0;
     try {
       on_every_rank(comm, [&] {
-        if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids));
+        if (comm.is_root()) checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
       });
       for (const auto& n : comm.gather(std::to_string(finished), 0)) saved += std::stoull(n);
     } catch (const Error& e) {
@@ -374,6 +375,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     std::size_t j = 0;
     for (std::size_t i = 0; i < all_ids.size(); ++i) {
       if (already_done[i]) continue;
+      // One pass over the document just written (in the page cache): pages of it cost one seek (docs/formats.md).
+      UserIndex::write_beside(results.staged_dir(all_ids[i], plan.stage_tag) / "result.json");
       results.commit_staged(all_ids[i], plan.stage_tag,
                             job_manifest_json(all_ids[i], files[i], parsed[i], documents[j].totals, report, documents[j].seconds));
       ++j;

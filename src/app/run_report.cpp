@@ -123,12 +123,13 @@ void mark_interrupted(const std::filesystem::path& results_path, const std::vect
 }
 
 std::string checkpoint_note_json(const std::string& run_key, const std::string& store, const std::string& store_checksum,
-                                 const std::vector<std::string>& job_ids) {
+                                 const std::vector<std::string>& job_ids, std::size_t shards) {
   nlohmann::json m;
   m["runKey"] = run_key;
   m["store"] = store;
   m["storeChecksum"] = store_checksum;
   m["jobIds"] = job_ids;
+  m["shards"] = shards;
   m["updated"] = utc_now();
   m["version"] = std::string("finseg ") + FINSEG_VERSION;
   return m.dump(2) + "\n";

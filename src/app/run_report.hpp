@@ -54,8 +54,9 @@ void mark_interrupted(const std::filesystem::path& results, const std::vector<st
                       const std::vector<ParsedJob>& parsed, const std::vector<std::string>& ids,
                       const std::vector<bool>& already_done, const std::string& note);
 // RESULTS/.checkpoint/<key>/run.json: what a checkpoint belongs to, for an operator.
+// `shards`: the store's shard count, so the service can say how far a running job is (GET while running).
 std::string checkpoint_note_json(const std::string& run_key, const std::string& store, const std::string& store_checksum,
-                                 const std::vector<std::string>& job_ids);
+                                 const std::vector<std::string>& job_ids, std::size_t shards);
 
 // "window 2026-07-01 .. 2026-09-30 (3 complete months before creationDate 2026-10-01)", or for
 // highBalance "balance at the end of 2026-09-30 (creationDate)".

@@ -64,7 +64,9 @@ AuditEvent audit_event(const httplib::Request& req, const httplib::Response& res
   e.route = req.path;
   e.job_id = job_of(req, res);
   e.status = res.status;
-  e.bytes = res.body.size();
+  // A whole document is answered from the file (a content provider of known length): its size is
+  // content_length_. A stream (NDJSON, CSV) has no length up front: 0.
+  e.bytes = res.body.empty() ? res.content_length_ : res.body.size();
   return e;
 }
 

@@ -5,6 +5,7 @@
 #include "core/segments/request.hpp"
 #include "core/text_limits.hpp"
 #include "http/log.hpp"
+#include "http/result_answers.hpp"
 #include "io/atomic_file.hpp"
 #include "io/job_file.hpp"
 #include "io/json_value.hpp"
@@ -157,14 +158,17 @@ void SegmentsApi::get_job(const httplib::Request& req, httplib::Response& res) {
     case JobState::queued:
     case JobState::running:
       res.set_header("Retry-After", "2");
-      return error(res, 404, "NOT_READY", "job " + id + " is " + to_string(rec->state) + "; the result is not ready yet");
+      return error(res, 404, "NOT_READY", not_ready_message(jobs_.results().dir(), id, rec->state == JobState::running));
     case JobState::failed:
       return error(res, 500, "JOB_FAILED", "job " + id + " failed: " + rec->error);
     case JobState::done: break;
   }
+  const auto page = parse_page_request(req);
+  if (const auto* bad = std::get_if<std::string>(&page)) return error(res, 400, "BAD_REQUEST", *bad);
+  const auto* wanted = std::get_if<PageRequest>(&page);
   try {
-    res.set_content(jobs_.read_result(id), kJson);
-    res.status = 200;
+    answer_document(res, jobs_.results().job_dir(id) / "result.json", segment, accepted_format(req.get_header_value("Accept")),
+                    wanted ? std::optional<PageRequest>(*wanted) : std::nullopt);
   } catch (const Error&) {
     if (!jobs_.find(id)) return not_found();  // expired while we read
     error(res, 500, "JOB_FAILED", "job " + id + ": the result cannot be read");

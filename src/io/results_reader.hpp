@@ -75,6 +75,8 @@ class DocumentReader {
   std::uint64_t size() const noexcept { return size_; }
   std::uint64_t body_offset() const noexcept { return head_.users_begin; }  // the first user's line
   const DocumentHead& head() const noexcept { return head_; }
+  // The first line as written, without its newline (ends with "users":[ unless there are no users).
+  const std::string& head_line() const noexcept { return head_line_; }
 
   // Reads the closing line (a few hundred bytes from the end) into head(): users_end, and its
   // fields (changes: counts). Throws DocumentError when the document does not end with one.
@@ -95,6 +97,7 @@ class DocumentReader {
   std::string_view user_json() const noexcept { return json_; }    // the compact object as written
   JsonValue user_value() const;                                    // parsed; DocumentError when malformed
   std::string where() const;                                       // "FILE: byte N", for messages
+  std::uint64_t line_offset() const noexcept { return line_offset_; }  // where the user read last starts
 
  private:
   void read_head_line();
