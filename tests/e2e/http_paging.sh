@@ -82,7 +82,7 @@ grep -q '"' "$WORK/cli.csv" 2>/dev/null || true
 expect 200 GET "/segments/financialBreakdown/$fb?page=2&perPage=$per" "$ALICE" -H 'Accept: application/x-ndjson'
 [ "$(wc -l < "$WORK/body")" = "$per" ] || fail "an NDJSON page of $per users has $(wc -l < "$WORK/body") lines"
 expect_exit 2 "$FINSEG" get --results "$WORK/results" --format xml "$fb"
-grep -q "json, ndjson or csv" "$WORK/err" || fail "finseg get --format xml: $(cat "$WORK/err")"
+grep -q "one of json, ndjson, csv" "$WORK/err" || fail "finseg get --format xml: $(cat "$WORK/err")"
 
 # Progress while running: still 404 NOT_READY, saying running and how many of the shards are done.
 FINSEG_TEST_SHARD_DELAY_MS=1500 start_service slow --store "$WORK/store" --results "$WORK/slow" --tokens "$WORK/tokens" \
