@@ -3,10 +3,11 @@
 //   {"time","client","remote","method","route","jobId","status","bytes"} (+ "forwardedFor")
 // client: the client of the bearer token (null: no or an unknown token); route: the request path
 // without its query; jobId: the job created (201) or asked for (null otherwise); bytes: the size of
-// the answer's body (0 for a streamed NDJSON or CSV answer, whose length is not known up front). Never a token, a request body or a document. Every string goes through JSON
-// escaping (control characters as \u00XX, invalid UTF-8 replaced), so a request cannot forge or
-// split a line. Each line is one write(2) to a file opened with O_APPEND: lines of concurrent
-// requests never interleave. SIGHUP reopens the file (after logrotate moved it).
+// the answer's body (0 for a streamed NDJSON or CSV answer, whose length is not known up front).
+// Never a token, a request body or a document. Every string goes through JSON escaping (control
+// characters as \u00XX, invalid UTF-8 replaced), so a request cannot forge or split a line. Each
+// line is one write(2) to a file opened with O_APPEND: lines of concurrent requests never
+// interleave. SIGHUP reopens the file (after logrotate moved it).
 #pragma once
 
 #include <chrono>
