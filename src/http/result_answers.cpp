@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "io/results_checkpoints.hpp"
+#include "io/json_value.hpp"
 #include "io/results_index.hpp"
 
 #include <httplib.h>
@@ -48,8 +49,8 @@ std::string paging_closing(const PageRequest& page, std::uint64_t total) {
 }
 
 // Hands the stream's chunks to httplib as it asks for them; the stream lives as long as the answer.
-void stream(httplib::Response& res, std::shared_ptr<DocumentStream> s, DocumentFormat format) {
-  res.set_chunked_content_provider(media_type(format), [s](std::size_t, httplib::DataSink& sink) {
+void stream(httplib::Response& res, std::shared_ptr<DocumentStream> s, DocumentFormat format, std::shared_ptr<const void> keep) {
+  res.set_chunked_content_provider(media_type(format), [s, keep](std::size_t, httplib::DataSink& sink) {
     std::string chunk;
     const bool more = s->next_chunk(chunk);
     if (!chunk.empty() && !sink.write(chunk.data(), chunk.size())) return false;
@@ -59,18 +60,25 @@ void stream(httplib::Response& res, std::shared_ptr<DocumentStream> s, DocumentF
 }
 
 // The whole document as written, with its length: no chunked encoding, the answer of today.
-void whole_json(httplib::Response& res, const std::filesystem::path& file) {
+void whole_json(httplib::Response& res, const std::filesystem::path& file, std::shared_ptr<const void> keep) {
   auto in = std::make_shared<std::ifstream>(file, std::ios::binary);
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   if (!*in || ec) throw IoError("cannot read " + file.string());
-  res.set_content_provider(size, "application/json", [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+  res.set_content_provider(size, "application/json", [in, keep](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
     char buffer[64 * 1024];
     in->seekg(static_cast<std::streamoff>(offset));
     const auto n = static_cast<std::streamsize>(std::min<std::size_t>(length, sizeof buffer));
     if (!in->read(buffer, n)) return false;  // the document shrank: cut the answer short
     return sink.write(buffer, static_cast<std::size_t>(n));
   });
+}
+
+// A page of a changes document ends with the document's counts (of all its users), then paging.
+std::string changes_closing(const std::filesystem::path& file, const std::string& paging) {
+  DocumentReader reader(file, DocumentKind::changes);
+  const JsonValue* counts = reader.check_closing_line().fields.find("counts");
+  return "],\"counts\":" + to_json_text(*counts) + "," + paging.substr(2);  // checked: counts is an object
 }
 
 }  // namespace
@@ -107,18 +115,23 @@ DocumentFormat accepted_format(const std::string& accept) {
 }
 
 void answer_document(httplib::Response& res, const std::filesystem::path& file, const std::string& segment, DocumentFormat format,
-                     const std::optional<PageRequest>& page) {
+                     const std::optional<PageRequest>& page, DocumentKind kind, std::shared_ptr<const void> keep) {
+  if (kind == DocumentKind::changes && format == DocumentFormat::csv)
+    throw UsageError("Accept: text/csv: a changes document has no CSV layout (application/json or application/x-ndjson)");
   res.status = 200;
   if (!page) {
-    if (format == DocumentFormat::json) return whole_json(res, file);
-    return stream(res, std::make_shared<DocumentStream>(file, format, segment), format);
+    if (format == DocumentFormat::json) return whole_json(res, file, std::move(keep));
+    constexpr auto all = std::numeric_limits<std::uint64_t>::max();
+    return stream(res, std::make_shared<DocumentStream>(file, format, segment, 0, all, "", kind), format, std::move(keep));
   }
-  const UserIndex index = UserIndex::open_or_build(file);
+  const UserIndex index = UserIndex::open_or_build(file, kind);
   const std::uint64_t first = (page->page - 1) * page->per_page;
   const std::uint64_t count = first < index.count() ? std::min(page->per_page, index.count() - first) : 0;
   // A page past the end is an empty page (finAPI answers 200 with no items), read from nowhere.
   const std::uint64_t from = count > 0 ? index.offset(first) : 0;
-  DocumentStream s(file, format, segment, from, count, paging_closing(*page, index.count()));
+  std::string closing = paging_closing(*page, index.count());
+  if (kind == DocumentKind::changes) closing = changes_closing(file, closing);
+  DocumentStream s(file, format, segment, from, count, closing, kind);
   std::string body;
   while (s.next_chunk(body)) {
   }

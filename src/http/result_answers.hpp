@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -37,8 +38,11 @@ DocumentFormat accepted_format(const std::string& accept);
 
 // A 200 with the document `file` of `segment` in `format`, whole or the page asked for. NDJSON and
 // CSV (and a whole JSON document) are streamed in chunks; memory stays a chunk. Throws Error.
+// A changes document (`kind`): no CSV (UsageError); a JSON page keeps its counts before `paging`.
+// `keep` lives as long as the answer is being sent (GET .../changes: the temporary folder of `file`).
 void answer_document(httplib::Response& res, const std::filesystem::path& file, const std::string& segment, DocumentFormat format,
-                     const std::optional<PageRequest>& page);
+                     const std::optional<PageRequest>& page, DocumentKind kind = DocumentKind::result,
+                     std::shared_ptr<const void> keep = nullptr);
 
 // "job J is running: 3 of 8 shards done; the result is not ready yet" (queued: waiting to run).
 std::string not_ready_message(const std::filesystem::path& results, const std::string& job_id, bool running);

@@ -195,7 +195,8 @@ bool SegmentsApi::answer_unless_done(const std::string& client, const std::strin
 }
 
 // The changes are computed on request, in this process, from the two documents (one streaming
-// pass, docs/changes.md); the answer is held in memory like a result is (paging: not yet).
+// pass, docs/changes.md), into a temporary folder that the answer owns: it is sent from its file
+// like a result (whole, a page, NDJSON) and the folder is removed once the answer is sent.
 void SegmentsApi::get_changes(const httplib::Request& req, httplib::Response& res) {
   const auto client = authenticate(req, res);
   if (!client) return;
@@ -212,27 +213,32 @@ void SegmentsApi::get_changes(const httplib::Request& req, httplib::Response& re
       } catch (const JsonParseError& e) {
         return error(res, 400, "BAD_REQUEST", std::string("query parameter 'threshold': invalid JSON: ") + e.what());
       }
-    } else {
-      return error(res, 400, "BAD_REQUEST", "query parameter '" + key + "': unknown (since, threshold)");
+    } else if (key != "page" && key != "perPage") {
+      return error(res, 400, "BAD_REQUEST", "query parameter '" + key + "': unknown (since, threshold, page, perPage)");
     }
   }
   if (since.empty()) return error(res, 400, "BAD_REQUEST", "query parameter 'since' (the older jobId) is required");
+  const auto page = parse_page_request(req);
+  if (const auto* bad = std::get_if<std::string>(&page)) return error(res, 400, "BAD_REQUEST", *bad);
+  const auto* wanted = std::get_if<PageRequest>(&page);
   if (answer_unless_done(*client, segment, since, res) || answer_unless_done(*client, segment, id, res)) return;
-  const auto work = jobs_.results().dir() / ".service" / "changes" / ResultsDir::new_job_id();
-  struct Cleanup {
+  struct TempFolder {
     std::filesystem::path dir;
-    ~Cleanup() {
+    ~TempFolder() {
       std::error_code ignored;
       std::filesystem::remove_all(dir, ignored);
     }
-  } cleanup{work};
+  };
+  // Shared with the content provider: removed when the answer has been sent (or on any error here).
+  const auto work = std::make_shared<TempFolder>();
+  work->dir = jobs_.results().dir() / ".service" / "changes" / ResultsDir::new_job_id();
   try {
     const ChangesPair pair = load_changes_pair(jobs_.results(), since, id);
     const ChangeRules change_rules(pair.segment, rules, pair.label_groups, "query parameter 'threshold'");
-    std::filesystem::create_directories(work);
-    write_changes_serial(pair, change_rules, work / "result.json");
-    res.set_content(read_file(work / "result.json"), kJson);
-    res.status = 200;
+    std::filesystem::create_directories(work->dir);
+    write_changes_serial(pair, change_rules, work->dir / "result.json");
+    answer_document(res, work->dir / "result.json", segment, accepted_format(req.get_header_value("Accept")),
+                    wanted ? std::optional<PageRequest>(*wanted) : std::nullopt, DocumentKind::changes, work);
   } catch (const NotComparableError& e) {
     error(res, 400, "BAD_REQUEST", e.what());
   } catch (const UsageError& e) {

@@ -73,8 +73,8 @@ UserIndex UserIndex::try_open(const std::filesystem::path& file, std::uint64_t s
 
 // One pass of the document, its offsets written through a buffer to a sibling file renamed into
 // place: memory stays one line of the document, whatever its size.
-void UserIndex::build(const std::filesystem::path& document, const std::filesystem::path& file) {
-  DocumentReader reader(document);
+void UserIndex::build(const std::filesystem::path& document, const std::filesystem::path& file, DocumentKind kind) {
+  DocumentReader reader(document, kind);
   const auto aside = file.parent_path() / (".result.idx.tmp-" + ResultsDir::new_job_id());
   try {
     DocumentWriter out(aside);
@@ -96,13 +96,13 @@ void UserIndex::build(const std::filesystem::path& document, const std::filesyst
   }
 }
 
-UserIndex UserIndex::open_or_build(const std::filesystem::path& document) {
+UserIndex UserIndex::open_or_build(const std::filesystem::path& document, DocumentKind kind) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(document, ec);
   if (ec) throw IoError("cannot read " + document.string() + ": " + ec.message());
   const auto file = path_of(document);
   if (UserIndex index = try_open(file, size); index.fd_ >= 0) return index;
-  build(document, file);
+  build(document, file, kind);
   UserIndex index = try_open(file, size);
   if (index.fd_ < 0) throw IoError("cannot read the user index " + file.string() + " just written");
   return index;

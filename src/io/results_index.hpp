@@ -10,6 +10,8 @@
 // rewritten in place (a job folder is renamed into place complete), so a matching size is enough.
 #pragma once
 
+#include "io/results_reader.hpp"
+
 #include <cstdint>
 #include <filesystem>
 
@@ -19,7 +21,8 @@ class UserIndex {
  public:
   // Opens the index of `document` (result.json), building it first when missing or stale.
   // Throws DocumentError when the document is not a result document, IoError on I/O failures.
-  static UserIndex open_or_build(const std::filesystem::path& document);
+  // A changes document (`kind`, GET .../changes paged) is indexed the same way.
+  static UserIndex open_or_build(const std::filesystem::path& document, DocumentKind kind = DocumentKind::result);
   static std::filesystem::path path_of(const std::filesystem::path& document);
   // Writes the index beside `document` (path_of), replacing any: `finseg run`, in the staged job
   // folder before it is renamed into place, so the index arrives with its document.
@@ -37,7 +40,7 @@ class UserIndex {
   UserIndex(std::filesystem::path file, int fd, std::uint64_t count) : file_(std::move(file)), fd_(fd), count_(count) {}
   // The open index, or none (fd -1) when missing, damaged or not of a document of `size` bytes.
   static UserIndex try_open(const std::filesystem::path& file, std::uint64_t size);
-  static void build(const std::filesystem::path& document, const std::filesystem::path& file);
+  static void build(const std::filesystem::path& document, const std::filesystem::path& file, DocumentKind kind = DocumentKind::result);
 
   std::filesystem::path file_;
   int fd_ = -1;

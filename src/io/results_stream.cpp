@@ -113,8 +113,8 @@ std::string csv_rows_of_user(const JsonValue& user, const std::vector<std::strin
 DocumentStream::DocumentStream(const std::filesystem::path& document, DocumentFormat format, const std::string& segment,
                                std::uint64_t from, std::uint64_t count, std::string closing, DocumentKind kind)
     : reader_(document, kind), format_(format), left_(count), closing_(std::move(closing)) {
-  if (kind == DocumentKind::changes && format != DocumentFormat::ndjson)
-    throw UsageError("a changes document streams as ndjson only (its users have no CSV layout)");
+  if (kind == DocumentKind::changes && format == DocumentFormat::csv)
+    throw UsageError("a changes document streams as ndjson (or json) only: its users have no CSV layout");
   if (format == DocumentFormat::csv) columns_ = segment_columns(segment);
   reader_.seek_to_byte(from);
 }

@@ -36,7 +36,7 @@ class DocumentStream {
   // `count` users from the one whose line starts at byte `from` (0: the first user). `segment` is
   // needed for csv only. For json, `closing` replaces the document's own closing line ("]}"):
   // the paging object of a page; empty: the document's own. A changes document (`kind`) streams
-  // as ndjson only (its users are not of the segment's layout): UsageError for json and csv.
+  // as ndjson or json (a page of it), not csv (its users are not of the segment's layout): UsageError.
   DocumentStream(const std::filesystem::path& document, DocumentFormat format, const std::string& segment,
                  std::uint64_t from = 0, std::uint64_t count = std::numeric_limits<std::uint64_t>::max(),
                  std::string closing = "", DocumentKind kind = DocumentKind::result);

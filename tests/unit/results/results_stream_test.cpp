@@ -96,5 +96,26 @@ TEST(DocumentStream, CsvQuotesAndFlattensToOneRowPerInnermostEntry) {
   EXPECT_THROW(segment_columns("nope"), UsageError);
 }
 
+// A changes document (GET .../changes paged and streamed): indexed by the same pass, its users as
+// NDJSON and as a JSON range with the caller's closing; no CSV layout. Before, the result kind
+// refused its closing line and the stream refused json.
+TEST(UserIndex, AChangesDocumentIsIndexedAndStreamedAsNdjsonOrJsonNotCsv) {
+  TempDir dir("finseg-index-");
+  const auto doc = dir.path / "result.json";
+  const std::string head = R"({"segment":"lowBalance","durationInMonth":3,"users":[)";
+  const std::string u1 = R"({"userId":"a","status":"entered"})", u2 = R"({"userId":"b","status":"left"})",
+                    u3 = R"({"userId":"c","status":"changed"})";
+  const std::string closing = R"(],"counts":{"entered":1,"left":1,"changed":1,"unchanged":4}})";
+  write_file_atomic(doc, head + "\n" + u1 + ",\n" + u2 + ",\n" + u3 + "\n" + closing + "\n");
+  EXPECT_THROW(UserIndex::open_or_build(doc), DocumentError);  // not a result document
+  const UserIndex index = UserIndex::open_or_build(doc, DocumentKind::changes);
+  ASSERT_EQ(index.count(), 3u);
+  DocumentStream ndjson(doc, DocumentFormat::ndjson, "lowBalance", index.offset(1), 2, "", DocumentKind::changes);
+  EXPECT_EQ(all_of(ndjson), u2 + "\n" + u3 + "\n");
+  DocumentStream page(doc, DocumentFormat::json, "lowBalance", index.offset(1), 1, "],\"paging\":{}}", DocumentKind::changes);
+  EXPECT_EQ(all_of(page), head + "\n" + u2 + "\n],\"paging\":{}}\n");
+  EXPECT_THROW(DocumentStream(doc, DocumentFormat::csv, "lowBalance", 0, 3, "", DocumentKind::changes), UsageError);
+}
+
 }  // namespace
 }  // namespace finseg
