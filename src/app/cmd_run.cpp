@@ -126,6 +126,83 @@ void check_previous_jobs(const ResultsDir& results, const std::vector<std::strin
   }
 }
 
+// What rank 0 knows of a run after planning it: the plan every rank gets, and what only the
+// coordinator needs to mark, commit and report the jobs (all of the run's jobs, in file order).
+struct RootPlan {
+  RunPlan plan;
+  std::vector<ParsedJob> parsed;
+  std::vector<std::string> all_ids;
+  std::vector<bool> already_done;  // a result exists already: not recomputed
+  StoreManifest manifest;
+  std::vector<JobLock> locks;      // no other run may compute these jobIds meanwhile
+};
+
+// Plan (coordinator, rank 0 alone): validate every job file before anything runs (on any error no
+// job is created), take the jobIds' locks, mark the jobs pending, print the jobIds and find what an
+// interrupted run of exactly these jobs saved.
+RootPlan plan_on_root(const Args& args, const std::filesystem::path& store, const std::filesystem::path& results_path,
+                      std::chrono::seconds lock_wait, bool queue_only) {
+  RootPlan root;
+  const auto& files = args.positional();
+  RunPlan& plan = root.plan;
+  std::vector<ParsedJob>& parsed = root.parsed;
+  std::vector<std::string>& all_ids = root.all_ids;
+  std::vector<bool>& already_done = root.already_done;
+  StoreManifest& manifest = root.manifest;
+  if (files.empty()) throw UsageError("run needs at least one JOB.json");
+  const auto given = args.all("job-id");
+  if (!given.empty() && given.size() != files.size())
+    throw UsageError("--job-id given " + std::to_string(given.size()) + " times for " + std::to_string(files.size()) + " job files");
+  std::set<std::string> seen;
+  for (const auto& id : given) {
+    if (!ResultsDir::valid_job_id(id)) throw UsageError("--job-id '" + id + "': use 1 to 64 characters of A-Z a-z 0-9 - _");
+    if (!seen.insert(id).second) throw UsageError("--job-id '" + id + "' given twice");
+  }
+  manifest = read_manifest(store);
+  const Taxonomy taxonomy(manifest.label_groups);
+  for (const auto& f : files) parsed.push_back(parse_job_file(f, taxonomy, manifest.snapshot_date));
+  const ResultsDir results(results_path);
+  check_previous_jobs(results, files, parsed, given);
+  for (std::size_t i = 0; i < files.size(); ++i) all_ids.push_back(given.empty() ? ResultsDir::new_job_id() : given[i]);
+  // Locked before their state is read: a run that waited for another one sees its result.
+  root.locks = acquire_job_locks(results_path, all_ids, lock_wait);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& id = all_ids[i];
+    // What earlier runs of this job that died in their merge left (this run owns the jobId now).
+    if (const auto n = results.discard_all_staged(id); n > 0)
+      std::fprintf(stderr, "finseg run: removed %zu staged folder(s) of job %s left by a run that died\n", n, id.c_str());
+    const auto state = results.state(id);
+    already_done.push_back(state == ResultsDir::State::done);
+    if (already_done.back()) continue;
+    results.mark_pending(id, pending_manifest_json(id, files[i], parsed[i], queue_only ? "queued" : "running", ""));
+    plan.job_ids.push_back(id);
+    plan.jobs.push_back(parsed[i].spec);
+  }
+  plan.shards = manifest.shards;
+  plan.label_groups = manifest.label_groups;
+  // stdout stays one jobId per line (scripts read it); the windows go to stderr with the log.
+  for (std::size_t i = 0; i < all_ids.size(); ++i) {
+    std::printf("%s\n", all_ids[i].c_str());
+    if (already_done[i]) std::fprintf(stderr, "finseg run: job %s has a result already; it is not recomputed\n", all_ids[i].c_str());
+    else std::fprintf(stderr, "finseg run: job %s %s: %s\n", all_ids[i].c_str(), std::string(to_string(parsed[i].spec.request.segment)).c_str(),
+                      describe_period(parsed[i].spec).c_str());
+  }
+  std::fflush(stdout);
+  if (queue_only || plan.jobs.empty()) return root;
+  // Resume: the partials an interrupted run of exactly these jobs over this store saved.
+  plan.run_key = Checkpoint::run_key(manifest.store_checksum(), plan.shards, plan.job_ids, plan.jobs);
+  plan.stage_tag = ResultsDir::new_job_id();
+  const Checkpoint checkpoint(results_path, plan.run_key);
+  plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
+  // What the checkpoint belongs to, from the start: `finseg gc` and the service's expiry sweep
+  // find a checkpoint's jobIds in it, also when the run is killed.
+  checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
+  if (!plan.resumed_shards.empty())
+    std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
+                 plan.resumed_shards.size(), plan.shards.size());
+  return root;
+}
+
 }  // namespace
 
 const CommandSpec& run_spec() {
@@ -161,68 +238,16 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   const auto& files = args.positional();
 
   // Plan (coordinator): validate every job file before anything runs; on any error no job is created.
-  RunPlan plan;
-  std::vector<ParsedJob> parsed;       // rank 0: all jobs of the run, in file order
-  std::vector<std::string> all_ids;    // rank 0: their jobIds, in file order
-  std::vector<bool> already_done;      // rank 0
-  StoreManifest manifest;
-  std::vector<JobLock> run_locks;  // rank 0: no other run may compute these jobIds meanwhile
+  RootPlan root;
   on_every_rank(comm, [&] {
-    if (!comm.is_root()) return;
-    if (files.empty()) throw UsageError("run needs at least one JOB.json");
-    const auto given = args.all("job-id");
-    if (!given.empty() && given.size() != files.size())
-      throw UsageError("--job-id given " + std::to_string(given.size()) + " times for " + std::to_string(files.size()) + " job files");
-    std::set<std::string> seen;
-    for (const auto& id : given) {
-      if (!ResultsDir::valid_job_id(id)) throw UsageError("--job-id '" + id + "': use 1 to 64 characters of A-Z a-z 0-9 - _");
-      if (!seen.insert(id).second) throw UsageError("--job-id '" + id + "' given twice");
-    }
-    manifest = read_manifest(store);
-    const Taxonomy taxonomy(manifest.label_groups);
-    for (const auto& f : files) parsed.push_back(parse_job_file(f, taxonomy, manifest.snapshot_date));
-    const ResultsDir results(results_path);
-    check_previous_jobs(results, files, parsed, given);
-    for (std::size_t i = 0; i < files.size(); ++i) all_ids.push_back(given.empty() ? ResultsDir::new_job_id() : given[i]);
-    // Locked before their state is read: a run that waited for another one sees its result.
-    run_locks = acquire_job_locks(results_path, all_ids, lock_wait);
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      const std::string& id = all_ids[i];
-      // What earlier runs of this job that died in their merge left (this run owns the jobId now).
-      if (const auto n = results.discard_all_staged(id); n > 0)
-        std::fprintf(stderr, "finseg run: removed %zu staged folder(s) of job %s left by a run that died\n", n, id.c_str());
-      const auto state = results.state(id);
-      already_done.push_back(state == ResultsDir::State::done);
-      if (already_done.back()) continue;
-      results.mark_pending(id, pending_manifest_json(id, files[i], parsed[i], queue_only ? "queued" : "running", ""));
-      plan.job_ids.push_back(id);
-      plan.jobs.push_back(parsed[i].spec);
-    }
-    plan.shards = manifest.shards;
-    plan.label_groups = manifest.label_groups;
-    // stdout stays one jobId per line (scripts read it); the windows go to stderr with the log.
-    for (std::size_t i = 0; i < all_ids.size(); ++i) {
-      std::printf("%s\n", all_ids[i].c_str());
-      if (already_done[i]) std::fprintf(stderr, "finseg run: job %s has a result already; it is not recomputed\n", all_ids[i].c_str());
-      else std::fprintf(stderr, "finseg run: job %s %s: %s\n", all_ids[i].c_str(), std::string(to_string(parsed[i].spec.request.segment)).c_str(),
-                        describe_period(parsed[i].spec).c_str());
-    }
-    std::fflush(stdout);
-    if (queue_only || plan.jobs.empty()) return;
-    // Resume: the partials an interrupted run of exactly these jobs over this store saved.
-    plan.run_key = Checkpoint::run_key(manifest.store_checksum(), plan.shards, plan.job_ids, plan.jobs);
-    plan.stage_tag = ResultsDir::new_job_id();
-    const Checkpoint checkpoint(results_path, plan.run_key);
-    plan.resumed_shards = checkpoint.load(plan.shards, plan.jobs.size());
-    // What the checkpoint belongs to, from the start: `finseg gc` and the service's expiry sweep
-    // find a checkpoint's jobIds in it, also when the run is killed.
-    checkpoint.describe(checkpoint_note_json(plan.run_key, store.string(), manifest.store_checksum(), plan.job_ids, plan.shards.size()));
-    if (!plan.resumed_shards.empty())
-      std::fprintf(stderr, "finseg run: resuming from %s: %zu of %zu shards are done already\n", checkpoint.dir().c_str(),
-                   plan.resumed_shards.size(), plan.shards.size());
+    if (comm.is_root()) root = plan_on_root(args, store, results_path, lock_wait, queue_only);
   });
   if (queue_only) return 0;
-  plan = from_bytes<RunPlan>(comm.broadcast(comm.is_root() ? to_bytes(plan) : std::string(), 0));
+  RunPlan plan = from_bytes<RunPlan>(comm.broadcast(comm.is_root() ? to_bytes(root.plan) : std::string(), 0));
+  const std::vector<ParsedJob>& parsed = root.parsed;         // rank 0
+  const std::vector<std::string>& all_ids = root.all_ids;     // rank 0
+  const std::vector<bool>& already_done = root.already_done;  // rank 0
+  const StoreManifest& manifest = root.manifest;              // rank 0
   // Every rank, for its lifetime: an orphaned rank of a killed mpirun keeps a rerun waiting
   // until it is gone, so no shard file of it can appear after the rerun committed.
   std::vector<JobLock> member_locks;
