@@ -2,8 +2,8 @@
 // previousJobId), and those changes themselves.
 #pragma once
 
-#include "io/job_file.hpp"
-#include "io/results_diff.hpp"
+#include "results/job_file.hpp"
+#include "results/results_diff.hpp"
 
 #include <cstdint>
 #include <filesystem>

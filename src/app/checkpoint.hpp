@@ -1,5 +1,5 @@
 // The finished shards of a run: every rank writes each shard it finishes as a partial file (the
-// partial state of every job, io/partial_file.hpp), and the documents are merged from these
+// partial state of every job, results/partial_file.hpp), and the documents are merged from these
 // files at the end. The same files are the checkpoint of an interrupted run: a rerun at any rank
 // count skips the shards whose files are there. Layout:
 //   RESULTS/.checkpoint/<run key>/run.json             what the run was (for people; not read back)
@@ -12,8 +12,8 @@
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
-#include "io/partial_file.hpp"
-#include "io/store.hpp"
+#include "results/partial_file.hpp"
+#include "store/store.hpp"
 
 #include <filesystem>
 #include <string>

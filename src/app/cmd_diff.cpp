@@ -5,9 +5,9 @@
 #include "app/commands.hpp"
 #include "app/run_report.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_diff.hpp"
-#include "io/results_writer.hpp"
-#include "io/store_cereal.hpp"
+#include "results/results_diff.hpp"
+#include "results/results_writer.hpp"
+#include "parallel/wire.hpp"
 
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>

@@ -1,8 +1,8 @@
 #include "app/args.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
-#include "io/csv_import.hpp"
-#include "io/store.hpp"
+#include "csv/csv_import.hpp"
+#include "store/store.hpp"
 #include "io/taxonomy_file.hpp"
 
 #include <chrono>

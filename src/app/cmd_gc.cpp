@@ -1,9 +1,9 @@
 #include "app/args.hpp"
 #include "app/commands.hpp"
-#include "io/job_lock.hpp"
-#include "io/results_checkpoints.hpp"
-#include "io/results_dir.hpp"
-#include "io/store.hpp"
+#include "results/job_lock.hpp"
+#include "results/results_checkpoints.hpp"
+#include "results/results_dir.hpp"
+#include "store/store.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -81,7 +81,7 @@ void collect_locks(const ResultsDir& results, GcReport& report) {
 }  // namespace
 
 // Removes what runs and builds that died left behind, and only what no live run owns (their
-// jobId locks, io/job_lock.hpp): staged documents, checkpoints nobody can resume, lock files,
+// jobId locks, results/job_lock.hpp): staged documents, checkpoints nobody can resume, lock files,
 // and with --store the temporary folders of killed imports of that store.
 const CommandSpec& gc_spec() {
   static const CommandSpec spec{"gc", "remove what killed runs and imports left, never anything a live run owns",

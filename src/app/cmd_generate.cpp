@@ -3,8 +3,9 @@
 #include "app/commands.hpp"
 #include "app/store_options.hpp"
 #include "gen/demo_bank.hpp"
-#include "io/store.hpp"
-#include "io/store_cereal.hpp"
+#include "store/store.hpp"
+#include "parallel/wire.hpp"
+#include "store/store_wire.hpp"
 #include "io/taxonomy_file.hpp"
 
 #include <cereal/types/vector.hpp>

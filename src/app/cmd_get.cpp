@@ -2,8 +2,8 @@
 #include "app/commands.hpp"
 #include "core/text_limits.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_dir.hpp"
-#include "io/results_stream.hpp"
+#include "results/results_dir.hpp"
+#include "results/results_stream.hpp"
 
 #include <nlohmann/json.hpp>
 

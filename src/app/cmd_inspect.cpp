@@ -1,7 +1,7 @@
 #include "app/args.hpp"
 #include "app/collective.hpp"
 #include "app/commands.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 
 #include <algorithm>
 #include <cstdio>

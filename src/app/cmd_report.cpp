@@ -7,9 +7,9 @@
 #include "app/commands.hpp"
 #include "core/segments/request.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_dir.hpp"
-#include "io/results_reader.hpp"
-#include "io/store_cereal.hpp"
+#include "results/results_dir.hpp"
+#include "results/results_reader.hpp"
+#include "parallel/wire.hpp"
 #include "report/report_page.hpp"
 
 #include <nlohmann/json.hpp>

@@ -7,14 +7,15 @@
 #include "app/job_wire.hpp"
 #include "app/run_report.hpp"
 #include "core/segments/kernels.hpp"
-#include "dist/shard_scheduler.hpp"
-#include "io/job_file.hpp"
-#include "io/job_lock.hpp"
-#include "io/partial_file.hpp"
-#include "io/results_diff.hpp"
-#include "io/results_index.hpp"
-#include "io/results_dir.hpp"
-#include "io/store.hpp"
+#include "parallel/shard_scheduler.hpp"
+#include "results/job_file.hpp"
+#include "results/job_lock.hpp"
+#include "results/partial_file.hpp"
+#include "results/results_diff.hpp"
+#include "results/results_index.hpp"
+#include "results/results_dir.hpp"
+#include "store/store.hpp"
+#include "store/store_wire.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "core/errors.hpp"
-#include "dist/communicator.hpp"
+#include "parallel/communicator.hpp"
 
 #include <exception>
 #include <string>

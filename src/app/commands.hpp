@@ -2,7 +2,7 @@
 #pragma once
 
 #include "app/args.hpp"
-#include "dist/communicator.hpp"
+#include "parallel/communicator.hpp"
 
 #include <string>
 #include <vector>

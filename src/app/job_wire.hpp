@@ -3,7 +3,7 @@
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
-#include "io/store_cereal.hpp"
+#include "parallel/wire.hpp"
 
 #include <cereal/types/optional.hpp>
 #include <cereal/types/string.hpp>

@@ -5,7 +5,7 @@
 // rank count, and every rank trains the same model from it.
 #pragma once
 
-#include "dist/communicator.hpp"
+#include "parallel/communicator.hpp"
 #include "label/learned_counts.hpp"
 
 namespace finseg {

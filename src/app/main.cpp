@@ -2,7 +2,7 @@
 #include "app/collective.hpp"
 #include "app/commands.hpp"
 #include "core/errors.hpp"
-#include "dist/communicator.hpp"
+#include "parallel/communicator.hpp"
 
 #include <malloc.h>
 

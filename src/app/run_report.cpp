@@ -1,7 +1,7 @@
 #include "app/run_report.hpp"
 
-#include "io/results_diff.hpp"
-#include "io/results_dir.hpp"
+#include "results/results_diff.hpp"
+#include "results/results_dir.hpp"
 
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>

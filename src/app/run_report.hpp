@@ -2,9 +2,9 @@
 // per-phase summary with peak memory per rank.
 #pragma once
 
-#include "dist/shard_scheduler.hpp"
-#include "io/job_file.hpp"
-#include "io/partial_file.hpp"
+#include "parallel/shard_scheduler.hpp"
+#include "results/job_file.hpp"
+#include "results/partial_file.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "app/args.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 
 #include <vector>
 

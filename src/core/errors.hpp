@@ -48,7 +48,7 @@ struct JobError : Error {
 struct IoError : Error {
   explicit IoError(const std::string& what) : Error(ExitCode::io, what) {}
 };
-// Another live run holds a jobId's lock (io/job_lock.hpp).
+// Another live run holds a jobId's lock (results/job_lock.hpp).
 struct BusyError : Error {
   explicit BusyError(const std::string& what) : Error(ExitCode::busy, what) {}
 };

@@ -3,7 +3,7 @@
 #include "core/errors.hpp"
 #include "http/log.hpp"
 #include "http/tokens.hpp"
-#include "io/results_dir.hpp"
+#include "results/results_dir.hpp"
 
 #include <fcntl.h>
 #include <httplib.h>

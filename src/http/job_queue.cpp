@@ -4,7 +4,7 @@
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_checkpoints.hpp"
+#include "results/results_checkpoints.hpp"
 
 #include <nlohmann/json.hpp>
 #include <signal.h>

@@ -11,7 +11,7 @@
 #include "http/callbacks.hpp"
 #include "http/job_record.hpp"
 #include "http/launcher.hpp"
-#include "io/results_dir.hpp"
+#include "results/results_dir.hpp"
 
 #include <chrono>
 #include <condition_variable>

@@ -4,7 +4,7 @@
 #include "core/text_limits.hpp"
 #include "http/log.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_dir.hpp"
+#include "results/results_dir.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 
 #include "core/errors.hpp"
 #include "http/log.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 
 #include <fcntl.h>
 #include <httplib.h>

@@ -1,9 +1,9 @@
 #include "http/result_answers.hpp"
 
 #include "core/errors.hpp"
-#include "io/results_checkpoints.hpp"
-#include "io/json_value.hpp"
-#include "io/results_index.hpp"
+#include "results/results_checkpoints.hpp"
+#include "results/json_value.hpp"
+#include "results/results_index.hpp"
 
 #include <httplib.h>
 

@@ -1,10 +1,10 @@
 // How a finished job's document is answered (docs/openapi.yaml): whole (as the contract says), one
 // page of its users with a finAPI `paging` object (?page=P&perPage=N, from the user index
-// io/results_index.hpp), or streamed as NDJSON or CSV for `Accept: application/x-ndjson` /
-// `text/csv` (io/results_stream.hpp); and what a job that is not done yet says while it runs.
+// results/results_index.hpp), or streamed as NDJSON or CSV for `Accept: application/x-ndjson` /
+// `text/csv` (results/results_stream.hpp); and what a job that is not done yet says while it runs.
 #pragma once
 
-#include "io/results_stream.hpp"
+#include "results/results_stream.hpp"
 
 #include <cstdint>
 #include <filesystem>

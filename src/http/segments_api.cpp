@@ -7,10 +7,10 @@
 #include "http/log.hpp"
 #include "http/result_answers.hpp"
 #include "io/atomic_file.hpp"
-#include "io/job_file.hpp"
-#include "io/json_value.hpp"
-#include "io/results_diff.hpp"
-#include "io/results_dir.hpp"
+#include "results/job_file.hpp"
+#include "results/json_value.hpp"
+#include "results/results_diff.hpp"
+#include "results/results_dir.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>

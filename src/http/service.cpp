@@ -10,7 +10,7 @@
 #include "http/segments_api.hpp"
 #include "http/tls.hpp"
 #include "http/tokens.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 
 #include <fcntl.h>
 #include <httplib.h>

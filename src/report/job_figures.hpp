@@ -6,7 +6,7 @@
 
 #include "core/money.hpp"
 #include "core/segments/request.hpp"
-#include "io/json_value.hpp"
+#include "results/json_value.hpp"
 #include "report/amount_sketch.hpp"
 
 #include <cereal/types/common.hpp>

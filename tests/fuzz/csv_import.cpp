@@ -3,7 +3,7 @@
 // Input: accounts.csv, a NUL byte, transactions.csv (without a NUL byte, transactions.csv is
 // its header only). Up to 3 rejected rows are set aside, so the rejects path is fuzzed too.
 #include "core/errors.hpp"
-#include "io/csv_import.hpp"
+#include "csv/csv_import.hpp"
 #include "io/taxonomy_file.hpp"
 #include "label/labeller.hpp"
 #include "label/rule_file.hpp"

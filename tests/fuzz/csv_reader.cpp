@@ -1,9 +1,9 @@
-// libFuzzer target: the RFC 4180 reader (src/io/csv_reader.cpp) on arbitrary bytes.
+// libFuzzer target: the RFC 4180 reader (src/csv/csv_reader.cpp) on arbitrary bytes.
 // Beyond "no crash": every record it returns, written back with the CSV writer's quoting and
 // read again, gives the same fields (reader and writer agree on RFC 4180), and lines only grow.
 #include "core/errors.hpp"
-#include "io/csv_reader.hpp"
-#include "io/csv_writer.hpp"
+#include "csv/csv_reader.hpp"
+#include "csv/csv_writer.hpp"
 
 #include "fuzz_support.hpp"
 

@@ -1,13 +1,13 @@
-// libFuzzer target: the JSON parser (src/io/json_value.cpp) and the job/request validation
-// (src/io/job_file.cpp) that `finseg run` applies to job files and `finseg serve` to POST bodies.
+// libFuzzer target: the JSON parser (src/results/json_value.cpp) and the job/request validation
+// (src/results/job_file.cpp) that `finseg run` applies to job files and `finseg serve` to POST bodies.
 // First byte: 0-5 a job file (parse_job_text), 6-255 the body of a POST /segments/{segment}
 // (parse_json + parse_request of segment byte % 5), as segments_api.cpp does.
 // Beyond "no crash": whatever parses is written back by to_json_text (which the job manifest
 // echoes) as JSON that parses again to the same text.
 #include "core/date.hpp"
 #include "core/errors.hpp"
-#include "io/job_file.hpp"
-#include "io/json_value.hpp"
+#include "results/job_file.hpp"
+#include "results/json_value.hpp"
 #include "io/taxonomy_file.hpp"
 
 #include "fuzz_support.hpp"

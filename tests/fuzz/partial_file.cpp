@@ -1,4 +1,4 @@
-// libFuzzer target: the partial-file decoder (src/io/partial_file.cpp), which reads a run's
+// libFuzzer target: the partial-file decoder (src/results/partial_file.cpp), which reads a run's
 // checkpoint files (RESULTS/.checkpoint/<run key>/shard-NNNNN.part) when it resumes and merges.
 // Input: a partial file without its trailing CRC-32; the target appends the right CRC, so the
 // fuzzer gets past the checksum to the header and section decoding behind it (a file that only
@@ -6,7 +6,7 @@
 // section, and merge them into a document, as the run does after verify_partial_file.
 #include "core/date.hpp"
 #include "core/errors.hpp"
-#include "io/partial_file.hpp"
+#include "results/partial_file.hpp"
 
 #include "fuzz_support.hpp"
 

@@ -1,9 +1,9 @@
-// libFuzzer target: the store manifest reader (src/io/store_manifest.cpp), which every command
+// libFuzzer target: the store manifest reader (src/store/store_manifest.cpp), which every command
 // that opens a store runs first on manifest.json.
 // Beyond "no crash": a manifest it accepts is written back by manifest_to_json into text that
 // it accepts again and writes back identically (the writer and the reader agree).
 #include "core/errors.hpp"
-#include "io/store_manifest.hpp"
+#include "store/store_manifest.hpp"
 
 #include "fuzz_support.hpp"
 

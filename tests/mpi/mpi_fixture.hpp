@@ -1,7 +1,7 @@
 // Shared helpers of the MPI tests: the world communicator and a scratch folder all ranks share.
 #pragma once
 
-#include "dist/communicator.hpp"
+#include "parallel/communicator.hpp"
 
 #include <cstdlib>
 #include <filesystem>

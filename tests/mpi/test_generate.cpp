@@ -2,7 +2,7 @@
 // to the one a single process writes, whatever the number of ranks.
 #include "app/commands.hpp"
 #include "core/errors.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 #include "mpi_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The shard scheduler against a serial answer: every shard is handed out exactly once, whatever
 // the number of ranks, and a failing rank stops everyone without a hang.
 #include "app/collective.hpp"
-#include "dist/shard_scheduler.hpp"
+#include "parallel/shard_scheduler.hpp"
 #include "mpi_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // "users":[...]} with the users of the combined partial in order, one user per line.
 // Deterministic bytes: the same partial gives the same document at any rank count.
 // The document is head + (separator + user)… + tail, so a writer that streams users from disk
-// (io/partial_file.hpp) produces exactly the bytes render_document does.
+// (results/partial_file.hpp) produces exactly the bytes render_document does.
 #pragma once
 
 #include "core/segments/partial.hpp"

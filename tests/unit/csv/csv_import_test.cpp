@@ -1,7 +1,7 @@
 // import_csv: every rejection kind of SEGMENTS.md 1.1, the rejects file, the tiny example, shards.
 #include "csv_test_util.hpp"
 
-#include "io/csv_reader.hpp"
+#include "csv/csv_reader.hpp"
 
 #include <gtest/gtest.h>
 

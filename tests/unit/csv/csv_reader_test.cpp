@@ -1,8 +1,8 @@
 // RFC 4180 reading and writing, header matching, the shard split.
 #include "core/errors.hpp"
-#include "io/csv_partition.hpp"
-#include "io/csv_reader.hpp"
-#include "io/csv_writer.hpp"
+#include "csv/csv_partition.hpp"
+#include "csv/csv_reader.hpp"
+#include "csv/csv_writer.hpp"
 
 #include <gtest/gtest.h>
 

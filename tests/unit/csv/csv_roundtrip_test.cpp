@@ -1,7 +1,7 @@
 // import -> export -> import gives identical shards: on tiny and on random banks full of awkward text.
 #include "csv_test_util.hpp"
 
-#include "io/csv_writer.hpp"
+#include "csv/csv_writer.hpp"
 
 #include <gtest/gtest.h>
 

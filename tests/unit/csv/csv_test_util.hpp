@@ -2,7 +2,7 @@
 #pragma once
 
 #include "core/errors.hpp"
-#include "io/csv_import.hpp"
+#include "csv/csv_import.hpp"
 #include "io/taxonomy_file.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The labeller at import (SEGMENTS.md 1.2): rows with an empty labels cell get labels from the
 // rules, rows with labels keep theirs; without a labeller empty cells stay empty.
-#include "io/csv_import.hpp"
+#include "csv/csv_import.hpp"
 #include "label/learned_labeller.hpp"
 #include "label_test_util.hpp"
 

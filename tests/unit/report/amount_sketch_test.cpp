@@ -1,6 +1,6 @@
 // The report's distributions: quantiles within 1% of the exact ones, and a merge that gives the
 // same state whatever the split (what makes the page byte-identical at any rank count).
-#include "io/store_cereal.hpp"
+#include "parallel/wire.hpp"
 #include "report/amount_sketch.hpp"
 
 #include <gtest/gtest.h>

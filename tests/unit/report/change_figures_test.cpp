@@ -2,8 +2,8 @@
 // the one document reader (io/results_reader), split over any number of parts, recounts the same
 // users by status and the same changes by kind; damaged or foreign documents are named errors.
 #include "core/errors.hpp"
-#include "io/store_cereal.hpp"
-#include "io/results_reader.hpp"
+#include "parallel/wire.hpp"
+#include "results/results_reader.hpp"
 #include "report/job_figures.hpp"
 
 #include "report_test_support.hpp"

@@ -2,8 +2,8 @@
 // any number of parts, and the figures merged from the parts equal those of one pass.
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
-#include "io/store_cereal.hpp"
-#include "io/results_reader.hpp"
+#include "parallel/wire.hpp"
+#include "results/results_reader.hpp"
 #include "report/job_figures.hpp"
 
 #include "report_test_support.hpp"

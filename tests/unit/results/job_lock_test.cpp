@@ -1,12 +1,12 @@
-// The jobId locks (io/job_lock.hpp) and what cleaning builds on them: a second coordinator is
+// The jobId locks (results/job_lock.hpp) and what cleaning builds on them: a second coordinator is
 // refused while the first lives, a member of an earlier run keeps a new coordinator out, locks
 // die with their holder object, lock files are only removed when free; staged folder names map
 // back to their jobId; a checkpoint is removed only when no live run owns it.
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
-#include "io/job_lock.hpp"
-#include "io/results_checkpoints.hpp"
-#include "io/results_dir.hpp"
+#include "results/job_lock.hpp"
+#include "results/results_checkpoints.hpp"
+#include "results/results_dir.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
-// The job/request JSON parser (io/json_value.hpp): its nesting limit is a property of the parser,
+// The job/request JSON parser (results/json_value.hpp): its nesting limit is a property of the parser,
 // so every caller (job files, request bodies, fuzz targets) gets it.
 #include "core/text_limits.hpp"
-#include "io/json_value.hpp"
+#include "results/json_value.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include "core/errors.hpp"
 #include "core/segments/document.hpp"
 #include "io/atomic_file.hpp"
-#include "io/partial_file.hpp"
+#include "results/partial_file.hpp"
 
 #include "results_test_support.hpp"
 

@@ -6,9 +6,9 @@
 #include "core/segments/document.hpp"
 #include "core/segments/json_text.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_diff.hpp"
-#include "io/results_reader.hpp"
-#include "io/results_writer.hpp"
+#include "results/results_diff.hpp"
+#include "results/results_reader.hpp"
+#include "results/results_writer.hpp"
 
 #include "results_test_support.hpp"
 

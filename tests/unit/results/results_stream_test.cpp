@@ -4,9 +4,9 @@
 // streams as one.
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
-#include "io/results_index.hpp"
-#include "io/results_reader.hpp"
-#include "io/results_stream.hpp"
+#include "results/results_index.hpp"
+#include "results/results_reader.hpp"
+#include "results/results_stream.hpp"
 
 #include "results_test_support.hpp"
 

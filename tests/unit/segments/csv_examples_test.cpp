@@ -2,7 +2,7 @@
 // through finseg::import_csv and the kernels, at 1, 2 and 3 shards; compared as parsed JSON.
 #include "example_jobs.hpp"
 
-#include "io/csv_import.hpp"
+#include "csv/csv_import.hpp"
 
 namespace finseg::test {
 namespace {

@@ -2,8 +2,8 @@
 // writes the same synthetic shard with each filter chain and measures write time, read time
 // of the numeric scan columns and of all columns, and bytes per transaction.
 // FINSEG_BENCH_USERS (default 400) sets the size, FINSEG_BENCH_REPEAT (default 3) the repeats.
-#include "io/h5_shard.hpp"
-#include "io/store.hpp"
+#include "store/h5_shard.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>

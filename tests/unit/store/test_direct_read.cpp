@@ -1,12 +1,12 @@
-// The direct chunk read (io/h5_direct_read.hpp) gives exactly H5Dread's bytes for every filter
+// The direct chunk read (store/h5_direct_read.hpp) gives exactly H5Dread's bytes for every filter
 // chain finseg writes, takes over only the chains it is meant for, computes HDF5's Fletcher32,
 // and turns a damaged chunk into a StoreError: a flipped byte through Fletcher32, a damaged LZ4
 // payload behind a valid checksum through the LZ4 checks.
 #include "core/errors.hpp"
-#include "io/h5_direct_read.hpp"
-#include "io/h5_layout.hpp"
-#include "io/h5_shard.hpp"
-#include "io/store.hpp"
+#include "store/h5_direct_read.hpp"
+#include "store/h5_layout.hpp"
+#include "store/h5_shard.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <hdf5.h>

@@ -1,7 +1,7 @@
 // The built-in LZ4 filter (HDF5 filter 32004) speaks the chunk format of the HDF Group's
 // H5Zlz4.c plugin: header (original size, block size, big-endian), then per block its size and
 // bytes, a block that does not shrink stored raw. And its decoder refuses damaged input.
-#include "io/h5_lz4.hpp"
+#include "store/h5_lz4.hpp"
 
 #include <gtest/gtest.h>
 #include <lz4.h>

@@ -1,6 +1,6 @@
 // The store manifest reader bounds JSON nesting like every other JSON parser of finseg.
 #include "core/errors.hpp"
-#include "io/store_manifest.hpp"
+#include "store/store_manifest.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // counts, taxonomy and dates itself (root attributes), and read_shard/verify_store compare the
 // manifest with them. Shards written before the date attributes are checked from their data.
 #include "core/errors.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 // (verify_file_checksum, verify_store). A flip in a column the read does not use is not seen by
 // a plain read_shard: it reads nothing of that column.
 #include "core/errors.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <hdf5.h>

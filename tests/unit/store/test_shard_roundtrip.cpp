@@ -1,6 +1,6 @@
 // write_shard / read_shard: round trips, byte-identical rewrites, column subsets, ShardInfo.
 #include "core/errors.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>

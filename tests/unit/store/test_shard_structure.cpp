@@ -1,6 +1,6 @@
 // The structural checks run on every read: what a checksum-valid but inconsistent shard would
 // otherwise turn into (out-of-range offsets, wrong lengths, unknown enum values, stray bits).
-#include "io/store_structure.hpp"
+#include "store/store_structure.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // StoreBuilder (commit, abort, never overwrite, MPI-style shared temp folder) and manifest.json
 // (round trip and validation).
 #include "core/errors.hpp"
-#include "io/store.hpp"
+#include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>

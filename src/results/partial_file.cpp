@@ -1,0 +1,267 @@
+#include "results/partial_file.hpp"
+
+#include "core/errors.hpp"
+#include "core/segments/document.hpp"
+#include "io/atomic_file.hpp"
+#include "results/results_writer.hpp"
+
+#include <cereal/archives/binary.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
+#include <zlib.h>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <queue>
+#include <sstream>
+#include <stdexcept>
+
+namespace finseg {
+
+namespace {
+
+constexpr char kMagic[8] = {'F', 'I', 'N', 'S', 'E', 'G', 'P', 'T'};
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kPrefixBytes = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
+constexpr std::size_t kReadBuffer = 256 * 1024;
+
+template <class T>
+void append_raw(std::string& out, T value) {
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));
+  out.append(bytes, sizeof(T));
+}
+
+void append_record(std::string& out, const std::string& id, const std::string& json) {
+  append_raw(out, static_cast<std::uint32_t>(id.size()));
+  out += id;
+  append_raw(out, static_cast<std::uint32_t>(json.size()));
+  out += json;
+}
+
+std::uint32_t crc_of(const char* data, std::size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    const uInt step = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), step);
+    data += step;
+    n -= step;
+  }
+  return static_cast<std::uint32_t>(crc);
+}
+
+[[noreturn]] void bad_file(const std::filesystem::path& file, const std::string& why) {
+  throw IoError("partial file " + file.string() + ": " + why);
+}
+
+PartialFileHeader decode_header(const std::filesystem::path& file, const std::string& bytes) {
+  try {
+    std::istringstream in(bytes);
+    cereal::BinaryInputArchive ar(in);
+    PartialFileHeader header;
+    ar(header);
+    return header;
+  } catch (const std::exception& e) {
+    bad_file(file, std::string("unreadable header: ") + e.what());
+  }
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const noexcept { std::fclose(f); }
+};
+using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
+
+// Reads a section's records one by one through its own buffer.
+class SectionReader {
+ public:
+  SectionReader(const std::filesystem::path& file, std::uint64_t body_offset, const PartialSection& section)
+      : file_(file), buffer_(new char[kReadBuffer]), remaining_(section.bytes) {
+    f_.reset(std::fopen(file.c_str(), "rb"));
+    if (!f_) bad_file(file, std::strerror(errno));
+    std::setvbuf(f_.get(), buffer_.get(), _IOFBF, kReadBuffer);
+    if (::fseeko(f_.get(), static_cast<off_t>(body_offset + section.offset), SEEK_SET) != 0) bad_file(file, std::strerror(errno));
+  }
+  // The next user of the section; false at its end.
+  bool next() {
+    if (remaining_ == 0) return false;
+    read_field(id_);
+    read_field(json_);
+    return true;
+  }
+  const std::string& id() const noexcept { return id_; }
+  const std::string& json() const noexcept { return json_; }
+
+ private:
+  void read_exact(void* into, std::size_t n) {
+    if (n > remaining_) bad_file(file_, "a record runs past the end of its section");
+    if (n > 0 && ::fread_unlocked(into, 1, n, f_.get()) != n) bad_file(file_, "truncated");
+    remaining_ -= n;
+  }
+  void read_field(std::string& into) {
+    std::uint32_t n = 0;
+    read_exact(&n, sizeof n);
+    if (n > remaining_) bad_file(file_, "a record runs past the end of its section");  // before allocating n bytes
+    into.resize(n);
+    read_exact(into.data(), n);
+  }
+
+  std::filesystem::path file_;
+  std::unique_ptr<char[]> buffer_;  // outlives f_ (declared first, destroyed last)
+  FilePtr f_;
+  std::uint64_t remaining_;
+  std::string id_, json_;
+};
+
+}  // namespace
+
+std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
+                                const std::vector<SegmentPartial>& partials) {
+  // The header first (the sections' sizes are known from the partials), then one buffer.
+  PartialFileHeader header{run_key, shard, shard_checksum, {}};
+  std::uint64_t body_bytes = 0;
+  for (const auto& p : partials) {
+    if (p.user_ids.size() != p.user_json.size()) throw std::logic_error("encode_partial_file: user_ids and user_json differ in length");
+    PartialSection s;
+    s.users = p.user_ids.size();
+    s.entries = p.entries;
+    s.transactions_scanned = p.transactions_scanned;
+    s.offset = body_bytes;
+    for (std::size_t i = 0; i < p.user_ids.size(); ++i) {
+      if (i > 0 && !(p.user_ids[i - 1] < p.user_ids[i]))
+        throw std::logic_error("encode_partial_file: users out of order at '" + p.user_ids[i] + "'");
+      s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json[i].size();
+    }
+    body_bytes += s.bytes;
+    if (!p.user_ids.empty()) {
+      s.first_user = p.user_ids.front();
+      s.last_user = p.user_ids.back();
+    }
+    header.jobs.push_back(std::move(s));
+  }
+  std::ostringstream hout;
+  {
+    cereal::BinaryOutputArchive ar(hout);
+    ar(header);
+  }
+  const std::string header_bytes = hout.str();
+  std::string file;
+  file.reserve(kPrefixBytes + header_bytes.size() + body_bytes + sizeof(std::uint32_t));
+  file.append(kMagic, sizeof kMagic);
+  append_raw(file, kVersion);
+  append_raw(file, static_cast<std::uint64_t>(header_bytes.size()));
+  file += header_bytes;
+  for (const auto& p : partials)
+    for (std::size_t i = 0; i < p.user_ids.size(); ++i) append_record(file, p.user_ids[i], p.user_json[i]);
+  append_raw(file, crc_of(file.data(), file.size()));
+  return file;
+}
+
+PartialFileHeader read_partial_header(const std::filesystem::path& file) {
+  FilePtr f(std::fopen(file.c_str(), "rb"));
+  if (!f) bad_file(file, std::strerror(errno));
+  char prefix[kPrefixBytes];
+  if (std::fread(prefix, 1, sizeof prefix, f.get()) != sizeof prefix || std::memcmp(prefix, kMagic, sizeof kMagic) != 0)
+    bad_file(file, "not a finseg partial file");
+  std::uint32_t version = 0;
+  std::uint64_t header_len = 0;
+  std::memcpy(&version, prefix + sizeof kMagic, sizeof version);
+  std::memcpy(&header_len, prefix + sizeof kMagic + sizeof version, sizeof header_len);
+  if (version != kVersion) bad_file(file, "format version " + std::to_string(version) + ", this build reads " + std::to_string(kVersion));
+  if (header_len > kMaxPartialHeaderBytes) bad_file(file, "implausible header size " + std::to_string(header_len));
+  std::string bytes(header_len, '\0');
+  if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) bad_file(file, "truncated header");
+  PartialFileHeader header = decode_header(file, bytes);
+  header.body_offset = kPrefixBytes + header_len;
+  return header;
+}
+
+PartialFileHeader verify_partial_file(const std::filesystem::path& file) {
+  const std::string bytes = read_file(file);
+  if (bytes.size() < kPrefixBytes + 4 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+    bad_file(file, "not a finseg partial file");
+  std::uint32_t stored = 0;
+  std::memcpy(&stored, bytes.data() + bytes.size() - 4, 4);
+  if (crc_of(bytes.data(), bytes.size() - 4) != stored) bad_file(file, "checksum mismatch: the file is corrupt");
+  const PartialFileHeader header = read_partial_header(file);
+  if (header.body_offset > bytes.size() - 4) bad_file(file, "truncated");
+  const std::uint64_t body_bytes = bytes.size() - 4 - header.body_offset;
+  for (const auto& s : header.jobs)
+    if (s.offset > body_bytes || s.bytes > body_bytes - s.offset) bad_file(file, "a section lies outside the file");
+  return header;
+}
+
+SegmentPartial read_partial_section(const std::filesystem::path& file, const PartialFileHeader& header, std::size_t job) {
+  if (job >= header.jobs.size()) throw std::logic_error("read_partial_section: no job " + std::to_string(job));
+  SectionReader reader(file, header.body_offset, header.jobs[job]);
+  SegmentPartial p;
+  while (reader.next()) p.append_user(reader.id(), reader.json());
+  p.entries = header.jobs[job].entries;
+  p.transactions_scanned = header.jobs[job].transactions_scanned;
+  return p;
+}
+
+MergedTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
+                                   const std::filesystem::path& out) {
+  struct Pending {
+    const PartialFileRef* ref;
+  };
+  MergedTotals totals;
+  std::vector<Pending> order;  // sections with users, by their first user
+  for (const auto& ref : files) {
+    if (job >= ref.header.jobs.size()) bad_file(ref.file, "holds " + std::to_string(ref.header.jobs.size()) + " jobs, the run has more");
+    const auto& s = ref.header.jobs[job];
+    totals.entries += s.entries;
+    totals.transactions_scanned += s.transactions_scanned;
+    if (s.users == 0) continue;
+    order.push_back({&ref});
+  }
+  std::stable_sort(order.begin(), order.end(), [job](const Pending& a, const Pending& b) {
+    return a.ref->header.jobs[job].first_user < b.ref->header.jobs[job].first_user;
+  });
+
+  DocumentWriter writer(out);
+  writer.write(document_head(spec));
+  std::vector<std::unique_ptr<SectionReader>> open;
+  const auto later = [&open](std::size_t a, std::size_t b) { return open[b]->id() < open[a]->id(); };
+  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
+  std::size_t next = 0;
+  std::string last;
+  const auto open_next = [&] {
+    const Pending& p = order[next++];
+    open.push_back(std::make_unique<SectionReader>(p.ref->file, p.ref->header.body_offset, p.ref->header.jobs[job]));
+    if (open.back()->next()) heap.push(open.size() - 1);
+    else open.back().reset();
+  };
+  while (true) {
+    if (heap.empty()) {
+      if (next == order.size()) break;
+      open_next();
+      continue;
+    }
+    // A section joins the merge once the merge reaches its first user.
+    if (next < order.size() && !(open[heap.top()]->id() < order[next].ref->header.jobs[job].first_user)) {
+      open_next();
+      continue;
+    }
+    const std::size_t k = heap.top();
+    heap.pop();
+    SectionReader& r = *open[k];
+    if (totals.users > 0 && !(last < r.id()))
+      throw std::logic_error("merge of job " + std::to_string(job) + ": user '" + r.id() + "' is in two shards, or a shard is out of order");
+    writer.write(document_separator(totals.users == 0));
+    writer.write(r.json());
+    last = r.id();
+    ++totals.users;
+    if (r.next()) heap.push(k);
+    else open[k].reset();  // its buffer and file are released at once
+  }
+  writer.write(document_tail(totals.users == 0));
+  writer.close();
+  return totals;
+}
+
+}  // namespace finseg

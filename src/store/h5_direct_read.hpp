@@ -1,0 +1,45 @@
+// Reading a whole one-dimensional dataset chunk by chunk, past HDF5's filter pipeline: each
+// stored chunk is read as it is on disk (H5Dread_chunk) and its filters are undone here, straight
+// into the caller's buffer. For the filter chains finseg writes (docs/store-format.md 1.6) this
+// saves HDF5's chunk cache, its per-filter buffers and copies; the result is the same bytes
+// H5Dread gives, with the same guarantees (Fletcher32 of every chunk verified, every size taken
+// from the file checked before use). Anything else is left to H5Dread.
+#pragma once
+
+#include "store/h5_handle.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace finseg::h5 {
+
+// HDF5's Fletcher32 (H5_checksum_fletcher32 in H5checksum.c: big-endian 16-bit words, an odd
+// last byte as the high byte of a word, sums folded to 16 bits), computed faster. Exposed for
+// the unit tests.
+std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept;
+
+class DirectReader {
+ public:
+  // `file`: the open file the datasets are in (its size bounds the stored chunk sizes).
+  DirectReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx) {}
+
+  // Reads all `n` elements of the 1-D dataset `dataset` into `out` (room for n elements of the
+  // file type's size), when its layout, filter chain and chunks are ones this reader handles and
+  // `mem_type` equals the file type `file_type`: [fletcher32], [lz4, fletcher32] or
+  // [shuffle, lz4, fletcher32], every chunk present and with all filters applied. Returns false
+  // otherwise, having possibly written part of `out`: the caller then reads with H5Dread.
+  // Throws StoreError naming `what` when a chunk is damaged.
+  bool read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, void* out, const std::string& what);
+
+ private:
+  hid_t file_;
+  const Context& ctx_;
+  std::uint64_t file_size_ = 0;  // read on first use
+  // Reused from dataset to dataset: a shard's reads need no allocation after the first chunk.
+  std::vector<unsigned char> stored_;   // one chunk as stored
+  std::vector<unsigned char> decoded_;  // one chunk after LZ4, before unshuffling or a partial copy
+};
+
+}  // namespace finseg::h5

@@ -1,0 +1,51 @@
+// The shard file format itself (docs/store-format.md): writing a ShardData as one HDF5 file,
+// reading columns back, and reading the header attributes. store.cpp adds the manifest,
+// checksums and the StoreBuilder on top.
+#pragma once
+
+#include "store/h5_handle.hpp"
+#include "store/store.hpp"
+#include "store/store_structure.hpp"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace finseg::h5 {
+
+// The root attributes of a shard file.
+struct ShardHeader {
+  std::int32_t format_version = 0;
+  ShardCounts counts;
+  std::vector<std::string> labels;        // bit order
+  std::vector<std::string> label_groups;  // names among `labels` that are groups
+  // The dates the manifest's entry must record (root attributes). dates_recorded is false for a
+  // shard written before finseg recorded them: the reader then checks the data instead.
+  bool dates_recorded = false;
+  std::optional<Day> first_booking;
+  std::optional<Day> last_booking;
+  std::optional<Day> latest_balance_date;
+};
+
+// Opens a shard file read-only (sec2, no file locking: a committed store never changes).
+File open_shard_file(const std::filesystem::path& file, const Context& ctx);
+
+// Reads and checks the header (format name and version); throws StoreError.
+ShardHeader read_shard_header(hid_t file, const Context& ctx);
+
+// Reads the requested columns (the CSR offsets always) of an open shard file, checking every
+// dataset's type and length and the structure of the result; throws StoreError.
+ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx);
+
+// The chunks of every dataset of an open shard file, in layout order (h5layout::kDatasets), then
+// by position; throws StoreError.
+std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx);
+
+// Writes the HDF5 file (must not exist); throws IoError. No checksum, no fsync.
+void write_shard_file(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options, const Context& ctx);
+
+// Whether this HDF5 library can encode szip (Debian's links libaec's szip encoder).
+bool szip_encoder_available() noexcept;
+
+}  // namespace finseg::h5

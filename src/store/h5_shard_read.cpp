@@ -1,0 +1,172 @@
+// Reading a shard file: whole datasets at once into the ShardData vectors (chunk by chunk past
+// HDF5's pipeline for finseg's own filter chains, h5_direct_read.hpp; one H5Dread per column
+// otherwise; no per-element calls), each dataset's type and length checked first, the structure
+// of the result checked last.
+#include "store/h5_attributes.hpp"
+#include "store/h5_direct_read.hpp"
+#include "store/h5_layout.hpp"
+#include "store/h5_shard.hpp"
+
+#include <string>
+
+namespace finseg::h5 {
+
+namespace {
+
+namespace L = h5layout;
+
+// What a column must be on disk. Integers are read with HDF5's conversion to the native type,
+// which is only safe (no silent clipping) when the stored type is exactly the one we wrote.
+struct Expected {
+  H5T_class_t type_class;
+  std::size_t size;
+  H5T_sign_t sign;  // H5T_SGN_ERROR: not an integer
+};
+
+constexpr Expected kU8{H5T_INTEGER, 1, H5T_SGN_NONE};
+constexpr Expected kI32{H5T_INTEGER, 4, H5T_SGN_2};
+constexpr Expected kI64{H5T_INTEGER, 8, H5T_SGN_2};
+constexpr Expected kU64{H5T_INTEGER, 8, H5T_SGN_NONE};
+constexpr Expected kString3{H5T_STRING, 3, H5T_SGN_ERROR};
+
+class ShardReader {
+ public:
+  ShardReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx), direct_(file, ctx) {}
+
+  // Reads the whole 1-D dataset `path` into `out`, which must end up with `expected_n` values.
+  template <class T>
+  void read(const std::string& path, hid_t mem_type, const Expected& expected, std::uint64_t expected_n,
+            std::vector<T>& out) {
+    const std::string what = "dataset " + path;
+    Dataset ds = make<Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), ctx_, "opening " + what);
+    Datatype type = make<Datatype>(H5Dget_type(ds.get()), ctx_, "reading the type of " + what);
+    if (H5Tget_class(type.get()) != expected.type_class || H5Tget_size(type.get()) != expected.size ||
+        (expected.type_class == H5T_INTEGER && H5Tget_sign(type.get()) != expected.sign))
+      fail(ctx_, what + " has an unexpected element type");
+    Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx_, "reading the shape of " + what);
+    hsize_t dims[1] = {0};
+    if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 1)
+      fail(ctx_, what + " is not one-dimensional");
+    if (dims[0] != expected_n)
+      fail(ctx_, what + " has " + std::to_string(dims[0]) + " values, expected " + std::to_string(expected_n));
+    out.resize(static_cast<std::size_t>(expected_n));
+    if (expected_n > 0 && !direct_.read(ds.get(), type.get(), mem_type, expected_n, out.data(), what))
+      check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
+  }
+
+  void read_strings(const char* path, std::uint64_t n, StringColumn& column) {
+    const std::string base = path;
+    std::vector<std::int64_t> offsets;
+    read(base + L::kOffsetsSuffix, H5T_NATIVE_INT64, kI64, n + 1, offsets);
+    // The byte count comes from the offsets; their consistency is checked with the rest of
+    // the structure, here only what is needed to size the buffer safely.
+    const std::int64_t total = offsets.back();
+    if (total < 0) fail(ctx_, "dataset " + base + L::kOffsetsSuffix + " ends with a negative offset");
+    std::vector<char> bytes;
+    read(base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, static_cast<std::uint64_t>(total), bytes);
+    column.assign(std::move(bytes), std::move(offsets));
+  }
+
+ private:
+  hid_t file_;
+  const Context& ctx_;
+  DirectReader direct_;
+};
+
+}  // namespace
+
+File open_shard_file(const std::filesystem::path& path, const Context& ctx) {
+  PropList fapl = make<PropList>(H5Pcreate(H5P_FILE_ACCESS), ctx, "creating the file access list");
+  check(H5Pset_fapl_sec2(fapl.get()), ctx, "selecting the sec2 driver");
+  check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), ctx, "setting the close degree");
+  // A committed store is immutable and read by many ranks at once, also on file systems
+  // without flock (Lustre, NFS): HDF5's advisory lock only gets in the way.
+  check(H5Pset_file_locking(fapl.get(), false, true), ctx, "switching off file locking");
+  return make<File>(H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()), ctx, "opening as HDF5");
+}
+
+ShardHeader read_shard_header(hid_t file, const Context& ctx) {
+  const std::string format = read_string_attribute(file, L::kFormatAttr, ctx);
+  if (format != L::kFormatName) fail(ctx, "not a finseg shard (format attribute '" + format + "')");
+  ShardHeader h;
+  h.format_version = read_int32_attribute(file, L::kFormatVersionAttr, ctx);
+  if (h.format_version != kStoreFormatVersion)
+    fail(ctx, "shard format version " + std::to_string(h.format_version) + ", this finseg reads version " +
+                  std::to_string(kStoreFormatVersion));
+  h.counts.users = read_uint64_attribute(file, L::kUsersAttr, ctx);
+  h.counts.accounts = read_uint64_attribute(file, L::kAccountsAttr, ctx);
+  h.counts.transactions = read_uint64_attribute(file, L::kTransactionsAttr, ctx);
+  h.labels = read_strings_attribute(file, L::kLabelsAttr, ctx);
+  h.label_groups = read_strings_attribute(file, L::kLabelGroupsAttr, ctx);
+  if (h.labels.size() > static_cast<std::size_t>(kMaxLabels)) fail(ctx, "more than 64 label names");
+  const auto date = [&](const char* name) -> std::optional<Day> {
+    if (!has_attribute(file, name, ctx)) return std::nullopt;
+    return read_int32_attribute(file, name, ctx);
+  };
+  h.first_booking = date(L::kFirstBookingAttr);
+  h.last_booking = date(L::kLastBookingAttr);
+  h.latest_balance_date = date(L::kLatestBalanceDateAttr);
+  // A writer that records the dates records the balance date of every shard with accounts and
+  // the bookings of every shard with transactions; a shard with neither cannot tell, nor matter.
+  h.dates_recorded = (h.counts.accounts == 0 || h.latest_balance_date) && (h.counts.transactions == 0 || h.first_booking);
+  if (h.dates_recorded && (h.first_booking.has_value() != (h.counts.transactions > 0) ||
+                           h.last_booking.has_value() != (h.counts.transactions > 0) ||
+                           h.latest_balance_date.has_value() != (h.counts.accounts > 0)))
+    fail(ctx, "the date attributes do not match the counts");
+  return h;
+}
+
+ShardData read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx) {
+  const ShardCounts& c = h.counts;
+  ShardReader r(file, ctx);
+  ShardData d;
+  r.read(L::kUserAccountOffsets, H5T_NATIVE_INT64, kI64, c.users + 1, d.user_account_offsets);
+  r.read(L::kAccountTxnOffsets, H5T_NATIVE_INT64, kI64, c.accounts + 1, d.account_txn_offsets);
+  if (columns & kUserIds) r.read_strings(L::kUserId, c.users, d.user_id);
+  if (columns & kAccountIds) r.read_strings(L::kAccountId, c.accounts, d.account_id);
+  if (columns & kAccountMeta) {
+    // AccountType is a uint8 enum: read straight into it, the values are range-checked below.
+    r.read(L::kAccountType, H5T_NATIVE_UINT8, kU8, c.accounts, d.account_type);
+    Datatype cur = make<Datatype>(H5Tcopy(H5T_C_S1), ctx, "copying the string type");
+    check(H5Tset_size(cur.get(), 3), ctx, "setting the currency string size");
+    check(H5Tset_strpad(cur.get(), H5T_STR_NULLPAD), ctx, "setting the currency string padding");
+    r.read(L::kCurrency, cur.get(), kString3, c.accounts, d.currency);
+    r.read(L::kBalance, H5T_NATIVE_INT64, kI64, c.accounts, d.balance);
+    r.read(L::kBalanceDate, H5T_NATIVE_INT32, kI32, c.accounts, d.balance_date);
+  }
+  if (columns & kTransactionIds) r.read_strings(L::kTransactionId, c.transactions, d.transaction_id);
+  if (columns & kBookingDate) r.read(L::kBookingDate, H5T_NATIVE_INT32, kI32, c.transactions, d.booking_date);
+  if (columns & kAmount) r.read(L::kAmount, H5T_NATIVE_INT64, kI64, c.transactions, d.amount);
+  if (columns & kLabels) r.read(L::kLabels, H5T_NATIVE_UINT64, kU64, c.transactions, d.labels);
+  if (columns & kCounterpartName) r.read_strings(L::kCounterpartName, c.transactions, d.counterpart_name);
+  if (columns & kCounterpartIban) r.read_strings(L::kCounterpartIban, c.transactions, d.counterpart_iban);
+  if (columns & kPurpose) r.read_strings(L::kPurpose, c.transactions, d.purpose);
+
+  const std::string problem = shard_structure_problem(d, columns, c, h.labels.size());
+  if (!problem.empty()) fail(ctx, "corrupt structure: " + problem);
+  return d;
+}
+
+std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx) {
+  std::vector<ChunkLocation> out;
+  for (const char* path : L::kDatasets) {
+    const std::string what = std::string("dataset ") + path;
+    Dataset ds = make<Dataset>(H5Dopen2(file, path, H5P_DEFAULT), ctx, "opening " + what);
+    Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx, "reading the shape of " + what);
+    hsize_t n = 0;
+    check(H5Dget_num_chunks(ds.get(), space.get(), &n), ctx, "counting the chunks of " + what);
+    for (hsize_t i = 0; i < n; ++i) {
+      hsize_t coord[1] = {0};
+      unsigned mask = 0;
+      haddr_t addr = HADDR_UNDEF;
+      hsize_t size = 0;
+      check(H5Dget_chunk_info(ds.get(), space.get(), i, coord, &mask, &addr, &size), ctx,
+            "locating chunk " + std::to_string(i) + " of " + what);
+      out.push_back({path, static_cast<std::uint64_t>(coord[0]), static_cast<std::uint64_t>(addr),
+                     static_cast<std::uint64_t>(size)});
+    }
+  }
+  return out;
+}
+
+}  // namespace finseg::h5
