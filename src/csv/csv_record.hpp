@@ -16,10 +16,11 @@
 namespace finseg::csv {
 
 struct Record {
-  std::vector<std::string_view> fields;  // valid for the reader's lifetime (also after a move)
+  std::vector<std::string_view> fields;  // csv::Reader: valid for the reader's lifetime (also after
+                                         // a move); csv::UnitReader: until its next call of next()
   std::uint64_t line = 0;                // physical line (1-based) where the record starts
   std::string_view raw;                  // the record's bytes as in the file, without its line end;
-                                         // valid until the next call of Reader::next()
+                                         // valid until the next call of next()
 };
 
 namespace detail {

@@ -73,7 +73,9 @@ inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
 // corrupt or truncated one is an InputError naming the file.
 class UnitReader {
  public:
-  explicit UnitReader(const InputUnit& unit, std::size_t buffer_bytes = std::size_t{8} << 20);
+  // A record longer than max(buffer_bytes, max_record_bytes) is an InputError.
+  explicit UnitReader(const InputUnit& unit, std::size_t buffer_bytes = std::size_t{8} << 20,
+                      std::size_t max_record_bytes = kMaxRecordBytes);
   ~UnitReader();
   UnitReader(const UnitReader&) = delete;
   UnitReader& operator=(const UnitReader&) = delete;

@@ -19,7 +19,7 @@ constexpr std::size_t kHeaderBuffer = std::size_t{64} << 10;
 }  // namespace
 
 struct UnitReader::Impl {
-  Impl(const InputUnit& unit, std::size_t buffer_bytes);
+  Impl(const InputUnit& unit, std::size_t buffer_bytes, std::size_t max_record_bytes);
 
   bool next(Record& rec);
   std::uint64_t bytes_read() const;
@@ -42,6 +42,7 @@ struct UnitReader::Impl {
   std::string name;
   bool owns_header;  // the unit starts the file: the header is its first record
   std::uint64_t end;  // records start before this offset (a compressed file: no bound)
+  std::size_t max_record;
   std::unique_ptr<detail::ByteSource> source;
   detail::RecordParser parser;
   std::vector<char> buf;
@@ -58,11 +59,12 @@ struct UnitReader::Impl {
   std::string header_raw;
 };
 
-UnitReader::Impl::Impl(const InputUnit& u, std::size_t buffer_bytes)
+UnitReader::Impl::Impl(const InputUnit& u, std::size_t buffer_bytes, std::size_t max_record_bytes)
     : unit(u),
       name(u.file.filename().string()),
       owns_header(u.compression != Compression::none || u.begin == 0),
       end(u.compression != Compression::none ? kNoBound : u.end),
+      max_record(max_record_bytes),
       // A later unit starts one byte early: whether that byte is a line end outside quotes says
       // whether a record starts exactly at `begin`.
       source(detail::open_byte_source(u.file, u.compression, owns_header ? 0 : u.begin - 1, end)),
@@ -94,10 +96,9 @@ void UnitReader::Impl::more() {
     pos = 0;
   }
   if (filled == buf.size()) {
-    if (buf.size() >= kMaxRecordBytes)
-      parser.fail(line, "a record longer than " + std::to_string(kMaxRecordBytes >> 20) +
-                            " MiB (is a quoted field left open?)");
-    buf.resize(std::min(buf.size() * 2, std::max(kMaxRecordBytes, buf.size())));
+    if (buf.size() >= max_record)
+      parser.fail(line, "a record longer than " + std::to_string(buf.size()) + " bytes (is a quoted field left open?)");
+    buf.resize(std::min(buf.size() * 2, max_record));
   }
   const std::size_t got = source->read(buf.data() + filled, buf.size() - filled);
   filled += got;
@@ -151,7 +152,7 @@ void UnitReader::Impl::read_header_from_file_start() {
   head.first_line = 1;
   head.starts_in_quotes = false;
   head.first_of_file = true;
-  const Impl h(head, kHeaderBuffer);
+  const Impl h(head, kHeaderBuffer, max_record);
   has_header = h.has_header;
   header_offset = h.header_offset;
   header_fields = h.header_fields;
@@ -221,8 +222,8 @@ std::uint64_t UnitReader::Impl::bytes_read() const {
   return at <= unit.begin ? 0 : std::min(at - unit.begin, size);
 }
 
-UnitReader::UnitReader(const InputUnit& unit, std::size_t buffer_bytes)
-    : impl_(std::make_unique<Impl>(unit, buffer_bytes)) {}
+UnitReader::UnitReader(const InputUnit& unit, std::size_t buffer_bytes, std::size_t max_record_bytes)
+    : impl_(std::make_unique<Impl>(unit, buffer_bytes, max_record_bytes)) {}
 UnitReader::~UnitReader() = default;
 
 const Record& UnitReader::header() const { return impl_->header; }

@@ -296,6 +296,30 @@ TEST(CsvSource, MalformedQuotingIsReadersErrorWhicheverUnitMeetsIt) {
   for (std::uint64_t target : {1, 7, 40, 1000}) EXPECT_EQ(first_unit_error(dir / "t.csv", target), reader_error(content));
 }
 
+// A quoted field left open would pull the rest of the file into memory: the record's size is bounded.
+TEST(CsvSource, ARecordLongerThanTheLimitIsAnInputError) {
+  TempDir dir;
+  std::string content = "id,text\n1,ok\n2,\"open";
+  for (int i = 0; i < 500; ++i) content += ",more text\n";
+  write_file(dir / "t.csv", content);
+  write_file(dir / "u.csv", "id,text\n1,\"" + std::string(3000, 'x') + "\"\n2,y\n");
+  std::vector<InputUnit> units = plan_units({dir / "t.csv", dir / "u.csv"}, 1 << 20);
+  resolve_units(units, scan_all(units));
+  UnitReader reader(units[0], 16, 1024);
+  Record rec;
+  ASSERT_TRUE(reader.next(rec));
+  try {
+    reader.next(rec);
+    ADD_FAILURE() << "an open quote read the whole file";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()), "t.csv:3: malformed CSV: a record longer than 1024 bytes (is a quoted field left open?)");
+  }
+  UnitReader within(units[1], 16, 4096);  // a long record within the limit is read
+  ASSERT_TRUE(within.next(rec));
+  EXPECT_EQ(rec.fields.at(1).size(), 3000u);
+  EXPECT_THROW(UnitReader(units[1], 16, 2048).next(rec), InputError);
+}
+
 void run(const std::string& command) { ASSERT_EQ(std::system(command.c_str()), 0) << command; }
 
 TEST(CsvSource, SeveralFilesPlainGzipAndZstd) {
