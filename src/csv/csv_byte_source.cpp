@@ -99,6 +99,7 @@ class GzipSource final : public ByteSource {
     while (z_.avail_out > 0 && !finished_) {
       if (z_.avail_in == 0 && !flushing_ && !refill()) {
         if (in_member_) in_.corrupt("gzip", "the data ends inside a gzip member: truncated");
+        if (in_.offset() == 0) in_.corrupt("gzip", "the file is empty");  // as gzip -d says
         finished_ = true;
         break;
       }
@@ -151,6 +152,7 @@ class ZstdSource final : public ByteSource {
         std::size_t avail = 0;
         if (!in_.refill(next, avail)) {
           if (in_frame_) in_.corrupt("zstd", "the data ends inside a zstd frame: truncated");
+          if (in_.offset() == 0) in_.corrupt("zstd", "the file is empty");  // as zstd -d says
           finished_ = true;
           break;
         }

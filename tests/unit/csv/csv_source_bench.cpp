@@ -92,20 +92,23 @@ void compressed_copies(std::uint64_t rows, int repeat) {
   std::istringstream in(list ? list : "");
   for (std::string path; in >> path;) {
     const std::vector<InputUnit> units = plan_units({path}, 1);
-    std::vector<double> times;
+    std::vector<double> times, cpu;
     for (int i = 0; i < repeat; ++i) {
+      const double c0 = cpu_seconds();
       const auto t0 = std::chrono::steady_clock::now();
       UnitReader reader(units.at(0));
       Record rec;
       std::uint64_t n = 0;
       while (reader.next(rec)) ++n;
       times.push_back(seconds_since(t0));
+      cpu.push_back(cpu_seconds() - c0);
       ASSERT_EQ(n, rows) << path;
-      std::printf("run %d: %s %.3f s\n", i + 1, path.c_str(), times.back());
+      std::printf("run %d: %s %.3f s (cpu %.3f s)\n", i + 1, path.c_str(), times.back(), cpu.back());
     }
     const double mb = static_cast<double>(std::filesystem::file_size(path)) / 1e6;
-    std::printf("csv_source %s (%.0f MB): %.3f s (%.2f M rows/s)\n", std::filesystem::path(path).filename().c_str(), mb,
-                median(times), static_cast<double>(rows) / median(times) / 1e6);
+    std::printf("csv_source %s (%.0f MB), one unit: %.3f s (%.2f M rows/s); cpu %.3f s (%.2f M rows/s)\n",
+                std::filesystem::path(path).filename().c_str(), mb, median(times),
+                static_cast<double>(rows) / median(times) / 1e6, median(cpu), static_cast<double>(rows) / median(cpu) / 1e6);
   }
 }
 

@@ -392,7 +392,8 @@ TEST(CsvSource, CorruptOrTruncatedCompressedFilesAreInputErrors) {
     write_file(dir / broken, flipped);
     write_file(dir / cut, whole.substr(0, whole.size() / 2));
     write_file(dir / (std::string("text-") + name), "id,x\n1,2\n");  // not compressed at all
-    for (const std::string& file : {broken, cut, std::string("text-") + name}) {
+    write_file(dir / (std::string("empty-") + name), "");          // gzip -d / zstd -d refuse it too
+    for (const std::string& file : {broken, cut, std::string("text-") + name, std::string("empty-") + name}) {
       try {
         (void)unit_records({dir / file}, 1, 1 << 12);
         ADD_FAILURE() << file << " was read without an error";
