@@ -58,6 +58,10 @@ UnitScan scan_unit(const InputUnit& unit);
 
 // Sets starts_in_quotes / first_line / first_of_file of every unit from the scans of all units
 // (scans[i] belongs to units[i]); deterministic, independent of which rank scanned what.
+// Malformed quoting breaks the parity for the units after it: they may read wrong records or fail
+// otherwise. The FIRST unit in plan order whose UnitReader throws gives exactly csv::Reader's
+// error (tests/fuzz/csv_source checks it), and the units before it read exactly Reader's records;
+// whatever later units of that file read or throw must be ignored.
 void resolve_units(std::vector<InputUnit>& units, const std::vector<UnitScan>& scans);
 
 // The longest record a UnitReader takes: a longer one is an InputError (in practice a quoted field
@@ -70,7 +74,13 @@ inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
 // of the same file read the header from the file's start, a few bytes). Malformed quoting is an
 // InputError "FILE:LINE: ..." as in csv::Reader (the same parser, csv_record.hpp). Record::line is
 // the physical line in the file. A compressed unit is read as a stream with bounded memory too; a
-// corrupt or truncated one is an InputError naming the file.
+// corrupt, truncated or empty one is an InputError naming the file.
+//
+// Memory of one reader: its buffer (buffer_bytes, or the unit's size + 64 KiB if smaller; it grows
+// to the longest record, at most max(buffer_bytes, max_record_bytes)), 64 KiB for a later unit's
+// header, and for compressed input a 256 KiB input block plus the decoder: zlib ~40 KiB; libzstd
+// the frame's window, which libzstd caps at 128 MiB by default (zstd -1..-19 use 0.5-8 MiB; a
+// file made with --long=31 is refused as "Frame requires too much memory for decoding").
 class UnitReader {
  public:
   // A record longer than max(buffer_bytes, max_record_bytes) is an InputError.
