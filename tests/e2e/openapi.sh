@@ -20,7 +20,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 
 # ---- the tools: pinned versions that run on Debian 12's node 18.20 --------------------------------
 TOOLS=(@stoplight/prism-cli@5.14.2 openapi-typescript@7.13.0 openapi-fetch@0.17.0 typescript@5.9.3 @apidevtools/swagger-parser@12.1.0)
-NPM_DIR="${FINSEG_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/finseg-npm}/openapi"
+NPM_DIR="${FINSEG_NPM_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/finseg-npm}/openapi"
 mkdir -p "$NPM_DIR"
 (
   flock 9  # two builds' test runs share the folder
@@ -51,6 +51,34 @@ NOT_PROVOKED=(
   "GET /segments/{segment}/{jobId}/changes 503"
   "GET /metrics 503"
 )
+
+# ---- the typed client (openapi-typescript + openapi-fetch), type-checked while the service works ------
+# (in the background: the tools take seconds of CPU, the requests below mostly wait for runs)
+typecheck() {
+  mkdir -p "$WORK/client"
+  ln -s "$NPM_DIR/node_modules" "$WORK/client/node_modules"
+  cp "$HERE/openapi_client.mts" "$WORK/client/client.mts"
+  cat > "$WORK/client/tsconfig.json" <<'JSON'
+{"compilerOptions": {"target": "es2022", "module": "nodenext", "moduleResolution": "nodenext", "lib": ["es2022", "dom"],
+  "strict": true, "noUncheckedIndexedAccess": true, "types": [], "outDir": "out"}, "files": ["client.mts"]}
+JSON
+  "$BIN/openapi-typescript" "$SPEC" -o "$WORK/client/finseg-api.d.ts" \
+    || { echo "openapi-typescript could not generate types from docs/openapi.yaml"; return 1; }
+  # One tsc run type-checks and compiles (it exits non-zero on any type error).
+  "$BIN/tsc" -p "$WORK/client/tsconfig.json" || { echo "the typed client does not type-check against docs/openapi.yaml"; return 1; }
+  # The negative check: a misspelt field without its @ts-expect-error must fail type-checking.
+  sed 's|// @ts-expect-error: durationInMonths.*|// (misspelt, unmarked)|' "$WORK/client/client.mts" > "$WORK/client/misspelt.mts"
+  sed 's/"client.mts"/"misspelt.mts"/' "$WORK/client/tsconfig.json" > "$WORK/client/tsconfig.misspelt.json"
+  if "$BIN/tsc" -p "$WORK/client/tsconfig.misspelt.json" --noEmit > "$WORK/tsc-misspelt.log" 2>&1; then
+    echo "a misspelt request field (durationInMonths) type-checks: the generated types accept anything"; return 1
+  fi
+  grep -q "durationInMonths" "$WORK/tsc-misspelt.log" || { cat "$WORK/tsc-misspelt.log"; echo "tsc failed, but not on the misspelt field"; return 1; }
+}
+# In a session of its own, so that an early end of the test stops the tools too (the whole group).
+export WORK NPM_DIR BIN SPEC HERE
+setsid bash -euc "$(declare -f typecheck); typecheck" > "$WORK/typecheck.log" 2>&1 &
+TYPECHECK_PID=$!
+trap 'kill -- -"$TYPECHECK_PID" 2>/dev/null || true; cleanup' EXIT
 
 # ---- the service and the validating proxy in front of it --------------------------------------------
 "$FINSEG" generate --users 150 --months 16 --seed 23 --shards 3 --snapshot 2026-10-15 --out "$WORK/store" > /dev/null
@@ -302,25 +330,8 @@ pass 200 GET /metrics "$ALICE"; grep -q '^# TYPE finseg_jobs gauge' "$WORK/body"
 pass 401 GET /metrics ""
 pass 401 GET /metrics "not-a-token"
 
-# ---- the typed client (openapi-typescript + openapi-fetch): type-checked, then run through the proxy ---
-mkdir -p "$WORK/client"
-ln -s "$NPM_DIR/node_modules" "$WORK/client/node_modules"
-cp "$HERE/openapi_client.mts" "$WORK/client/client.mts"
-cat > "$WORK/client/tsconfig.json" <<'JSON'
-{"compilerOptions": {"target": "es2022", "module": "nodenext", "moduleResolution": "nodenext", "lib": ["es2022", "dom"],
-  "strict": true, "noUncheckedIndexedAccess": true, "types": [], "outDir": "out"}, "files": ["client.mts"]}
-JSON
-"$BIN/openapi-typescript" "$SPEC" -o "$WORK/client/finseg-api.d.ts" > "$WORK/openapi-typescript.log" 2>&1 \
-  || { cat "$WORK/openapi-typescript.log"; fail "openapi-typescript could not generate types from docs/openapi.yaml"; }
-"$BIN/tsc" -p "$WORK/client/tsconfig.json" --noEmit || fail "the typed client does not type-check against docs/openapi.yaml"
-# The negative check: a misspelt field without its @ts-expect-error must fail type-checking.
-sed 's|// @ts-expect-error: durationInMonths.*|// (misspelt, unmarked)|' "$WORK/client/client.mts" > "$WORK/client/misspelt.mts"
-sed 's/"client.mts"/"misspelt.mts"/' "$WORK/client/tsconfig.json" > "$WORK/client/tsconfig.misspelt.json"
-if "$BIN/tsc" -p "$WORK/client/tsconfig.misspelt.json" --noEmit > "$WORK/tsc-misspelt.log" 2>&1; then
-  fail "a misspelt request field (durationInMonths) type-checks: the generated types accept anything"
-fi
-grep -q "durationInMonths" "$WORK/tsc-misspelt.log" || fail "tsc failed, but not on the misspelt field: $(cat "$WORK/tsc-misspelt.log")"
-"$BIN/tsc" -p "$WORK/client/tsconfig.json" || fail "tsc could not compile the typed client"
+# ---- the typed client, type-checked above: its calls through the proxy --------------------------------
+wait "$TYPECHECK_PID" || { cat "$WORK/typecheck.log"; fail "the typed client: $(tail -1 "$WORK/typecheck.log")"; }
 node "$WORK/client/out/client.mjs" "$PROXY" "$ALICE" || fail "the typed client failed against the service through the proxy"
 
 # ---- 500s, then the failing health check: a store shard lost, the spool folder and the results gone --
