@@ -89,14 +89,27 @@ trap 'kill -- -"$TYPECHECK_PID" 2>/dev/null || true; cleanup' EXIT
 start_service limited --store "$WORK/store" --results "$WORK/limited" --tokens "$WORK/tokens" --max-connections-per-client 1 \
   --request-timeout 120
 LIMITED=$URL
-# A coalescing window of 1.5 s: a job is still queued (404) when it is read right after its POST.
+# The service under test speaks TLS (the production setup of the description's first server): a test
+# CA and a certificate for 127.0.0.1, trusted by curl (--cacert) and by the proxy (node's
+# NODE_EXTRA_CA_CERTS). A coalescing window of 1.5 s: a job is still queued (404) when it is read
+# right after its POST.
+PKI="$WORK/pki"; mkdir "$PKI"
+printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$PKI/ext"
+for k in ca server; do openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$PKI/$k.key" 2> /dev/null; done
+openssl req -x509 -key "$PKI/ca.key" -out "$PKI/ca.pem" -days 2 -subj "/CN=finseg openapi test CA" 2> /dev/null
+openssl req -new -key "$PKI/server.key" -subj "/CN=127.0.0.1" 2> /dev/null \
+  | openssl x509 -req -CA "$PKI/ca.pem" -CAkey "$PKI/ca.key" -CAcreateserial -CAserial "$PKI/ca.srl" -days 2 \
+      -extfile "$PKI/ext" -out "$PKI/server.pem" 2> /dev/null
+[ -s "$PKI/server.pem" ] || fail "openssl could not make the test certificate"
+CURL_TLS=(--cacert "$PKI/ca.pem")
 start_service api --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --mpiexec "$MPIEXEC" --ranks 2 \
-  --body-limit 4096 --coalesce-ms 1500
+  --body-limit 4096 --coalesce-ms 1500 --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.key"
+[ "${URL%%://*}" = https ] || fail "the service does not speak TLS: $URL"
 declare -A PRISM_PID
 # launch_prism NAME UPSTREAM: starts the validating proxy (log $WORK/NAME.log); proxy_of NAME waits
 # until it listens and prints its URL. Both proxies start at once: each takes seconds to load.
 launch_prism() {
-  "$BIN/prism" proxy --errors -h 127.0.0.1 -p 0 "$SPEC" "$2" > "$WORK/$1.log" 2>&1 &
+  NODE_EXTRA_CA_CERTS="$PKI/ca.pem" "$BIN/prism" proxy --errors -h 127.0.0.1 -p 0 "$SPEC" "$2" > "$WORK/$1.log" 2>&1 &
   PRISM_PID[$1]=$!
   EXTRA_PIDS="${EXTRA_PIDS:-} $!"
 }
@@ -221,6 +234,7 @@ for n in "${!job[@]}"; do
   tok=$ALICE; [ "$n" = fb-bob ] || [ "$n" = callback ] && tok=$BOB
   done_via "${seg[$n]}" "${job[$n]}" "$tok"
 done
+grep -q 'request to https://127.0.0.1:' "$WORK/prism.log" || fail "the proxy did not forward over TLS: $(tail -3 "$WORK/prism.log")"
 # The proxy answers with the service's document (its JSON re-serialized: 12.50 -> 12.5).
 for n in uc01-recurring-overdraft uc03-spending-breakdown uc04-insurance-cross-selling; do
   pass 200 GET "/segments/${seg[$n]}/${job[$n]}" "$ALICE"
