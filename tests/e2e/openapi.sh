@@ -3,7 +3,8 @@
 # once into ~/.cache/finseg-npm, like scripts/bench's DuckDB) check three things:
 # - the file is a valid OpenAPI document (swagger-parser, and Redocly's recommended rules);
 # - the request shapes of the HTTP tests (http_api, http_paging, http_changes, http_ops), sent
-#   through Stoplight Prism's validating proxy (`prism proxy --errors`) in front of `finseg serve`,
+#   through Stoplight Prism's validating proxy (`prism proxy --errors`) in front of `finseg serve`
+#   (over TLS, as in production; a second, plain one for the connection limit's 503 on every route),
 #   reach the service and come back with the service's status, without a request or response
 #   violation (Prism answers those 422/500 with application/problem+json, and names any violation
 #   in an sl-violations header); every status every operation declares is answered at least once;
