@@ -393,7 +393,13 @@ pass 200 GET /health ""
 # ---- the connection limit: a service that takes one connection per client, one held open by us -----
 # (the 503 comes before the request is read, so it can answer every route)
 PROXY=$(proxy_of prism-limited)
+# The held connection starts a request and never ends it: the service then waits for it up to
+# --request-timeout (an idle connection is closed after the keep-alive timeout, 5 s). A direct 503
+# shows that the service counts it before the proxy's requests come.
 exec 3<> "/dev/tcp/127.0.0.1/${LIMITED##*:}"
+printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n' >&3
+for i in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$LIMITED/health")" = 503 ] && break; sleep 0.1; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$LIMITED/health")" = 503 ] || fail "the held connection is not counted"
 for s in lowBalance highBalance financialBreakdown insuranceSpending incomeSpendingSummary; do
   pass 503 POST "/segments/$s" "$ALICE" --data-binary "$(valid_body "$s")" -H 'Content-Type: application/json'
   body_has TOO_MANY_CONNECTIONS; grep -qi '^retry-after: 1' "$WORK/headers" || fail "503 without Retry-After"
