@@ -1,6 +1,7 @@
 #include "http/result_answers.hpp"
 
 #include "core/errors.hpp"
+#include "http/query.hpp"
 #include "results/results_checkpoints.hpp"
 #include "results/json_value.hpp"
 #include "results/results_index.hpp"
@@ -28,18 +29,6 @@ std::optional<std::uint64_t> positive_integer(const std::string& text, std::uint
   std::from_chars(text.data(), text.data() + text.size(), v);
   if (v < 1 || v > max) return std::nullopt;
   return v;
-}
-
-// How often `key` is in the raw query: httplib's params keep a repeated key=value pair once.
-std::size_t times_given(const httplib::Request& req, const std::string& key) {
-  const auto q = req.target.find('?');
-  if (q == std::string::npos) return 0;
-  std::size_t n = 0;
-  httplib::detail::split(req.target.data() + q + 1, req.target.data() + req.target.size(), '&', [&](const char* b, const char* e) {
-    const std::string pair(b, e);
-    if (httplib::detail::decode_url(pair.substr(0, pair.find('=')), true) == key) ++n;
-  });
-  return n;
 }
 
 std::string paging_closing(const PageRequest& page, std::uint64_t total) {

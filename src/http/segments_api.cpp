@@ -5,6 +5,7 @@
 #include "core/segments/request.hpp"
 #include "core/text_limits.hpp"
 #include "http/log.hpp"
+#include "http/query.hpp"
 #include "http/result_answers.hpp"
 #include "io/atomic_file.hpp"
 #include "results/job_file.hpp"
@@ -119,6 +120,8 @@ void SegmentsApi::post_job(const httplib::Request& req, httplib::Response& res) 
   httplib::Params query;
   if (const auto q = req.target.find('?'); q != std::string::npos) httplib::detail::parse_query_text(req.target.substr(q + 1), query);
   std::optional<std::string> creation_date;
+  if (times_given(req, "creationDate") > 1)  // also the same value twice: httplib keeps that pair once
+    return error(res, 400, "BAD_REQUEST", "query parameter 'creationDate': given more than once");
   for (const auto& [key, value] : query) {
     if (const auto bad = utf8_error("query parameter", key + "=" + value)) return error(res, 400, "BAD_REQUEST", *bad);
     if (key != "creationDate") return error(res, 400, "BAD_REQUEST", "query parameter '" + key + "': unknown (only creationDate)");

@@ -35,6 +35,8 @@ expect 400 POST '/segments/highBalance?%FF=1' "$ALICE" --data-binary "$UC02"; bo
 # 11. A repeated creationDate: 400, not "the last one wins".
 expect 400 POST '/segments/highBalance?creationDate=2024-01-01&creationDate=2024-02-01' "$ALICE" --data-binary "$UC02"
 body_has "given more than once"
+expect 400 POST '/segments/highBalance?creationDate=2024-01-31&creationDate=2024-01-31' "$ALICE" --data-binary "$UC02"
+body_has "given more than once"
 post highBalance "$ALICE" "$UC02" '--url-query' 'creationDate=2024-01-01' > /dev/null
 
 # 8. %0A in the path cannot forge a log line; the newline is logged as \x0a.

@@ -311,6 +311,7 @@ bad spec incomeSpendingSummary '{"durationInMonth": "3"}'
 bad spec incomeSpendingSummary '{"durationInMonth": 3, "labelGroups": ["INCOME"]}'
 bad spec 'highBalance?creationDate=2024-02-30' '{"accountType": "checking", "threshold": 5}'
 bad spec 'highBalance?creationDate=2024-01-31&creationDate=2024-02-01' '{"accountType": "checking", "threshold": 5}'
+bad spec 'highBalance?creationDate=2024-01-31&creationDate=2024-01-31' '{"accountType": "checking", "threshold": 5}'
 bad service 'highBalance?colour=red' '{"accountType": "checking", "threshold": 5}'
 # Valid to the description, refused by the service only: each segment's POST answers its 400.
 long="http://127.0.0.1/$(head -c 5000 /dev/zero | tr '\0' a)"
