@@ -62,13 +62,20 @@ struct EvalResult {
 // Whether a row of a seen counterparty keeps its labels: `percent` of them, by a hash of the row.
 inline bool keeps_labels(std::size_t row, int percent) { return static_cast<int>(text_hash(std::to_string(row), 77) % 100) < percent; }
 
+// The classifier shipped with finseg (config/label-classifier.bin; FINSEG_EVAL_CLASSIFIER names another).
+inline std::filesystem::path shipped_classifier() {
+  if (const char* env = std::getenv("FINSEG_EVAL_CLASSIFIER")) return env;
+  return std::filesystem::path(FINSEG_SOURCE_DIR) / "config/label-classifier.bin";
+}
+
 inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percent, const Labeller* rules = &default_labeller(),
-                           const LearnOptions& options = {}) {
+                           const LearnOptions& options = {}, bool shipped = true) {
   EvalResult r;
   r.rows = rows.size();
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
   LearnedLabeller learner(rules, taxonomy(), options);
+  if (shipped && shipped_classifier() != "none") learner.load_shipped(shipped_classifier());
   std::vector<UnlabelledRow> todo;
   std::vector<std::size_t> todo_index;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -142,7 +149,8 @@ namespace finseg::test {
 // tests/data/labeller-corpus.csv: hand-written statement rows of real German counterparties
 // with their true labels, in a train and a test part that share no counterparty.
 inline std::vector<EvalRow> corpus_rows() {
-  std::ifstream in(std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
+  const char* file = std::getenv("FINSEG_EVAL_CORPUS");  // another corpus in the same columns (cross-validation)
+  std::ifstream in(file ? std::filesystem::path(file) : std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
   std::string line;
   std::getline(in, line);  // header
   std::vector<EvalRow> rows;
@@ -162,7 +170,9 @@ inline std::vector<EvalRow> corpus_rows() {
     const auto date = parse_date(f[2]);
     if (!amount.ok() || !date) throw std::runtime_error("labeller-corpus.csv: bad amount or date: " + line);
     const auto account = accounts.emplace(f[1], static_cast<std::uint32_t>(accounts.size())).first->second;
-    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == "test"});
+    // FINSEG_EVAL_PART=train evaluates on the train part instead (to choose thresholds without the test part).
+    const char* part = std::getenv("FINSEG_EVAL_PART");
+    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == (part ? part : "test")});
   }
   return rows;
 }

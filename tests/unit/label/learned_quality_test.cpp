@@ -40,6 +40,8 @@ TEST(LearnedQuality, DemoBankHeldOutCounterparties) {
 TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
   const std::vector<EvalRow> rows = corpus_rows();
   ASSERT_GT(rows.size(), 300u);
+  LearnOptions o;
+  if (const char* p = std::getenv("FINSEG_EVAL_SHIPPED_P")) o.min_shipped_probability = std::atof(p);
   // Split by counterparty: no counterparty (normalised name, or IBAN) of the test part in the train
   // part. PayPal is a payment intermediary: the merchant is named in the purpose (eBay in the
   // train part, ABOUT YOU in the test part).
@@ -51,9 +53,9 @@ TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
       EXPECT_FALSE(train.count(r.iban.empty() ? counterparty_key(r.name) : r.iban)) << r.name;
     }
   }
-  const EvalResult learned = evaluate(rows, 100);  // the train part labelled, the test part not
+  const EvalResult learned = evaluate(rows, 100, &default_labeller(), o);  // the train part labelled, the test part not
   report("hand-written corpus, train part labelled", learned);
-  const EvalResult rules = evaluate(rows, 0);
+  const EvalResult rules = evaluate(rows, 0, &default_labeller(), o);
   report("hand-written corpus, nothing labelled", rules);
   report("hand-written corpus, train part labelled, no rules", evaluate(rows, 100, nullptr));
   EXPECT_GE(learned.test_agreement(), kCorpusFloorLearned);
