@@ -59,7 +59,8 @@ class CounterpartyMemory {
  public:
   static constexpr std::size_t kBucketKeys = 4;
   static constexpr int kDefaultBucketBits = 18;
-  explicit CounterpartyMemory(int bucket_bits = kDefaultBucketBits) : bucket_bits_(bucket_bits) {}
+  CounterpartyMemory() : CounterpartyMemory(kDefaultBucketBits) {}
+  explicit CounterpartyMemory(int bucket_bits) : bucket_bits_(bucket_bits) {}
 
   void observe(const TransactionText& txn, LabelSet labels);
   void observe_unlabelled(const TransactionText& txn);

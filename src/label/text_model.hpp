@@ -20,7 +20,7 @@ struct TextModelOptions {
   double cost = 4.0;         // LIBLINEAR's C: less regularisation, as texts are short and clean
   double epsilon = 0.1;      // LIBLINEAR's stopping tolerance
   std::uint64_t min_class_examples = 2;  // a label set seen in fewer distinct texts is not a class
-  std::uint64_t max_class_examples = 2000;  // texts per class used for training (first in hash order)
+  std::uint64_t max_class_examples = 1000;  // texts per class used for training (first in hash order)
 };
 
 struct Prediction {
