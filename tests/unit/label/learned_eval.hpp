@@ -148,9 +148,14 @@ namespace finseg::test {
 
 // tests/data/labeller-corpus.csv: hand-written statement rows of real German counterparties
 // with their true labels, in a train and a test part that share no counterparty.
-inline std::vector<EvalRow> corpus_rows() {
-  const char* file = std::getenv("FINSEG_EVAL_CORPUS");  // another corpus in the same columns (cross-validation)
-  std::ifstream in(file ? std::filesystem::path(file) : std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
+// FINSEG_EVAL_CORPUS names another file in the same columns (the cross-validation of docs/labeller.md).
+inline std::vector<EvalRow> corpus_rows(std::filesystem::path path = {}) {
+  if (path.empty()) {
+    const char* file = std::getenv("FINSEG_EVAL_CORPUS");
+    path = file ? std::filesystem::path(file) : std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv";
+  }
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path.string() + ": cannot read");
   std::string line;
   std::getline(in, line);  // header
   std::vector<EvalRow> rows;
@@ -163,7 +168,7 @@ inline std::vector<EvalRow> corpus_rows() {
       else if (c == ',' && !quoted) f.emplace_back();
       else f.back().push_back(c);
     }
-    if (f.size() != 8) throw std::runtime_error("labeller-corpus.csv: bad row: " + line);
+    if (f.size() != 8) throw std::runtime_error(path.string() + ": bad row: " + line);
     const auto parsed = taxonomy().parse(f[7]);
     if (!parsed.error.empty()) throw std::runtime_error("labeller-corpus.csv: " + parsed.error + ": " + line);
     const MoneyParse amount = parse_money(f[3]);
