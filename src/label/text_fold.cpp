@@ -43,43 +43,6 @@ bool is_legal_form(std::string_view token) noexcept {
   return std::find(kLegalForms.begin(), kLegalForms.end(), token) != kLegalForms.end();
 }
 
-}  // namespace
-
-std::string fold_text(std::string_view text) {
-  std::string out;
-  fold_text(text, out);
-  return out;
-}
-
-void fold_text(std::string_view text, std::string& out) {
-  out.clear();
-  auto blank = [&] {
-    if (!out.empty() && out.back() != ' ') out.push_back(' ');
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      const unsigned char lower = ascii_lower(c);
-      if (ascii_alnum(lower)) out.push_back(static_cast<char>(lower));
-      else blank();
-      continue;
-    }
-    if (c == 0xC3 && i + 1 < text.size()) {
-      if (const char* ascii = fold_c3(static_cast<unsigned char>(text[i + 1]))) {
-        out.append(ascii);
-        ++i;
-        continue;
-      }
-    }
-    // Other non-ASCII: skip the whole UTF-8 sequence as a separator.
-    while (i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) ++i;
-    blank();
-  }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
-}
-
-namespace {
-
 // The tokens of fold_text(text) that `keep` accepts, blank-separated, into `out`: folded in one
 // pass straight into `out`, a token taken back when `keep` rejects it (no second string; this
 // runs two or three times per imported row).
@@ -113,6 +76,20 @@ void kept_tokens(std::string_view text, Keep keep, std::string& out) {
   end_token();
   if (!out.empty() && out.back() == ' ') out.pop_back();
 }
+
+}  // namespace
+
+std::string fold_text(std::string_view text) {
+  std::string out;
+  fold_text(text, out);
+  return out;
+}
+
+void fold_text(std::string_view text, std::string& out) {
+  kept_tokens(text, [](std::string_view) { return true; }, out);
+}
+
+namespace {
 
 bool has_digit(std::string_view token) noexcept {
   return std::any_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
