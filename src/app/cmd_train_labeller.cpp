@@ -132,7 +132,7 @@ int cmd_train_labeller(Communicator& comm, const CommandArgs& argv) {
     if (model.empty()) throw InputError("train-labeller: fewer than two label sets to tell apart in " + args.require("csv"));
     LearnedLabeller::save_classifier(model, taxonomy, args.require("out"));
     std::printf("trained %s: %llu rows (%zu distinct texts; %llu held out), %zu label sets, %zu features\n", args.require("out").c_str(),
-                static_cast<unsigned long long>(stats.rows), sample.examples().size(), static_cast<unsigned long long>(stats.skipped),
+                static_cast<unsigned long long>(stats.rows), sample.size(), static_cast<unsigned long long>(stats.skipped),
                 model.classes(), model.features());
   });
   return 0;

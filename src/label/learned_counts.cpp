@@ -202,12 +202,12 @@ void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels)
   classifier_text(txn.purpose, purpose);
   const bool incoming = txn.amount > 0;
   const std::uint64_t hash = text_hash(purpose, text_hash(name, incoming ? 1 : 2));
-  if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
   if (const auto it = examples_.find(hash); it != examples_.end()) {
     if (labels) it->second.votes.add(*labels);
     else ++it->second.votes.unlabelled;
     return;
   }
+  if (examples_.size() >= capacity_ && hash > *order_.rbegin()) return;  // not among the smallest k
   TextExample e{name, purpose, incoming, {}};
   if (labels) e.votes.add(*labels);
   else e.votes.unlabelled = 1;
@@ -216,22 +216,37 @@ void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels)
 
 void TextSample::insert(std::uint64_t hash, TextExample&& example) {
   const auto [it, added] = examples_.try_emplace(hash, std::move(example));
-  if (!added) it->second.votes.combine(example.votes);
-  while (examples_.size() > capacity_) examples_.erase(std::prev(examples_.end()));
+  if (!added) {
+    it->second.votes.combine(example.votes);
+    return;
+  }
+  order_.insert(hash);
+  while (examples_.size() > capacity_) {
+    const auto largest = std::prev(order_.end());
+    examples_.erase(*largest);
+    order_.erase(largest);
+  }
 }
 
 void TextSample::combine(const TextSample& other) {
-  for (const auto& [hash, example] : other.examples_) {
-    if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) break;  // ascending: no more fits
-    TextExample copy = example;
+  for (const std::uint64_t hash : other.order_) {
+    if (examples_.size() >= capacity_ && hash > *order_.rbegin()) break;  // ascending: no more fits
+    TextExample copy = other.examples_.at(hash);
     insert(hash, std::move(copy));
   }
 }
 
+std::vector<std::pair<std::uint64_t, const TextExample*>> TextSample::in_order() const {
+  std::vector<std::pair<std::uint64_t, const TextExample*>> out;
+  out.reserve(order_.size());
+  for (const std::uint64_t hash : order_) out.emplace_back(hash, &examples_.at(hash));
+  return out;
+}
+
 std::string TextSample::serialize() const {
   SampleWire wire{capacity_, {}};
-  for (const auto& [hash, e] : examples_)
-    wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, VotesWire{e.votes.unlabelled, e.votes.counts}}}});
+  for (const auto& [hash, e] : in_order())
+    wire.second.push_back({hash, {{e->name, e->purpose}, {e->incoming, VotesWire{e->votes.unlabelled, e->votes.counts}}}});
   return to_bytes(wire);
 }
 
@@ -239,8 +254,8 @@ TextSample TextSample::deserialize(const std::string& bytes) {
   auto wire = from_bytes<SampleWire>(bytes, "text sample");
   TextSample s(static_cast<std::size_t>(wire.first));
   for (auto& [hash, e] : wire.second)
-    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
-                                          LabelVotes{std::move(e.second.second.second), e.second.second.first}});
+    s.insert(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
+                               LabelVotes{std::move(e.second.second.second), e.second.second.first}});
   return s;
 }
 

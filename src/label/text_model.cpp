@@ -88,8 +88,8 @@ std::optional<LabelSet> class_of(const TextExample& e, double labelling_rate) {
 
 std::vector<LabelSet> choose_classes(const TextSample& sample, double rate, const TextModelOptions& o) {
   std::map<LabelSet, std::uint64_t> texts;
-  for (const auto& [hash, e] : sample.examples())
-    if (const auto c = class_of(e, rate)) ++texts[*c];
+  for (const auto& [hash, e] : sample.in_order())
+    if (const auto c = class_of(*e, rate)) ++texts[*c];
   std::vector<LabelSet> classes;
   for (const auto& [set, n] : texts)
     if (n >= o.min_class_examples) classes.push_back(set);
@@ -104,7 +104,8 @@ void build_problem(const TextSample& sample, double rate, const std::vector<Labe
   std::vector<std::vector<std::uint32_t>> features;
   std::vector<std::uint32_t> f;
   std::vector<std::uint64_t> taken(classes.size(), 0);
-  for (const auto& [hash, e] : sample.examples()) {
+  for (const auto& [hash, example] : sample.in_order()) {
+    const TextExample& e = *example;
     const auto c = class_of(e, rate);
     if (!c) continue;
     const auto it = std::lower_bound(classes.begin(), classes.end(), *c);

@@ -99,7 +99,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
   r.train_seconds = std::chrono::duration<double>(trained - learned).count();
   if (std::getenv("FINSEG_EVAL_VERBOSE"))
     std::printf("model: %zu classes, %zu features, %zu sample texts, %.2f s so far\n", learner.model().classes(), learner.model().features(),
-                learner.counts().sample.examples().size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                learner.counts().sample.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   std::vector<LabelSet> got(todo.size());
   learner.label(todo, got);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
