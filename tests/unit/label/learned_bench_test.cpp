@@ -52,8 +52,9 @@ std::size_t resident_bytes() {
 
 // The counterparty memory's bound (docs/labeller.md, "Memory per rank"): 3 million rows of distinct
 // counterparties (an IBAN and a mandate each: 6 million keys) leave at most its capacity of keys,
-// and the resident memory they add is printed. A measurement, not a test.
-TEST(LearnedBench, DISABLED_CounterpartyMemoryIsBounded) {
+// and the resident memory they add is printed. A measurement, not a test (its own suite, so that
+// the LearnedBench.* of scripts/bench-labeller does not run it). FINSEG_BENCH_ROWS: rows.
+TEST(LearnedMemoryBench, DISABLED_CounterpartyMemoryIsBounded) {
   const std::uint64_t kRows = std::getenv("FINSEG_BENCH_ROWS") ? std::strtoull(std::getenv("FINSEG_BENCH_ROWS"), nullptr, 10) : 3000000;
   const std::size_t before = resident_bytes();
   CounterpartyMemory memory;
