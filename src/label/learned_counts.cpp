@@ -114,13 +114,18 @@ using SampleWire = std::pair<std::uint64_t, std::vector<std::pair<std::uint64_t,
 }  // namespace
 
 LabelVotes* CounterpartyMemory::slot(std::uint64_t key) {
-  if (const auto it = votes_.find(key); it != votes_.end()) return &it->second;
+  // One probe for a key already held (most rows); a new key is placed, then kept or taken back.
+  const auto [it, added] = votes_.try_emplace(key);
+  if (!added) return &it->second;
   auto& bucket = buckets_[static_cast<std::uint32_t>(key >> (64 - bucket_bits_))];  // zero-filled when new
   // Keys are hashes and never 0 (keys_of uses 0 for "no key"), so 0 marks a free place.
   const auto used = static_cast<std::size_t>(std::find(bucket.begin(), bucket.end(), std::uint64_t{0}) - bucket.begin());
   if (used == kBucketKeys) {
-    if (key > bucket.back()) return nullptr;  // the bucket keeps smaller keys
-    votes_.erase(bucket.back());
+    if (key > bucket.back()) {  // the bucket keeps smaller keys
+      votes_.erase(it);
+      return nullptr;
+    }
+    votes_.erase(bucket.back());  // erasing another element leaves `it` valid
     bucket.back() = 0;
   }
   // Insert in ascending order among the used places.
@@ -130,7 +135,7 @@ LabelVotes* CounterpartyMemory::slot(std::uint64_t key) {
     --at;
   }
   bucket[at] = key;
-  return &votes_[key];
+  return &it->second;
 }
 
 void CounterpartyMemory::observe(const TransactionText& txn, LabelSet labels) {
