@@ -32,7 +32,9 @@ const CommandSpec& import_spec() {
                    choice("labels", "MODE", "how empty labels cells are filled: learned + rules, rules alone, or not",
                           {"learn", "rules", "none"}, "learn"),
                    option("model", "FILE", "start from a model saved by --save-model (--labels learn)"),
-                   option("save-model", "FILE", "save what was learned (--labels learn)")}};
+                   option("save-model", "FILE", "save what was learned (--labels learn)"),
+                   option("classifier", "FILE", "the shipped text classifier, asked last (--labels learn)")
+                       .default_is("label-classifier.bin beside the taxonomy, when there")}};
     for (auto& d : shard_write_option_defs()) s.options.push_back(std::move(d));
     return s;
   }();
@@ -66,6 +68,11 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   const Labeller labeller = load_labeller(args.get("rules").value_or(default_label_rules_path(taxonomy_file).string()), taxonomy);
   LearnedLabeller learner(&labeller, taxonomy);
   if (mode == "learn" && args.has("model")) learner.load(args.require("model"));
+  if (mode != "learn" && args.has("classifier")) throw UsageError("--classifier needs --labels learn");
+  if (mode == "learn") {
+    const std::filesystem::path shipped = args.get("classifier").value_or(default_label_classifier_path(taxonomy_file).string());
+    if (args.has("classifier") || std::filesystem::exists(shipped)) learner.load_shipped(shipped);
+  }
   if (mode != "none") options.labeller = &labeller;
   if (mode == "learn") options.learner = &learner;
   on_every_rank(comm, [&] {

@@ -23,6 +23,7 @@ const CommandSpec& serve_spec();
 const CommandSpec& report_spec();
 const CommandSpec& gc_spec();
 const CommandSpec& token_spec();
+const CommandSpec& train_labeller_spec();
 
 int cmd_generate(Communicator& comm, const CommandArgs& args);
 int cmd_import(Communicator& comm, const CommandArgs& args);
@@ -35,5 +36,6 @@ int cmd_serve(Communicator& comm, const CommandArgs& args);
 int cmd_report(Communicator& comm, const CommandArgs& args);
 int cmd_gc(Communicator& comm, const CommandArgs& args);
 int cmd_token(Communicator& comm, const CommandArgs& args);
+int cmd_train_labeller(Communicator& comm, const CommandArgs& args);
 
 }  // namespace finseg

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
       {"report", {finseg::report_spec, finseg::cmd_report}},
       {"gc", {finseg::gc_spec, finseg::cmd_gc}},
       {"token", {finseg::token_spec, finseg::cmd_token}},
+      {"train-labeller", {finseg::train_labeller_spec, finseg::cmd_train_labeller}},
   };
   const std::string first = argc >= 2 ? argv[1] : "";
   if (first == "help" && argc == 3 && commands.count(argv[2])) {  // finseg help COMMAND: its --help
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
   if (argc < 2 || first == "--help" || first == "-h" || first == "help") {
     // In the order of a bank's day: build the store, run, read, serve.
     std::vector<const finseg::CommandSpec*> specs;
-    for (const auto* name : {"generate", "import", "export", "inspect", "run", "get", "diff", "report", "gc", "serve", "token"})
+    for (const auto* name : {"generate", "import", "train-labeller", "export", "inspect", "run", "get", "diff", "report", "gc", "serve", "token"})
       specs.push_back(&commands.at(name).spec());
     if (comm->is_root()) std::cout << finseg::program_help(specs, kHelpFooter);
     return argc < 2 ? static_cast<int>(finseg::ExitCode::usage) : 0;

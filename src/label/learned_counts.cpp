@@ -57,7 +57,8 @@ namespace {
 enum class KeyKind : std::uint64_t { mandate = 1, creditor = 2, iban = 3, name = 4 };
 
 std::uint64_t key_of(KeyKind kind, bool incoming, std::string_view text) {
-  return text_hash(text, static_cast<std::uint64_t>(kind) * 2 + (incoming ? 1 : 0));
+  const std::uint64_t h = text_hash(text, static_cast<std::uint64_t>(kind) * 2 + (incoming ? 1 : 0));
+  return h == 0 ? 1 : h;  // 0 means "no key"
 }
 
 void compact_iban(std::string_view iban, std::string& out) {
@@ -112,14 +113,41 @@ using SampleWire = std::pair<std::uint64_t, std::vector<std::pair<std::uint64_t,
 
 }  // namespace
 
+LabelVotes* CounterpartyMemory::slot(std::uint64_t key) {
+  // One probe for a key already held (most rows); a new key is placed, then kept or taken back.
+  const auto [it, added] = votes_.try_emplace(key);
+  if (!added) return &it->second;
+  auto& bucket = buckets_[static_cast<std::uint32_t>(key >> (64 - bucket_bits_))];  // zero-filled when new
+  // Keys are hashes and never 0 (keys_of uses 0 for "no key"), so 0 marks a free place.
+  const auto used = static_cast<std::size_t>(std::find(bucket.begin(), bucket.end(), std::uint64_t{0}) - bucket.begin());
+  if (used == kBucketKeys) {
+    if (key > bucket.back()) {  // the bucket keeps smaller keys
+      votes_.erase(it);
+      return nullptr;
+    }
+    votes_.erase(bucket.back());  // erasing another element leaves `it` valid
+    bucket.back() = 0;
+  }
+  // Insert in ascending order among the used places.
+  std::size_t at = std::min(used, kBucketKeys - 1);
+  while (at > 0 && (bucket[at - 1] == 0 || bucket[at - 1] > key)) {
+    bucket[at] = bucket[at - 1];
+    --at;
+  }
+  bucket[at] = key;
+  return &it->second;
+}
+
 void CounterpartyMemory::observe(const TransactionText& txn, LabelSet labels) {
   for (const std::uint64_t key : keys_of(txn))
-    if (key != 0) votes_[key].add(labels);
+    if (key != 0)
+      if (LabelVotes* v = slot(key)) v->add(labels);
 }
 
 void CounterpartyMemory::observe_unlabelled(const TransactionText& txn) {
   for (const std::uint64_t key : keys_of(txn))
-    if (key != 0) ++votes_[key].unlabelled;
+    if (key != 0)
+      if (LabelVotes* v = slot(key)) ++v->unlabelled;
 }
 
 double CounterpartyMemory::labelling_rate() const noexcept {
@@ -134,7 +162,10 @@ double CounterpartyMemory::labelling_rate() const noexcept {
 }
 
 void CounterpartyMemory::combine(const CounterpartyMemory& other) {
-  for (const auto& [key, votes] : other.votes_) votes_[key].combine(votes);
+  if (other.bucket_bits_ != bucket_bits_)
+    throw Error(ExitCode::internal, "counterparty memory: merging tables of different sizes");
+  for (const auto& [key, votes] : other.votes_)
+    if (LabelVotes* v = slot(key)) v->combine(votes);
 }
 
 std::optional<LabelSet> CounterpartyMemory::recall(const TransactionText& txn, const MemoryThresholds& t, double labelling_rate) const {
@@ -153,13 +184,17 @@ std::string CounterpartyMemory::serialize() const {
   wire.reserve(votes_.size());
   for (const auto& [key, votes] : votes_) wire.emplace_back(key, VotesWire{votes.unlabelled, votes.counts});
   std::sort(wire.begin(), wire.end());  // the bytes do not depend on the hash table's order
-  return to_bytes(wire);
+  return to_bytes(std::make_pair(bucket_bits_, wire));
 }
 
 CounterpartyMemory CounterpartyMemory::deserialize(const std::string& bytes) {
-  CounterpartyMemory m;
-  for (auto& [key, votes] : from_bytes<MemoryWire>(bytes, "counterparty memory"))
-    m.votes_[key] = LabelVotes{std::move(votes.second), votes.first};
+  auto [bits, wire] = from_bytes<std::pair<int, MemoryWire>>(bytes, "counterparty memory");
+  if (bits < 1 || bits > 32) throw InputError("learned labeller state (counterparty memory): bad table size " + std::to_string(bits));
+  CounterpartyMemory m(bits);
+  for (auto& [key, votes] : wire) {
+    if (key == 0) throw InputError("learned labeller state (counterparty memory): a zero key");
+    if (LabelVotes* v = m.slot(key)) *v = LabelVotes{std::move(votes.second), votes.first};
+  }
   return m;
 }
 
@@ -172,12 +207,12 @@ void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels)
   classifier_text(txn.purpose, purpose);
   const bool incoming = txn.amount > 0;
   const std::uint64_t hash = text_hash(purpose, text_hash(name, incoming ? 1 : 2));
-  if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) return;
   if (const auto it = examples_.find(hash); it != examples_.end()) {
     if (labels) it->second.votes.add(*labels);
     else ++it->second.votes.unlabelled;
     return;
   }
+  if (examples_.size() >= capacity_ && hash > *order_.rbegin()) return;  // not among the smallest k
   TextExample e{name, purpose, incoming, {}};
   if (labels) e.votes.add(*labels);
   else e.votes.unlabelled = 1;
@@ -186,22 +221,37 @@ void TextSample::add(const TransactionText& txn, std::optional<LabelSet> labels)
 
 void TextSample::insert(std::uint64_t hash, TextExample&& example) {
   const auto [it, added] = examples_.try_emplace(hash, std::move(example));
-  if (!added) it->second.votes.combine(example.votes);
-  while (examples_.size() > capacity_) examples_.erase(std::prev(examples_.end()));
+  if (!added) {
+    it->second.votes.combine(example.votes);
+    return;
+  }
+  order_.insert(hash);
+  while (examples_.size() > capacity_) {
+    const auto largest = std::prev(order_.end());
+    examples_.erase(*largest);
+    order_.erase(largest);
+  }
 }
 
 void TextSample::combine(const TextSample& other) {
-  for (const auto& [hash, example] : other.examples_) {
-    if (examples_.size() >= capacity_ && hash > examples_.rbegin()->first) break;  // ascending: no more fits
-    TextExample copy = example;
+  for (const std::uint64_t hash : other.order_) {
+    if (examples_.size() >= capacity_ && hash > *order_.rbegin()) break;  // ascending: no more fits
+    TextExample copy = other.examples_.at(hash);
     insert(hash, std::move(copy));
   }
 }
 
+std::vector<std::pair<std::uint64_t, const TextExample*>> TextSample::in_order() const {
+  std::vector<std::pair<std::uint64_t, const TextExample*>> out;
+  out.reserve(order_.size());
+  for (const std::uint64_t hash : order_) out.emplace_back(hash, &examples_.at(hash));
+  return out;
+}
+
 std::string TextSample::serialize() const {
   SampleWire wire{capacity_, {}};
-  for (const auto& [hash, e] : examples_)
-    wire.second.push_back({hash, {{e.name, e.purpose}, {e.incoming, VotesWire{e.votes.unlabelled, e.votes.counts}}}});
+  for (const auto& [hash, e] : in_order())
+    wire.second.push_back({hash, {{e->name, e->purpose}, {e->incoming, VotesWire{e->votes.unlabelled, e->votes.counts}}}});
   return to_bytes(wire);
 }
 
@@ -209,8 +259,8 @@ TextSample TextSample::deserialize(const std::string& bytes) {
   auto wire = from_bytes<SampleWire>(bytes, "text sample");
   TextSample s(static_cast<std::size_t>(wire.first));
   for (auto& [hash, e] : wire.second)
-    s.examples_.emplace(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
-                                          LabelVotes{std::move(e.second.second.second), e.second.second.first}});
+    s.insert(hash, TextExample{std::move(e.first.first), std::move(e.first.second), e.second.first,
+                               LabelVotes{std::move(e.second.second.second), e.second.second.first}});
   return s;
 }
 

@@ -28,18 +28,20 @@ void LearnedLabeller::finish() {
   model_rows_ = counts_.rows;
 }
 
-Prediction LearnedLabeller::classify(const TransactionText& txn) {
-  if (model_.empty()) return {};
+LearnedLabeller::Classified LearnedLabeller::classify(const TransactionText& txn) {
+  if (model_.empty() && shipped_.empty()) return {};
   thread_local std::string name, purpose;  // per-row scratch
   classifier_text(txn.counterpart_name, name);
   classifier_text(txn.purpose, purpose);
   const bool in = txn.amount > 0;
   const std::uint64_t key = text_hash(purpose, text_hash(name, in ? 1 : 2));
   if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
-  const Prediction p = model_.predict(name, purpose, in);
+  Classified c;
+  if (!model_.empty()) c.bank = model_.predict(name, purpose, in);
+  if (!shipped_.empty()) c.shipped = shipped_.predict(name, purpose, in);
   if (cache_.size() >= (std::size_t{1} << 20)) cache_.clear();  // bounded: memory stays flat
-  cache_.emplace(key, p);
-  return p;
+  cache_.emplace(key, c);
+  return c;
 }
 
 LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& source) {
@@ -53,14 +55,23 @@ LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& sou
     source = LabelSource::memory;
     return *remembered;
   }
-  const Prediction p = classify(txn);
-  if (p.probability >= options_.min_probability) {
-    source = p.labels == 0 ? LabelSource::none : LabelSource::classifier;
-    return p.labels;
+  const Classified c = classify(txn);
+  const bool bank_sure = c.bank.probability >= options_.min_probability;
+  if (bank_sure && c.bank.labels != 0) {
+    source = LabelSource::classifier;
+    return c.bank.labels;
   }
   if (rule.matched) {
     source = LabelSource::rule;
     return rule.labels;
+  }
+  // What finseg ships comes after everything the bank taught and every rule: it knows public
+  // wording, not this bank's counterparties. It is asked also when the bank's classifier says
+  // "unlabelled": a classifier trained on a few hundred of the bank's rows says so of every
+  // merchant name it has never seen.
+  if (c.shipped.probability >= options_.min_shipped_probability && c.shipped.labels != 0) {
+    source = LabelSource::shipped;
+    return c.shipped.labels;
   }
   source = LabelSource::none;
   return 0;
@@ -149,35 +160,70 @@ void LearnedLabeller::label_recurring(std::span<const UnlabelledRow> rows, std::
   }
 }
 
-std::string LearnedLabeller::taxonomy_names() const {
+namespace {
+
+// "INCOME;SALARY;...": the bit order a model's label sets use.
+std::string names_of(const Taxonomy& taxonomy) {
   std::string out;
-  for (const std::string& n : taxonomy_.names()) out += (out.empty() ? "" : ";") + n;
+  for (const std::string& n : taxonomy.names()) out += (out.empty() ? "" : ";") + n;
   return out;
 }
 
-void LearnedLabeller::save(const std::filesystem::path& file) const {
-  const std::string counts = counts_.serialize();
-  const std::string bytes = counts + model_.serialize();
-  std::ostringstream header;
-  header << "finseg-learned-labeller 1 " << counts.size() << " " << model_rows_ << " " << taxonomy_names() << "\n";
+// Writes `bytes` after `header` to `file` through FILE.part: whole or not at all.
+void write_atomically(const std::filesystem::path& file, const std::string& header, const std::string& bytes, const char* what) {
   const std::filesystem::path tmp = file.string() + ".part";
   {
     std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    os << header.str();
+    os << header;
     os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     if (!os.flush()) {
       std::error_code ignored;
       std::filesystem::remove(tmp, ignored);
-      throw IoError(file.string() + ": cannot write the learned model");
+      throw IoError(file.string() + ": cannot write the " + what);
     }
   }
   std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);  // whole or not at all
+  std::filesystem::rename(tmp, file, ec);
   if (ec) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
-    throw IoError(file.string() + ": cannot write the learned model: " + ec.message());
+    throw IoError(file.string() + ": cannot write the " + what + ": " + ec.message());
   }
+}
+
+constexpr std::string_view kClassifierMagic = "finseg-label-classifier";
+
+}  // namespace
+
+std::string LearnedLabeller::taxonomy_names() const { return names_of(taxonomy_); }
+
+void LearnedLabeller::save_classifier(const TextModel& model, const Taxonomy& taxonomy, const std::filesystem::path& file) {
+  write_atomically(file, std::string(kClassifierMagic) + " 1 " + names_of(taxonomy) + "\n", model.serialize(), "classifier");
+}
+
+void LearnedLabeller::load_shipped(const std::filesystem::path& file) {
+  std::ifstream is(file, std::ios::binary);
+  if (!is) throw IoError(file.string() + ": cannot read the label classifier");
+  std::string magic, version, names;
+  is >> magic >> version >> names;
+  if (magic != kClassifierMagic || version != "1" || is.get() != '\n')
+    throw InputError(file.string() + ": not a finseg label classifier (version 1)");
+  if (names != taxonomy_names())
+    throw InputError(file.string() + ": the classifier was trained with another taxonomy (" + names + ")");
+  const std::string rest((std::istreambuf_iterator<char>(is)), std::istreambuf_iterator<char>());
+  try {
+    shipped_ = TextModel::deserialize(rest);
+  } catch (const InputError& e) {
+    throw InputError(file.string() + ": " + e.what());
+  }
+  cache_.clear();
+}
+
+void LearnedLabeller::save(const std::filesystem::path& file) const {
+  const std::string counts = counts_.serialize();
+  std::ostringstream header;
+  header << "finseg-learned-labeller 1 " << counts.size() << " " << model_rows_ << " " << taxonomy_names() << "\n";
+  write_atomically(file, header.str(), counts + model_.serialize(), "learned model");
 }
 
 void LearnedLabeller::load(const std::filesystem::path& file) {

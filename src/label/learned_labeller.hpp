@@ -4,7 +4,8 @@
 //   2. the counterparty memory learned from the rows the bank labelled itself,
 //   3. the text classifier trained on those rows (abstaining below min_probability),
 //   4. a low-priority (fallback) rule,
-//   5. recurrence: a regular monthly incoming payment from the same payer is income,
+//   5. the classifier shipped with finseg (config/label-classifier.bin, trained on public text),
+//   6. recurrence: a regular monthly incoming payment from the same payer is income,
 // and otherwise leaves the row unlabelled. It counts how each row got its labels.
 #pragma once
 
@@ -22,10 +23,10 @@
 
 namespace finseg {
 
-enum class LabelSource : int { bank = 0, rule, memory, classifier, recurrence, none };
-inline constexpr std::size_t kLabelSources = 6;
+enum class LabelSource : int { bank = 0, rule, memory, classifier, shipped, recurrence, none };
+inline constexpr std::size_t kLabelSources = 7;
 inline constexpr std::array<std::string_view, kLabelSources> kLabelSourceNames = {
-    "bank", "rule", "memory", "classifier", "recurrence", "left empty"};
+    "bank", "rule", "memory", "classifier", "shipped classifier", "recurrence", "left empty"};
 
 struct LabelSourceCounts {
   std::array<std::uint64_t, kLabelSources> rows{};
@@ -41,6 +42,7 @@ struct LabelSourceCounts {
 struct LearnOptions {
   MemoryThresholds memory;
   double min_probability = 0.5;  // the classifier abstains below: a set must beat all others together
+  double min_shipped_probability = 0.2;  // the shipped classifier's: chosen by cross-validation on its training vocabulary
   int explicit_priority = 10;    // rules at or above win over what was learned
   TextModelOptions model;
   std::size_t sample_capacity = 50000;  // distinct training texts (bottom-k sample)
@@ -84,10 +86,20 @@ class LearnedLabeller {
   void save(const std::filesystem::path& file) const;
   void load(const std::filesystem::path& file);
 
+  // The classifier shipped with finseg (docs/labeller.md, "The shipped classifier"): asked when
+  // the rules, the bank's memory and the bank's own classifier have no answer.
+  void load_shipped(const std::filesystem::path& file);
+  const TextModel& shipped() const noexcept { return shipped_; }
+  // A classifier alone (trained by `finseg train-labeller`) as the file load_shipped reads.
+  static void save_classifier(const TextModel& model, const Taxonomy& taxonomy, const std::filesystem::path& file);
+
  private:
   LabelSet label_one(const TransactionText& txn, LabelSource& source);
   std::string taxonomy_names() const;  // "INCOME;SALARY;...": the bit order the model's sets use
-  Prediction classify(const TransactionText& txn);
+  struct Classified {
+    Prediction bank, shipped;
+  };
+  Classified classify(const TransactionText& txn);
   void label_recurring(std::span<const UnlabelledRow> rows, std::span<LabelSet> out, std::vector<LabelSource>& source);
 
   const Labeller* rules_;
@@ -95,10 +107,11 @@ class LearnedLabeller {
   LearnOptions options_;
   LearnedCounts counts_;
   TextModel model_;
+  TextModel shipped_;
   std::uint64_t model_rows_ = 0;  // labelled rows the model was trained on
   double rate_ = 0.0;             // counts_.labelling_rate(), set by finish()
   LabelSourceCounts sources_;
-  std::unordered_map<std::uint64_t, Prediction> cache_;  // by folded text: statements repeat
+  std::unordered_map<std::uint64_t, Classified> cache_;  // by folded text: statements repeat
 };
 
 }  // namespace finseg

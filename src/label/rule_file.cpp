@@ -79,6 +79,10 @@ std::filesystem::path default_label_rules_path(const std::filesystem::path& taxo
   return taxonomy_file.parent_path() / "label-rules.json";
 }
 
+std::filesystem::path default_label_classifier_path(const std::filesystem::path& taxonomy_file) {
+  return taxonomy_file.parent_path() / "label-classifier.bin";
+}
+
 std::vector<LabelRule> parse_label_rules(std::string_view json_text, const std::string& source) {
   if (const auto deep = json_depth_error(json_text)) throw InputError(source + ": not valid JSON: " + *deep);
   json doc;

@@ -11,6 +11,8 @@ namespace finseg {
 
 // The rules file that belongs to a taxonomy file: label-rules.json in the same folder.
 std::filesystem::path default_label_rules_path(const std::filesystem::path& taxonomy_file);
+// label-classifier.bin beside the taxonomy: the classifier shipped with finseg (docs/labeller.md).
+std::filesystem::path default_label_classifier_path(const std::filesystem::path& taxonomy_file);
 
 // Parses the JSON text of a rules file; `source` names it in error messages. Throws InputError
 // on invalid JSON, unknown keys, wrong types, a rule without a pattern or a duplicate rule name.

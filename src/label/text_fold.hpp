@@ -35,7 +35,8 @@ struct SepaIds {
 };
 SepaIds sepa_ids(std::string_view purpose);
 
-// 64-bit FNV-1a with a final mix: the key of a text in the learned state's tables.
+// A 64-bit hash of a text (eight bytes at a time, little-endian, final mix): the key of a text in
+// the learned state's tables and of a classifier feature.
 std::uint64_t text_hash(std::string_view text, std::uint64_t salt = 0) noexcept;
 
 }  // namespace finseg

@@ -10,14 +10,14 @@ APP="$(cd "$(dirname "$0")/../../src/app" && pwd)"
 # The options a command's spec defines, from its source (generate and import add the shared
 # compression options of store_options.hpp), one name per line.
 defined_options() {
-  local files=("$APP/cmd_$1.cpp")
-  grep -q 'shard_write_option_defs()' "$APP/cmd_$1.cpp" && files+=("$APP/store_options.hpp")
+  local files=("$APP/cmd_${1//-/_}.cpp")  # train-labeller is cmd_train_labeller.cpp
+  grep -q 'shard_write_option_defs()' "${files[0]}" && files+=("$APP/store_options.hpp")
   grep -ohE '[^.a-z_](option|flag|integer|choice)\("[a-z0-9-]+"' "${files[@]}" | sed -E 's/.*\("//; s/"$//' | sort -u
 }
 # The options a command's code reads (args.get/require/has/flag/all/get_int), one name per line.
 read_options() {
-  local files=("$APP/cmd_$1.cpp")
-  grep -q 'shard_write_options(args)' "$APP/cmd_$1.cpp" && files+=("$APP/store_options.hpp")
+  local files=("$APP/cmd_${1//-/_}.cpp")
+  grep -q 'shard_write_options(args)' "${files[0]}" && files+=("$APP/store_options.hpp")
   grep -ohE 'args\.(get|require|has|flag|all|get_int)\("[a-z0-9-]+"' "${files[@]}" | sed -E 's/.*\("//; s/"$//' | sort -u
 }
 # The options a --help text lists (besides --help), one name per line.
@@ -28,12 +28,14 @@ expect_exit 0 "$FINSEG" --help
 cp "$WORK/out" "$WORK/top"
 [ ! -s "$WORK/err" ] || fail "finseg --help wrote to stderr: $(cat "$WORK/err")"
 grep -q '^usage: finseg COMMAND' "$WORK/top" || fail "finseg --help has no usage line"
-commands=$(ls "$APP" | sed -nE 's/^cmd_([a-z]+)\.cpp$/\1/p' | sort)
-listed=$(sed -n '/^Commands:/,/^$/p' "$WORK/top" | grep -oE '^  [a-z]+ ' | tr -d ' ' | sort)
+commands=$(ls "$APP" | sed -nE 's/^cmd_([a-z_]+)\.cpp$/\1/p' | tr _ - | sort)
+listed=$(sed -n '/^Commands:/,/^$/p' "$WORK/top" | grep -oE '^  [a-z-]+( |$)' | tr -d ' ' | sort)
 [ "$commands" = "$listed" ] || fail "finseg --help lists [$listed] but src/app has [$commands]"
 [ "$(echo "$commands" | wc -l)" -ge 11 ] || fail "only $(echo "$commands" | wc -l) commands found"
 for c in $commands; do
-  line=$(grep -E "^  $c +[a-z]" "$WORK/top") || fail "finseg --help: no one-line summary of $c"
+  # A summary on the name's line, or on the next one when the name is longer than the column.
+  line=$(grep -E "^  $c +[a-z]" "$WORK/top" || grep -A1 -xE "  $c" "$WORK/top" | grep -E "^ {6,}[a-z]") ||
+    fail "finseg --help: no one-line summary of $c"
 done
 expect_exit 0 "$FINSEG" help
 cmp -s "$WORK/out" "$WORK/top" || fail "finseg help differs from finseg --help"

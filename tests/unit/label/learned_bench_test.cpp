@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <unistd.h>
 
 namespace finseg::test {
 namespace {
@@ -33,6 +35,39 @@ TEST(LearnedBench, DISABLED_RowsPerSecond) {
   std::printf("learned labeller: %zu rows, 70 %% labelled: median %.0f rows/s on one core, %.0f rows per CPU-second in all; "
               "the per-row steps %.0f rows per CPU-second, training once %.3f CPU-s\n",
               rows.size(), rates[m], cpu_rates[m], per_row_rates[m], train_cpu[m]);
+}
+
+}  // namespace
+}  // namespace finseg::test
+
+namespace finseg::test {
+namespace {
+
+std::size_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+// The counterparty memory's bound (docs/labeller.md, "Memory per rank"): 3 million rows of distinct
+// counterparties (an IBAN and a mandate each: 6 million keys) leave at most its capacity of keys,
+// and the resident memory they add is printed. A measurement, not a test (its own suite, so that
+// the LearnedBench.* of scripts/bench-labeller does not run it). FINSEG_BENCH_ROWS: rows.
+TEST(LearnedMemoryBench, DISABLED_CounterpartyMemoryIsBounded) {
+  const std::uint64_t kRows = std::getenv("FINSEG_BENCH_ROWS") ? std::strtoull(std::getenv("FINSEG_BENCH_ROWS"), nullptr, 10) : 3000000;
+  const std::size_t before = resident_bytes();
+  CounterpartyMemory memory;
+  std::string iban, purpose;
+  for (std::uint64_t i = 0; i < kRows; ++i) {
+    iban = "DE" + std::to_string(10000000000000000000ULL + i * 7919);
+    purpose = "Beitrag CRED+DE98ZZZ0000" + std::to_string(i % 1000) + " MREF+M" + std::to_string(i);
+    memory.observe({purpose, "Versicherung", iban, -1000}, LabelSet{1} << (i % 7));
+  }
+  const std::size_t after = resident_bytes();
+  std::printf("counterparty memory: %zu keys of capacity %zu after %llu rows; resident memory +%.1f MB\n", memory.keys(),
+              memory.capacity(), static_cast<unsigned long long>(kRows), static_cast<double>(after - before) / 1e6);
+  EXPECT_LE(memory.keys(), memory.capacity());
 }
 
 }  // namespace

@@ -11,8 +11,9 @@
 namespace finseg::test {
 namespace {
 
-LearnedCounts fold(const std::vector<EvalRow>& rows, std::size_t begin, std::size_t end, std::size_t capacity) {
-  LearnedCounts c{{}, TextSample(capacity), 0, 0};
+LearnedCounts fold(const std::vector<EvalRow>& rows, std::size_t begin, std::size_t end, std::size_t capacity,
+                   int bucket_bits = CounterpartyMemory::kDefaultBucketBits) {
+  LearnedCounts c{CounterpartyMemory(bucket_bits), TextSample(capacity), 0, 0};
   for (std::size_t i = begin; i < end; ++i) {
     const TransactionText t{rows[i].purpose, rows[i].name, rows[i].iban, rows[i].amount};
     if (keeps_labels(i, 70) && rows[i].truth != 0) c.observe(t, rows[i].truth);
@@ -35,6 +36,25 @@ TEST(LearnedCounts, MergeOfPartsEqualsTheSerialFold) {
       EXPECT_EQ(forward, serial) << parts << " parts, capacity " << capacity;
       EXPECT_EQ(backward.serialize(), serial.serialize()) << parts << " parts, capacity " << capacity;
     }
+  }
+}
+
+// A memory far smaller than the bank's keys holds at most its capacity, and which keys it holds
+// (with their exact counts) does not depend on how the rows were split or merged.
+TEST(LearnedCounts, BoundedMemoryMergesLikeTheSerialFold) {
+  const std::vector<EvalRow> rows = demo_bank_rows(30, 13, 99);
+  const int bits = 3;  // 8 buckets of 4 keys: 32 keys of the bank's ~600
+  const LearnedCounts serial = fold(rows, 0, rows.size(), 64, bits);
+  EXPECT_EQ(serial.memory.keys(), serial.memory.capacity());
+  EXPECT_GT(fold(rows, 0, rows.size(), 64).memory.keys(), 10 * serial.memory.capacity());
+  for (const std::size_t parts : {2u, 3u, 7u}) {
+    LearnedCounts forward{CounterpartyMemory(bits), TextSample(64), 0, 0}, backward{CounterpartyMemory(bits), TextSample(64), 0, 0};
+    std::vector<LearnedCounts> states;
+    for (std::size_t p = 0; p < parts; ++p) states.push_back(fold(rows, rows.size() * p / parts, rows.size() * (p + 1) / parts, 64, bits));
+    for (std::size_t p = 0; p < parts; ++p) forward.combine(states[p]);
+    for (std::size_t p = parts; p-- > 0;) backward.combine(LearnedCounts::deserialize(states[p].serialize()));
+    EXPECT_EQ(forward, serial) << parts << " parts";
+    EXPECT_EQ(backward.serialize(), serial.serialize()) << parts << " parts";
   }
 }
 

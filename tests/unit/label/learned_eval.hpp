@@ -62,13 +62,20 @@ struct EvalResult {
 // Whether a row of a seen counterparty keeps its labels: `percent` of them, by a hash of the row.
 inline bool keeps_labels(std::size_t row, int percent) { return static_cast<int>(text_hash(std::to_string(row), 77) % 100) < percent; }
 
+// The classifier shipped with finseg (config/label-classifier.bin; FINSEG_EVAL_CLASSIFIER names another).
+inline std::filesystem::path shipped_classifier() {
+  if (const char* env = std::getenv("FINSEG_EVAL_CLASSIFIER")) return env;
+  return std::filesystem::path(FINSEG_SOURCE_DIR) / "config/label-classifier.bin";
+}
+
 inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percent, const Labeller* rules = &default_labeller(),
-                           const LearnOptions& options = {}) {
+                           const LearnOptions& options = {}, bool shipped = true) {
   EvalResult r;
   r.rows = rows.size();
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
   LearnedLabeller learner(rules, taxonomy(), options);
+  if (shipped && shipped_classifier() != "none") learner.load_shipped(shipped_classifier());
   std::vector<UnlabelledRow> todo;
   std::vector<std::size_t> todo_index;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -92,7 +99,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
   r.train_seconds = std::chrono::duration<double>(trained - learned).count();
   if (std::getenv("FINSEG_EVAL_VERBOSE"))
     std::printf("model: %zu classes, %zu features, %zu sample texts, %.2f s so far\n", learner.model().classes(), learner.model().features(),
-                learner.counts().sample.examples().size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+                learner.counts().sample.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   std::vector<LabelSet> got(todo.size());
   learner.label(todo, got);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -141,8 +148,14 @@ namespace finseg::test {
 
 // tests/data/labeller-corpus.csv: hand-written statement rows of real German counterparties
 // with their true labels, in a train and a test part that share no counterparty.
-inline std::vector<EvalRow> corpus_rows() {
-  std::ifstream in(std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv");
+// FINSEG_EVAL_CORPUS names another file in the same columns (the cross-validation of docs/labeller.md).
+inline std::vector<EvalRow> corpus_rows(std::filesystem::path path = {}) {
+  if (path.empty()) {
+    const char* file = std::getenv("FINSEG_EVAL_CORPUS");
+    path = file ? std::filesystem::path(file) : std::filesystem::path(FINSEG_SOURCE_DIR) / "tests/data/labeller-corpus.csv";
+  }
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path.string() + ": cannot read");
   std::string line;
   std::getline(in, line);  // header
   std::vector<EvalRow> rows;
@@ -155,14 +168,16 @@ inline std::vector<EvalRow> corpus_rows() {
       else if (c == ',' && !quoted) f.emplace_back();
       else f.back().push_back(c);
     }
-    if (f.size() != 8) throw std::runtime_error("labeller-corpus.csv: bad row: " + line);
+    if (f.size() != 8) throw std::runtime_error(path.string() + ": bad row: " + line);
     const auto parsed = taxonomy().parse(f[7]);
     if (!parsed.error.empty()) throw std::runtime_error("labeller-corpus.csv: " + parsed.error + ": " + line);
     const MoneyParse amount = parse_money(f[3]);
     const auto date = parse_date(f[2]);
     if (!amount.ok() || !date) throw std::runtime_error("labeller-corpus.csv: bad amount or date: " + line);
     const auto account = accounts.emplace(f[1], static_cast<std::uint32_t>(accounts.size())).first->second;
-    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == "test"});
+    // FINSEG_EVAL_PART=train evaluates on the train part instead (to choose thresholds without the test part).
+    const char* part = std::getenv("FINSEG_EVAL_PART");
+    rows.push_back({f[6], f[4], f[5], amount.value, parsed.set, account, *date, f[0] == (part ? part : "test")});
   }
   return rows;
 }
