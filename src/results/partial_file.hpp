@@ -16,6 +16,7 @@
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
+#include "core/segments/user_merge.hpp"
 
 #include <cereal/cereal.hpp>
 
@@ -42,16 +43,16 @@ void load_bounded_string(Archive& ar, std::string& s) {
 }
 
 struct PartialSection {
-  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
+  SegmentTotals totals;
   std::uint64_t offset = 0, bytes = 0;  // of the section within the file
-  std::string first_user, last_user;    // empty when users == 0
+  std::string first_user, last_user;    // empty when totals.users == 0
   template <class Archive>
   void save(Archive& ar) const {
-    ar(users, entries, transactions_scanned, offset, bytes, first_user, last_user);
+    ar(totals.users, totals.entries, totals.transactions_scanned, offset, bytes, first_user, last_user);
   }
   template <class Archive>
   void load(Archive& ar) {
-    ar(users, entries, transactions_scanned, offset, bytes);
+    ar(totals.users, totals.entries, totals.transactions_scanned, offset, bytes);
     load_bounded_string(ar, first_user);
     load_bounded_string(ar, last_user);
   }
@@ -100,21 +101,17 @@ struct PartialFileRef {
   PartialFileHeader header;
 };
 
-struct MergedTotals {
-  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(users, entries, transactions_scanned);
-  }
-};
+// Job `job`'s section of a file as a source of the one merge (core/segments/user_merge.hpp),
+// opened when the merge reaches its first user. I/O problems: IoError naming the file.
+PendingSource section_source(const PartialFileRef& ref, std::size_t job);
 
-// Streams job `job`'s sections of every file, merged by userId, into `out` as the job's result
-// document: byte-identical to render_document() of the combined partials. Memory: one read
-// buffer per section open at a time (sections are opened when the merge reaches their first
-// user, so shards of disjoint user ranges are read one after the other). The file is written
-// and fsynced, not renamed (the caller commits the folder). A user in two files is a bug:
+// Streams job `job`'s sections of every file, merged by userId (write_document over their
+// section_source()s), into `out` as the job's result document: byte-identical to
+// render_document() of the combined partials. Memory: one read buffer per section open at a
+// time (shards of disjoint user ranges are read one after the other). The file is written and
+// fsynced, not renamed (the caller commits the folder). A user in two files is a bug:
 // std::logic_error. I/O problems: IoError naming the file.
-MergedTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
+SegmentTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
                                    const std::filesystem::path& out);
 
 }  // namespace finseg

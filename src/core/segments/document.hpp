@@ -1,19 +1,27 @@
 // The result document of a job (SEGMENTS.md 2): {"durationInMonth":N,"creationDate":"...",
 // "users":[...]} with the users of the combined partial in order, one user per line.
 // Deterministic bytes: the same partial gives the same document at any rank count.
-// The document is head + (separator + user)… + tail, so a writer that streams users from disk
-// (results/partial_file.hpp) produces exactly the bytes render_document does.
+// The document is head + (separator + user)… + tail, written by write_document() over the one
+// merge of partials (user_merge.hpp), whether the users come from memory or from the partial
+// files of a run (results/partial_file.hpp).
 #pragma once
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
+#include "core/segments/user_merge.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace finseg {
 
 std::string render_document(const JobSpec& job, const SegmentPartial& all);
+
+// The job's document of the merged sources (merge_users), written piece by piece through
+// `write`; returns the totals. `what` names the merge in a std::logic_error.
+SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sources,
+                             const std::function<void(std::string_view)>& write, const std::string& what);
 
 // The pieces of the same bytes, for streaming writers.
 std::string document_head(const JobSpec& job);
