@@ -1,6 +1,6 @@
-#include "app/checkpoint.hpp"
+#include "run/checkpoint.hpp"
 
-#include "app/job_wire.hpp"
+#include "run/job_wire.hpp"
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 
