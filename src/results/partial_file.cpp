@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/segments/document.hpp"
+#include "results/document_layout.hpp"
 #include "io/atomic_file.hpp"
 #include "results/results_writer.hpp"
 
@@ -24,7 +25,7 @@ namespace finseg {
 namespace {
 
 constexpr char kMagic[8] = {'F', 'I', 'N', 'S', 'E', 'G', 'P', 'T'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: a section's json_bytes
 constexpr std::size_t kPrefixBytes = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
 constexpr std::size_t kReadBuffer = 256 * 1024;
 
@@ -78,17 +79,23 @@ using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 class SectionReader final : public UserSource {
  public:
   SectionReader(const std::filesystem::path& file, std::uint64_t body_offset, const PartialSection& section)
-      : file_(file), buffer_(new char[kReadBuffer]), remaining_(section.bytes) {
+      : file_(file), section_(section), buffer_(new char[kReadBuffer]), remaining_(section.bytes) {
     f_.reset(std::fopen(file.c_str(), "rb"));
     if (!f_) bad_file(file, std::strerror(errno));
     std::setvbuf(f_.get(), buffer_.get(), _IOFBF, kReadBuffer);
     if (::fseeko(f_.get(), static_cast<off_t>(body_offset + section.offset), SEEK_SET) != 0) bad_file(file, std::strerror(errno));
   }
   // The next user of the section; false at its end.
+  // The header's first and last user are checked against the records: a document's byte ranges
+  // are laid out by them.
   bool next() override {
-    if (remaining_ == 0) return false;
+    if (remaining_ == 0) {
+      if (read_ > 0 && id_ != section_.last_user) bad_file(file_, "a section's last user is not the one its header names");
+      return false;
+    }
     read_field(id_);
     read_field(json_);
+    if (read_++ == 0 && id_ != section_.first_user) bad_file(file_, "a section's first user is not the one its header names");
     return true;
   }
   std::string_view id() const override { return id_; }
@@ -109,6 +116,8 @@ class SectionReader final : public UserSource {
   }
 
   std::filesystem::path file_;
+  const PartialSection& section_;
+  std::uint64_t read_ = 0;          // records read
   std::unique_ptr<char[]> buffer_;  // outlives f_ (declared first, destroyed last)
   FilePtr f_;
   std::uint64_t remaining_;
@@ -131,6 +140,7 @@ std::string encode_partial_file(const std::string& run_key, int shard, const std
       if (i > 0 && !(p.user_ids[i - 1] < p.user_ids[i]))
         throw std::logic_error("encode_partial_file: users out of order at '" + p.user_ids[i] + "'");
       s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json[i].size();
+      s.json_bytes += p.user_json[i].size();
     }
     body_bytes += s.bytes;
     if (!p.user_ids.empty()) {
@@ -173,6 +183,11 @@ PartialFileHeader read_partial_header(const std::filesystem::path& file) {
   if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) bad_file(file, "truncated header");
   PartialFileHeader header = decode_header(file, bytes);
   header.body_offset = kPrefixBytes + header_len;
+  for (const auto& s : header.jobs) {
+    const std::uint64_t records = s.totals.users, most = s.bytes / (2 * sizeof(std::uint32_t));
+    if (records > most || s.json_bytes > s.bytes - records * 2 * sizeof(std::uint32_t))
+      bad_file(file, "a section's sizes do not add up");
+  }
   return header;
 }
 
@@ -213,14 +228,9 @@ PendingSource section_source(const PartialFileRef& ref, std::size_t job) {
 
 SegmentTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
                                     const std::filesystem::path& out) {
-  std::vector<PendingSource> sources;
-  sources.reserve(files.size());
-  for (const auto& ref : files) sources.push_back(section_source(ref, job));
-  DocumentWriter writer(out);
-  const SegmentTotals totals = write_document(spec, std::move(sources), [&writer](std::string_view piece) { writer.write(piece); },
-                                              "merge of job " + std::to_string(job));
-  writer.close();
-  return totals;
+  const DocumentLayout layout = layout_document(spec, job, files, 1);
+  create_sized_file(out, layout.total_bytes());
+  return write_document_slice(layout, 0, job, files, out);
 }
 
 }  // namespace finseg

@@ -8,6 +8,7 @@
 
 #include <cereal/types/vector.hpp>
 
+#include <algorithm>
 #include <functional>
 
 namespace finseg {
@@ -92,9 +93,14 @@ void BatchRun::stop_if_asked() {
 void BatchRun::merge() {
   const auto t_merge = Clock::now();
   const ResultsDir results(options_.request.results);
+  MergePlan merge;
   std::vector<WrittenDocument> written;
   or_fail("", [&] {
-    on_every_rank(comm_, [&] { written = merge_documents(plan_, checkpoint_, results, comm_.rank(), comm_.size()); });
+    on_every_rank(comm_, [&] {
+      merge = plan_merge(plan_, checkpoint_, comm_.size());
+      if (comm_.is_root()) create_documents(plan_, merge, results);
+    });
+    on_every_rank(comm_, [&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); });
   });
   stats_.merge = since(t_merge);
   stats_.peak_rss_kib = peak_rss_kib();
@@ -102,8 +108,14 @@ void BatchRun::merge() {
   const auto all_stats = gather_values(comm_, stats_);
   if (!comm_.is_root()) return;
   documents_.assign(plan_.jobs.size(), {});
-  for (const auto& of_rank : all_written)
-    for (const auto& w : of_rank) documents_.at(w.job) = w;
+  for (const auto& of_rank : all_written) {
+    for (const auto& w : of_rank) {
+      WrittenDocument& d = documents_.at(w.job);
+      d.job = w.job;
+      d.totals += w.totals;
+      d.seconds = std::max(d.seconds, w.seconds);
+    }
+  }
   report_.merge = since(t_merge);
   report_.per_rank = all_stats;
 }

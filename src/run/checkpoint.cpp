@@ -15,7 +15,7 @@ namespace finseg {
 
 namespace {
 
-constexpr const char* kFormat = "finseg-checkpoint-2";  // part of the run key: a new format never meets old files
+constexpr const char* kFormat = "finseg-checkpoint-3";  // part of the run key: a new format never meets old files
 
 // FNV-1a, 64 bit: a stable name for the run, not a security measure (jobIds are the secret).
 std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {

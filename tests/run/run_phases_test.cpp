@@ -9,6 +9,7 @@
 #include "results/results_dir.hpp"
 #include "results/results_index.hpp"
 #include "run/batch_run.hpp"
+#include "run/merge.hpp"
 #include "run/stop_vote.hpp"
 #include "store/store.hpp"
 
@@ -130,18 +131,31 @@ TEST_F(RunPhases, StopVoteIsTheSerialOrAndSum) {
   }
 }
 
-TEST_F(RunPhases, DocumentsOfRankShareOutEveryDocumentOnce) {
+TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
   auto& comm = run_world();
-  for (const std::vector<std::uint64_t>& bytes :
-       {std::vector<std::uint64_t>{}, {5}, {1, 1, 1, 1, 1, 1}, {900, 10, 10, 10, 400, 0, 7}}) {
-    const auto mine = documents_of_rank(bytes, comm.rank(), comm.size());
-    std::vector<std::size_t> all;
-    for (const auto& of_rank : all_gather_values(comm, mine)) all.insert(all.end(), of_rank.begin(), of_rank.end());
-    std::sort(all.begin(), all.end());
-    std::vector<std::size_t> each(bytes.size());
+  BatchRun run(comm, options("layout"));
+  ASSERT_TRUE(run.plan());
+  run.scan();
+  const MergePlan merge = plan_merge(run.planned(), run.checkpoint(), comm.size());
+  ASSERT_EQ(merge.layouts.size(), run.planned().jobs.size());
+  std::vector<std::uint64_t> summary;  // every slice's offset, size and files, the same on every rank
+  for (const auto& layout : merge.layouts) {
+    ASSERT_EQ(layout.slices.size(), static_cast<std::size_t>(comm.size()));
+    std::vector<std::size_t> files = layout.userless;
+    std::uint64_t offset = layout.head.size();
+    for (const auto& slice : layout.slices) {
+      EXPECT_EQ(slice.offset, offset) << "the ranges follow each other";
+      offset += slice.bytes;
+      files.insert(files.end(), slice.files.begin(), slice.files.end());
+      summary.insert(summary.end(), {slice.offset, slice.bytes, slice.files.size()});
+    }
+    EXPECT_EQ(layout.tail_offset, offset);
+    std::sort(files.begin(), files.end());
+    std::vector<std::size_t> each(merge.files.size());
     std::iota(each.begin(), each.end(), 0);
-    EXPECT_EQ(all, each);
+    EXPECT_EQ(files, each) << "every shard's section is merged exactly once";
   }
+  for (const auto& other : all_gather_values(comm, summary)) EXPECT_EQ(other, summary);
 }
 
 TEST_F(RunPhases, MergeAndCommitGiveTheSerialDocuments) {

@@ -13,11 +13,10 @@ std::string document_head(const JobSpec& job) {
   return head;
 }
 
-SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sources,
-                             const std::function<void(std::string_view)>& write, const std::string& what) {
-  write(document_head(job));
-  bool first = true;
-  const SegmentTotals totals = merge_users(
+SegmentTotals write_document_users(std::vector<PendingSource> sources, const std::function<void(std::string_view)>& write,
+                                   bool starts_document, const std::string& what) {
+  bool first = starts_document;
+  return merge_users(
       std::move(sources),
       [&](std::string_view, std::string_view json) {
         write(document_separator(first));
@@ -25,6 +24,12 @@ SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sour
         first = false;
       },
       what);
+}
+
+SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sources,
+                             const std::function<void(std::string_view)>& write, const std::string& what) {
+  write(document_head(job));
+  const SegmentTotals totals = write_document_users(std::move(sources), write, true, what);
   write(document_tail(totals.users == 0));
   return totals;
 }

@@ -10,6 +10,7 @@
 #include "core/segments/request.hpp"
 #include "core/segments/user_merge.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,14 @@ std::string render_document(const JobSpec& job, const SegmentPartial& all);
 // `write`; returns the totals. `what` names the merge in a std::logic_error.
 SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sources,
                              const std::function<void(std::string_view)>& write, const std::string& what);
+// The users part of it only, (separator + user)...: a range of a document's users whose first is
+// the document's first user when `starts_document` (write_document is head + this + tail).
+SegmentTotals write_document_users(std::vector<PendingSource> sources, const std::function<void(std::string_view)>& write,
+                                   bool starts_document, const std::string& what);
+// The bytes write_document_users writes for users whose JSON objects have `json_bytes` bytes.
+inline std::uint64_t document_users_bytes(std::uint64_t users, std::uint64_t json_bytes, bool starts_document) {
+  return users == 0 ? 0 : json_bytes + 2 * users - (starts_document ? 1 : 0);
+}
 
 // The pieces of the same bytes, for streaming writers.
 std::string document_head(const JobSpec& job);
