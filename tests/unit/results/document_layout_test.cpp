@@ -20,14 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-JobSpec balance_job() {
-  JobSpec job;
-  job.request.segment = Segment::lowBalance;
-  job.request.duration_in_month = 3;
-  job.creation_date = *parse_date("2024-04-10");
-  return job;
-}
-
 SegmentPartial users(const std::vector<std::string>& ids) {
   SegmentPartial p;
   for (const auto& id : ids) p.append_user(id, "{\"userId\":\"" + id + "\",\"n\":" + std::to_string(id.size() * 7) + "}");
@@ -47,10 +39,10 @@ void expect_ranges_render(const std::vector<std::vector<std::string>>& shards) {
     refs.push_back({file, read_partial_header(file)});
     all.combine(users(shards[k]));
   }
-  const std::string expected = render_document(balance_job(), all);
+  const std::string expected = render_document(merge_test_job(), all);
   std::mt19937 rng(11);
   for (int ranks = 1; ranks <= 6; ++ranks) {
-    const DocumentLayout layout = layout_document(balance_job(), 0, refs, ranks);
+    const DocumentLayout layout = layout_document(merge_test_job(), 0, refs, ranks);
     ASSERT_EQ(layout.total_bytes(), expected.size()) << ranks << " ranks";
     const auto doc = tmp.path / ("doc-" + std::to_string(ranks) + ".json");
     create_sized_file(doc, layout.total_bytes());

@@ -23,14 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
-JobSpec job_spec() {
-  JobSpec job;
-  job.request.segment = Segment::lowBalance;
-  job.request.duration_in_month = 3;
-  job.creation_date = *parse_date("2024-04-10");
-  return job;
-}
+JobSpec job_spec() { return merge_test_job(); }
 
 SegmentPartial partial_of(const std::vector<std::string>& ids, std::uint64_t scanned = 10) {
   SegmentPartial p;
