@@ -69,6 +69,30 @@ TEST(DocumentLayout, NoUsersAtAll) {
   expect_ranges_render({});
 }
 
+// The ranges are laid out from the headers: a header that does not match its records (a bug, or
+// a file an attacker wrote with a valid CRC) is an IoError naming it, never a document with a
+// hole or an overlap.
+TEST(DocumentLayout, HeadersThatLieAboutTheirRecordsAreIoErrors) {
+  TempDir tmp("finseg-layout-");
+  const auto file = tmp.path / "shard-0.part";
+  write_file_atomic(file, encode_partial_file("key", 0, "crc32:0", {users({"u1", "u2", "u3"})}));
+  const PartialFileRef honest{file, read_partial_header(file)};
+  int n = 0;
+  const auto merge_of = [&](const PartialFileRef& ref) {
+    write_merged_document(merge_test_job(), 0, {ref}, tmp.path / ("doc-" + std::to_string(n++) + ".json"));
+  };
+  EXPECT_NO_THROW(merge_of(honest));
+  PartialFileRef ref = honest;
+  ref.header.jobs[0].json_bytes += 1;
+  EXPECT_THROW(merge_of(ref), IoError);
+  ref = honest;
+  ref.header.jobs[0].first_user = "u0";
+  EXPECT_THROW(merge_of(ref), IoError);
+  ref = honest;
+  ref.header.jobs[0].last_user = "u4";
+  EXPECT_THROW(merge_of(ref), IoError);
+}
+
 TEST(DocumentLayout, CreatedFileIsNeverReplaced) {
   TempDir tmp("finseg-layout-");
   create_sized_file(tmp.path / "doc.json", 10);
