@@ -9,6 +9,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <functional>
 
 namespace finseg {
@@ -29,12 +30,17 @@ void BatchRun::or_fail(const std::string& context, Body&& body) {
   }
 }
 
-// A failed job is rerun from scratch: its staged folders and partial files are garbage.
-void BatchRun::fail_on_root(const std::string& error) const {
+// A failed job is rerun from scratch: its staged folders and partial files are garbage. Never
+// throws: the run's own error is the one every rank reports.
+void BatchRun::fail_on_root(const std::string& error) const noexcept {
   if (!comm_.is_root()) return;
-  const ResultsDir results(options_.request.results);
-  for (const auto& id : plan_.job_ids) results.discard_staged(id, plan_.stage_tag);
-  mark_failed(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, error);
+  try {
+    const ResultsDir results(options_.request.results);
+    for (const auto& id : plan_.job_ids) results.discard_staged(id, plan_.stage_tag);
+    mark_failed(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, error);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finseg run: could not mark the jobs failed: %s\n", e.what());
+  }
   checkpoint_.remove();
 }
 

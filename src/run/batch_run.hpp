@@ -57,7 +57,7 @@ class BatchRun {
  private:
   template <class Body>
   void or_fail(const std::string& context, Body&& body);
-  void fail_on_root(const std::string& error) const;
+  void fail_on_root(const std::string& error) const noexcept;
 
   Communicator& comm_;
   RunOptions options_;
