@@ -103,7 +103,7 @@ void BatchRun::merge() {
   std::vector<WrittenDocument> written;
   or_fail("", [&] {
     on_every_rank(comm_, [&] {
-      merge = plan_merge(plan_, checkpoint_, comm_.size());
+      merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
       if (comm_.is_root()) create_documents(plan_, merge, results);
     });
     on_every_rank(comm_, [&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); });

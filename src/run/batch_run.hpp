@@ -30,6 +30,7 @@ struct RunOptions {
   PlanRequest request;
   bool verify_store = false;     // also check each shard file's whole CRC-32
   double progress_seconds = 10;  // between progress lines (rank 0)
+  std::uint64_t min_range_bytes = kMinRangeBytes;  // the smallest byte range of a document one rank writes (run/merge.hpp)
 };
 
 class BatchRun {

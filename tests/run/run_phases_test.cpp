@@ -136,30 +136,64 @@ TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
   BatchRun run(comm, options("layout"));
   ASSERT_TRUE(run.plan());
   run.scan();
-  const MergePlan merge = plan_merge(run.planned(), run.checkpoint(), comm.size());
-  ASSERT_EQ(merge.layouts.size(), run.planned().jobs.size());
-  std::vector<std::uint64_t> summary;  // every slice's offset, size and files, the same on every rank
-  for (const auto& layout : merge.layouts) {
-    ASSERT_EQ(layout.slices.size(), static_cast<std::size_t>(comm.size()));
-    std::vector<std::size_t> files = layout.userless;
-    std::uint64_t offset = layout.head.size();
-    for (const auto& slice : layout.slices) {
-      EXPECT_EQ(slice.offset, offset) << "the ranges follow each other";
-      offset += slice.bytes;
-      files.insert(files.end(), slice.files.begin(), slice.files.end());
-      summary.insert(summary.end(), {slice.offset, slice.bytes, slice.files.size()});
+  for (const std::uint64_t min_range : {std::uint64_t{1}, std::uint64_t{2000}, kMinRangeBytes}) {
+    const MergePlan merge = plan_merge(run.planned(), run.checkpoint(), comm.size(), min_range);
+    ASSERT_EQ(merge.layouts.size(), run.planned().jobs.size());
+    std::vector<std::uint64_t> summary;  // every slice's writer, offset, size and files: the same on every rank
+    for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+      const auto& layout = merge.layouts[j];
+      ASSERT_EQ(layout.slices.size(), merge.writers[j].size());
+      const auto expected_writers = std::clamp<std::uint64_t>(layout.total_bytes() / min_range, 1, static_cast<std::uint64_t>(comm.size()));
+      EXPECT_EQ(merge.writers[j].size(), expected_writers) << "job " << j << ", ranges of at least " << min_range << " bytes";
+      EXPECT_TRUE(std::is_sorted(merge.writers[j].begin(), merge.writers[j].end()));
+      EXPECT_EQ(std::adjacent_find(merge.writers[j].begin(), merge.writers[j].end()), merge.writers[j].end()) << "one range per rank";
+      std::vector<std::size_t> files = layout.userless;
+      std::uint64_t offset = layout.head.size();
+      for (std::size_t s = 0; s < layout.slices.size(); ++s) {
+        const auto& slice = layout.slices[s];
+        EXPECT_EQ(slice.offset, offset) << "the ranges follow each other";
+        offset += slice.bytes;
+        files.insert(files.end(), slice.files.begin(), slice.files.end());
+        summary.insert(summary.end(), {static_cast<std::uint64_t>(merge.writers[j][s]), slice.offset, slice.bytes, slice.files.size()});
+      }
+      EXPECT_EQ(layout.tail_offset, offset);
+      std::sort(files.begin(), files.end());
+      std::vector<std::size_t> each(merge.files.size());
+      std::iota(each.begin(), each.end(), 0);
+      EXPECT_EQ(files, each) << "every shard's section is merged exactly once";
     }
-    EXPECT_EQ(layout.tail_offset, offset);
-    std::sort(files.begin(), files.end());
-    std::vector<std::size_t> each(merge.files.size());
-    std::iota(each.begin(), each.end(), 0);
-    EXPECT_EQ(files, each) << "every shard's section is merged exactly once";
+    for (const auto& other : all_gather_values(comm, summary)) EXPECT_EQ(other, summary);
   }
-  for (const auto& other : all_gather_values(comm, summary)) EXPECT_EQ(other, summary);
 }
 
-TEST_F(RunPhases, MergeAndCommitGiveTheSerialDocuments) {
-  BatchRun run(run_world(), options("merge"));
+TEST(DocumentWriters, LargeDocumentsAreSplitSmallOnesSpreadWhole) {
+  const std::uint64_t mib = 1 << 20;
+  for (int ranks = 1; ranks <= 5; ++ranks) {
+    const std::vector<std::uint64_t> bytes{100, 10 * mib, 0, 3 * mib, 50 * mib, 7 * mib, 200};
+    const auto writers = document_writers(bytes, ranks, 4 * mib);
+    ASSERT_EQ(writers.size(), bytes.size());
+    const std::vector<std::uint64_t> want{1, 2, 1, 1, 12, 1, 1};  // bytes / 4 MiB, at least 1, at most `ranks`
+    std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
+    for (std::size_t j = 0; j < bytes.size(); ++j) {
+      EXPECT_EQ(writers[j].size(), std::min<std::uint64_t>(want[j], static_cast<std::uint64_t>(ranks))) << "document " << j;
+      for (const int r : writers[j]) load.at(static_cast<std::size_t>(r)) += bytes[j] / writers[j].size();
+    }
+    // The largest document is split over every rank; what is left is spread whole: no rank gets
+    // more than its share plus the largest whole document.
+    const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
+    for (const auto l : load) EXPECT_LE(l, total / static_cast<std::uint64_t>(ranks) + 10 * mib) << ranks << " ranks";
+    EXPECT_EQ(document_writers(bytes, ranks, 4 * mib), writers) << "deterministic";
+  }
+}
+
+// The phases merge and commit, with every document split over every rank (ranges of at least one
+// byte) and with the production minimum (the small documents of this bank whole, one per rank).
+class MergeAndCommit : public RunPhases, public ::testing::WithParamInterface<std::uint64_t> {};
+
+TEST_P(MergeAndCommit, GiveTheSerialDocuments) {
+  RunOptions o = options("merge" + std::to_string(GetParam()));
+  o.min_range_bytes = GetParam();
+  BatchRun run(run_world(), o);
   ASSERT_TRUE(run.plan());
   run.scan();
   run.stop_if_asked();
@@ -185,6 +219,8 @@ TEST_F(RunPhases, MergeAndCommitGiveTheSerialDocuments) {
   }
   EXPECT_FALSE(fs::exists(run.checkpoint().dir())) << "the checkpoint is removed after commit";
 }
+
+INSTANTIATE_TEST_SUITE_P(RunPhases, MergeAndCommit, ::testing::Values(std::uint64_t{1}, kMinRangeBytes));
 
 }  // namespace
 }  // namespace finseg
