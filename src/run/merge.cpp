@@ -4,6 +4,7 @@
 #include "run/clock.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace finseg {
 
@@ -19,8 +20,12 @@ std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>&
   std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
   std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
   std::vector<std::vector<int>> writers(bytes.size());
+  const bool spare_ranks = load.size() > bytes.size();
+  const double total = static_cast<double>(std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0}));
   for (const std::size_t j : by_size) {
-    const std::uint64_t n = std::clamp<std::uint64_t>(bytes[j] / std::max<std::uint64_t>(min_range, 1), 1, load.size());
+    const double share = total > 0 ? static_cast<double>(bytes[j]) / total * static_cast<double>(load.size()) : 0.0;
+    const std::uint64_t most = std::min(static_cast<std::uint64_t>(share), bytes[j] / std::max<std::uint64_t>(min_range, 1));
+    const std::uint64_t n = spare_ranks ? std::clamp<std::uint64_t>(most, 1, load.size()) : 1;
     std::vector<int> least(load.size());
     for (std::size_t r = 0; r < load.size(); ++r) least[r] = static_cast<int>(r);
     std::stable_sort(least.begin(), least.end(), [&](int a, int b) { return load[static_cast<std::size_t>(a)] < load[static_cast<std::size_t>(b)]; });

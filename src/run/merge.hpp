@@ -1,9 +1,14 @@
 // Merge, the phase after the scan: every job's document is merged from the partial files of every
-// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp), in byte
-// ranges of the one file that several ranks write at once (results/document_layout.hpp, over the
-// one merge of core/segments/user_merge.hpp). A large document is split over every rank; a small
-// one is written whole by one rank (below a few MiB a range costs more in opening and fsyncing
-// than writing it in parallel saves). Nobody holds a whole document.
+// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp). With at
+// least as many documents as ranks, each document is written whole by one rank (the largest first,
+// each to the least loaded rank). Ranks to spare split the large documents: several ranks write
+// byte ranges of the one file at once (results/document_layout.hpp, over the one merge of
+// core/segments/user_merge.hpp). Nobody holds a whole document.
+//
+// Why not always split: on this VM's one disk, every document split over 2 ranks made the merge
+// of the 100,000-user bank slower (0.49 -> 0.76 s, 6 interleaved runs): two writers and two fsyncs
+// per file instead of one. A rank with no document of its own is idle otherwise (32 ranks per
+// node, 6 documents: docs/performance.md section 4).
 #pragma once
 
 #include "core/segments/segment_totals.hpp"
@@ -18,14 +23,14 @@
 
 namespace finseg {
 
-// The smallest byte range of a document a rank is given (a document below twice this size has one
-// writer). At 10,000 users (6 documents, 0.2–11 MB) splitting every document over 2 ranks made the
-// merge slower; at 100,000 users (~210 MB) it made it 2.7x faster (docs/performance.md).
+// The smallest byte range of a split document a rank is given: below a few MiB a range costs
+// more in opening and fsyncing than writing it in parallel saves.
 inline constexpr std::uint64_t kMinRangeBytes = std::uint64_t{4} << 20;
 
 // Which ranks write the documents of `bytes` bytes: writers[j][s] is the rank of slice s of
-// document j. A document gets min(ranks, bytes / min_range) writers (at least one), the least
-// loaded ranks so far, the largest documents first. Every rank computes the same answer.
+// document j. A document gets one writer, or, when there are more ranks than documents, its share
+// of the ranks by size, at most bytes / min_range; the writers are the least loaded ranks so far,
+// the largest documents first. Every rank computes the same answer.
 std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range);
 
 // What a rank reports of its part of one document (rank 0 adds them up).
