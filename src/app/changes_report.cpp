@@ -1,6 +1,6 @@
 #include "app/changes_report.hpp"
 
-#include "app/run_report.hpp"
+#include "run/run_report.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,9 +1,9 @@
 // finseg diff: the changes between two results of the same segment and request (docs/changes.md).
 #include "app/args.hpp"
 #include "app/changes_report.hpp"
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
-#include "app/run_report.hpp"
+#include "run/run_report.hpp"
 #include "io/atomic_file.hpp"
 #include "results/results_diff.hpp"
 #include "results/results_writer.hpp"

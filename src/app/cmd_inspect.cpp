@@ -1,5 +1,5 @@
 #include "app/args.hpp"
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
 #include "store/store.hpp"
 

@@ -3,7 +3,7 @@
 // in memory at a time) into the jobs' figures; rank 0 merges them in rank order (exact integer
 // merges: the page is byte-identical at any rank count) and writes the page atomically.
 #include "app/args.hpp"
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
 #include "core/segments/request.hpp"
 #include "io/atomic_file.hpp"

@@ -1,5 +1,5 @@
 // finseg: financial segments over a bank's customer base (see README.md).
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
 #include "core/errors.hpp"
 #include "parallel/communicator.hpp"

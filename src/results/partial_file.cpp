@@ -2,6 +2,7 @@
 
 #include "core/errors.hpp"
 #include "core/segments/document.hpp"
+#include "results/document_layout.hpp"
 #include "io/atomic_file.hpp"
 #include "results/results_writer.hpp"
 
@@ -16,7 +17,6 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <queue>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,7 +25,7 @@ namespace finseg {
 namespace {
 
 constexpr char kMagic[8] = {'F', 'I', 'N', 'S', 'E', 'G', 'P', 'T'};
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;  // 2: a section's json_bytes
 constexpr std::size_t kPrefixBytes = sizeof kMagic + sizeof(std::uint32_t) + sizeof(std::uint64_t);
 constexpr std::size_t kReadBuffer = 256 * 1024;
 
@@ -76,24 +76,30 @@ struct FileCloser {
 using FilePtr = std::unique_ptr<std::FILE, FileCloser>;
 
 // Reads a section's records one by one through its own buffer.
-class SectionReader {
+class SectionReader final : public UserSource {
  public:
   SectionReader(const std::filesystem::path& file, std::uint64_t body_offset, const PartialSection& section)
-      : file_(file), buffer_(new char[kReadBuffer]), remaining_(section.bytes) {
+      : file_(file), section_(section), buffer_(new char[kReadBuffer]), remaining_(section.bytes) {
     f_.reset(std::fopen(file.c_str(), "rb"));
     if (!f_) bad_file(file, std::strerror(errno));
     std::setvbuf(f_.get(), buffer_.get(), _IOFBF, kReadBuffer);
     if (::fseeko(f_.get(), static_cast<off_t>(body_offset + section.offset), SEEK_SET) != 0) bad_file(file, std::strerror(errno));
   }
   // The next user of the section; false at its end.
-  bool next() {
-    if (remaining_ == 0) return false;
+  // The header's first and last user are checked against the records: a document's byte ranges
+  // are laid out by them.
+  bool next() override {
+    if (remaining_ == 0) {
+      if (read_ > 0 && id_ != section_.last_user) bad_file(file_, "a section's last user is not the one its header names");
+      return false;
+    }
     read_field(id_);
     read_field(json_);
+    if (read_++ == 0 && id_ != section_.first_user) bad_file(file_, "a section's first user is not the one its header names");
     return true;
   }
-  const std::string& id() const noexcept { return id_; }
-  const std::string& json() const noexcept { return json_; }
+  std::string_view id() const override { return id_; }
+  std::string_view json() const override { return json_; }
 
  private:
   void read_exact(void* into, std::size_t n) {
@@ -110,6 +116,8 @@ class SectionReader {
   }
 
   std::filesystem::path file_;
+  const PartialSection& section_;
+  std::uint64_t read_ = 0;          // records read
   std::unique_ptr<char[]> buffer_;  // outlives f_ (declared first, destroyed last)
   FilePtr f_;
   std::uint64_t remaining_;
@@ -126,14 +134,13 @@ std::string encode_partial_file(const std::string& run_key, int shard, const std
   for (const auto& p : partials) {
     if (p.user_ids.size() != p.user_json.size()) throw std::logic_error("encode_partial_file: user_ids and user_json differ in length");
     PartialSection s;
-    s.users = p.user_ids.size();
-    s.entries = p.entries;
-    s.transactions_scanned = p.transactions_scanned;
+    s.totals = p.totals();
     s.offset = body_bytes;
     for (std::size_t i = 0; i < p.user_ids.size(); ++i) {
       if (i > 0 && !(p.user_ids[i - 1] < p.user_ids[i]))
         throw std::logic_error("encode_partial_file: users out of order at '" + p.user_ids[i] + "'");
       s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json[i].size();
+      s.json_bytes += p.user_json[i].size();
     }
     body_bytes += s.bytes;
     if (!p.user_ids.empty()) {
@@ -176,6 +183,11 @@ PartialFileHeader read_partial_header(const std::filesystem::path& file) {
   if (std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) bad_file(file, "truncated header");
   PartialFileHeader header = decode_header(file, bytes);
   header.body_offset = kPrefixBytes + header_len;
+  for (const auto& s : header.jobs) {
+    const std::uint64_t records = s.totals.users, most = s.bytes / (2 * sizeof(std::uint32_t));
+    if (records > most || s.json_bytes > s.bytes - records * 2 * sizeof(std::uint32_t))
+      bad_file(file, "a section's sizes do not add up");
+  }
   return header;
 }
 
@@ -198,70 +210,27 @@ SegmentPartial read_partial_section(const std::filesystem::path& file, const Par
   if (job >= header.jobs.size()) throw std::logic_error("read_partial_section: no job " + std::to_string(job));
   SectionReader reader(file, header.body_offset, header.jobs[job]);
   SegmentPartial p;
-  while (reader.next()) p.append_user(reader.id(), reader.json());
-  p.entries = header.jobs[job].entries;
-  p.transactions_scanned = header.jobs[job].transactions_scanned;
+  while (reader.next()) p.append_user(std::string(reader.id()), std::string(reader.json()));
+  p.entries = header.jobs[job].totals.entries;
+  p.transactions_scanned = header.jobs[job].totals.transactions_scanned;
   return p;
 }
 
-MergedTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
-                                   const std::filesystem::path& out) {
-  struct Pending {
-    const PartialFileRef* ref;
-  };
-  MergedTotals totals;
-  std::vector<Pending> order;  // sections with users, by their first user
-  for (const auto& ref : files) {
-    if (job >= ref.header.jobs.size()) bad_file(ref.file, "holds " + std::to_string(ref.header.jobs.size()) + " jobs, the run has more");
-    const auto& s = ref.header.jobs[job];
-    totals.entries += s.entries;
-    totals.transactions_scanned += s.transactions_scanned;
-    if (s.users == 0) continue;
-    order.push_back({&ref});
-  }
-  std::stable_sort(order.begin(), order.end(), [job](const Pending& a, const Pending& b) {
-    return a.ref->header.jobs[job].first_user < b.ref->header.jobs[job].first_user;
-  });
+PendingSource section_source(const PartialFileRef& ref, std::size_t job) {
+  if (job >= ref.header.jobs.size()) bad_file(ref.file, "holds " + std::to_string(ref.header.jobs.size()) + " jobs, the run has more");
+  const PartialSection& section = ref.header.jobs[job];
+  PendingSource s;
+  s.totals = section.totals;
+  s.first_user = section.first_user;
+  s.open = [&ref, &section] { return std::make_unique<SectionReader>(ref.file, ref.header.body_offset, section); };
+  return s;
+}
 
-  DocumentWriter writer(out);
-  writer.write(document_head(spec));
-  std::vector<std::unique_ptr<SectionReader>> open;
-  const auto later = [&open](std::size_t a, std::size_t b) { return open[b]->id() < open[a]->id(); };
-  std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(later)> heap(later);
-  std::size_t next = 0;
-  std::string last;
-  const auto open_next = [&] {
-    const Pending& p = order[next++];
-    open.push_back(std::make_unique<SectionReader>(p.ref->file, p.ref->header.body_offset, p.ref->header.jobs[job]));
-    if (open.back()->next()) heap.push(open.size() - 1);
-    else open.back().reset();
-  };
-  while (true) {
-    if (heap.empty()) {
-      if (next == order.size()) break;
-      open_next();
-      continue;
-    }
-    // A section joins the merge once the merge reaches its first user.
-    if (next < order.size() && !(open[heap.top()]->id() < order[next].ref->header.jobs[job].first_user)) {
-      open_next();
-      continue;
-    }
-    const std::size_t k = heap.top();
-    heap.pop();
-    SectionReader& r = *open[k];
-    if (totals.users > 0 && !(last < r.id()))
-      throw std::logic_error("merge of job " + std::to_string(job) + ": user '" + r.id() + "' is in two shards, or a shard is out of order");
-    writer.write(document_separator(totals.users == 0));
-    writer.write(r.json());
-    last = r.id();
-    ++totals.users;
-    if (r.next()) heap.push(k);
-    else open[k].reset();  // its buffer and file are released at once
-  }
-  writer.write(document_tail(totals.users == 0));
-  writer.close();
-  return totals;
+SegmentTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
+                                    const std::filesystem::path& out) {
+  const DocumentLayout layout = layout_document(spec, job, files, 1);
+  create_sized_file(out, layout.total_bytes());
+  return write_document_slice(layout, 0, job, files, out);
 }
 
 }  // namespace finseg

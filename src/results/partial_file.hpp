@@ -12,10 +12,13 @@
 //   | job sections | u32 CRC-32 (zlib) of everything before it
 // A job section is its users in increasing byte order of userId, each as
 //   u32 id length | id bytes | u32 json length | json bytes (the user's compact JSON object).
+// The header gives each section's first and last user and its JSON bytes, so the byte ranges of
+// a document that several ranks write are known before anything is read (results/document_layout.hpp).
 #pragma once
 
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
+#include "core/segments/user_merge.hpp"
 
 #include <cereal/cereal.hpp>
 
@@ -29,7 +32,7 @@ namespace finseg {
 // A header is at most this long; no string or list in it can claim more (a size read from a
 // hostile or buggy file must fail the read, not allocate gigabytes first).
 inline constexpr std::uint64_t kMaxPartialHeaderBytes = std::uint64_t{64} << 20;
-inline constexpr std::uint64_t kMinSectionBytes = 7 * sizeof(std::uint64_t);  // 5 counts, 2 string sizes
+inline constexpr std::uint64_t kMinSectionBytes = 8 * sizeof(std::uint64_t);  // 6 counts, 2 string sizes
 
 // cereal's own string layout (size tag, bytes), with the size checked before the allocation.
 template <class Archive>
@@ -42,16 +45,17 @@ void load_bounded_string(Archive& ar, std::string& s) {
 }
 
 struct PartialSection {
-  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
+  SegmentTotals totals;
   std::uint64_t offset = 0, bytes = 0;  // of the section within the file
-  std::string first_user, last_user;    // empty when users == 0
+  std::uint64_t json_bytes = 0;         // of its users' JSON objects: where a document's byte ranges start
+  std::string first_user, last_user;    // empty when totals.users == 0
   template <class Archive>
   void save(Archive& ar) const {
-    ar(users, entries, transactions_scanned, offset, bytes, first_user, last_user);
+    ar(totals.users, totals.entries, totals.transactions_scanned, offset, bytes, json_bytes, first_user, last_user);
   }
   template <class Archive>
   void load(Archive& ar) {
-    ar(users, entries, transactions_scanned, offset, bytes);
+    ar(totals.users, totals.entries, totals.transactions_scanned, offset, bytes, json_bytes);
     load_bounded_string(ar, first_user);
     load_bounded_string(ar, last_user);
   }
@@ -100,21 +104,18 @@ struct PartialFileRef {
   PartialFileHeader header;
 };
 
-struct MergedTotals {
-  std::uint64_t users = 0, entries = 0, transactions_scanned = 0;
-  template <class Archive>
-  void serialize(Archive& ar) {
-    ar(users, entries, transactions_scanned);
-  }
-};
+// Job `job`'s section of a file as a source of the one merge (core/segments/user_merge.hpp),
+// opened when the merge reaches its first user. I/O problems: IoError naming the file.
+PendingSource section_source(const PartialFileRef& ref, std::size_t job);
 
-// Streams job `job`'s sections of every file, merged by userId, into `out` as the job's result
-// document: byte-identical to render_document() of the combined partials. Memory: one read
-// buffer per section open at a time (sections are opened when the merge reaches their first
-// user, so shards of disjoint user ranges are read one after the other). The file is written
-// and fsynced, not renamed (the caller commits the folder). A user in two files is a bug:
-// std::logic_error. I/O problems: IoError naming the file.
-MergedTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
+// Streams job `job`'s sections of every file, merged by userId (the one merge, over their
+// section_source()s), into the new file `out` as the job's result document, by one process (the
+// run's ranks write their ranges of a document at once: results/document_layout.hpp, which this
+// is with one range): byte-identical to render_document() of the combined partials. Memory: one
+// read buffer per section open at a time (shards of disjoint user ranges are read one after the
+// other). The file is written and fsynced, not renamed (the caller commits the folder). A user in
+// two files is a bug: std::logic_error. I/O problems: IoError naming the file.
+SegmentTotals write_merged_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files,
                                    const std::filesystem::path& out);
 
 }  // namespace finseg

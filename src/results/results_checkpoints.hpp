@@ -1,4 +1,4 @@
-// The checkpoint folders of a results folder, RESULTS/.checkpoint/<run key>/ (app/checkpoint.hpp),
+// The checkpoint folders of a results folder, RESULTS/.checkpoint/<run key>/ (run/checkpoint.hpp),
 // as cleaning needs them: which jobIds and store each belongs to (its run.json, written when the
 // run starts), and their removal when no live run owns them (results/job_lock.hpp).
 #pragma once

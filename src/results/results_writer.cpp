@@ -10,6 +10,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace finseg {
 
@@ -21,6 +22,26 @@ DocumentWriter::DocumentWriter(const std::filesystem::path& out) : out_(out), bu
   f_ = std::fopen(out.c_str(), "wbx");
   if (!f_) throw IoError("cannot create " + out.string() + ": " + std::strerror(errno));
   std::setvbuf(f_, buffer_.get(), _IOFBF, kWriteBuffer);
+}
+
+DocumentWriter::DocumentWriter(const std::filesystem::path& out, std::uint64_t offset)
+    : out_(out), buffer_(new char[kWriteBuffer]), position_(offset) {
+  f_ = std::fopen(out.c_str(), "r+b");
+  if (!f_) throw IoError("cannot open " + out.string() + ": " + std::strerror(errno));
+  std::setvbuf(f_, buffer_.get(), _IOFBF, kWriteBuffer);
+  if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0) {
+    const std::string why = std::strerror(errno);
+    std::fclose(std::exchange(f_, nullptr));
+    throw IoError("cannot write " + out.string() + ": " + why);
+  }
+}
+
+void create_sized_file(const std::filesystem::path& file, std::uint64_t bytes) {
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError("cannot create " + file.string() + ": " + std::strerror(errno));
+  const bool sized = ::ftruncate(fd, static_cast<off_t>(bytes)) == 0;
+  const int error = errno;
+  if (::close(fd) != 0 || !sized) throw IoError("cannot write " + file.string() + ": " + std::strerror(sized ? errno : error));
 }
 
 DocumentWriter::~DocumentWriter() {

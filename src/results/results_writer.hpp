@@ -13,6 +13,9 @@ namespace finseg {
 class DocumentWriter {
  public:
   explicit DocumentWriter(const std::filesystem::path& out);  // throws IoError
+  // Writes into the existing file `out` from `offset` on: one process's byte range of a document
+  // that several processes write (create_sized_file). Throws IoError.
+  DocumentWriter(const std::filesystem::path& out, std::uint64_t offset);
   ~DocumentWriter();
   DocumentWriter(const DocumentWriter&) = delete;
   DocumentWriter& operator=(const DocumentWriter&) = delete;
@@ -29,6 +32,10 @@ class DocumentWriter {
   std::FILE* f_ = nullptr;
   std::uint64_t position_ = 0;
 };
+
+// Creates `file` (never over an existing one) with `bytes` bytes (zeros) for other writers to fill
+// (DocumentWriter at an offset). Throws IoError.
+void create_sized_file(const std::filesystem::path& file, std::uint64_t bytes);
 
 // Writes `separator` and then the whole of `part` into the existing file `document` at `offset`
 // (pwrite: several processes fill their own byte ranges of one file), and fsyncs. Throws IoError.

@@ -1,6 +1,6 @@
 // The shard scheduler against a serial answer: every shard is handed out exactly once, whatever
 // the number of ranks, and a failing rank stops everyone without a hang.
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "parallel/shard_scheduler.hpp"
 #include "mpi_fixture.hpp"
 

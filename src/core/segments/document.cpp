@@ -2,8 +2,6 @@
 
 #include "core/segments/json_text.hpp"
 
-#include <stdexcept>
-
 namespace finseg {
 
 std::string document_head(const JobSpec& job) {
@@ -15,18 +13,33 @@ std::string document_head(const JobSpec& job) {
   return head;
 }
 
+SegmentTotals write_document_users(std::vector<PendingSource> sources, const std::function<void(std::string_view)>& write,
+                                   bool starts_document, const std::string& what) {
+  bool first = starts_document;
+  return merge_users(
+      std::move(sources),
+      [&](std::string_view, std::string_view json) {
+        write(document_separator(first));
+        write(json);
+        first = false;
+      },
+      what);
+}
+
+SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sources,
+                             const std::function<void(std::string_view)>& write, const std::string& what) {
+  write(document_head(job));
+  const SegmentTotals totals = write_document_users(std::move(sources), write, true, what);
+  write(document_tail(totals.users == 0));
+  return totals;
+}
+
 std::string render_document(const JobSpec& job, const SegmentPartial& all) {
-  if (all.user_ids.size() != all.user_json.size())
-    throw std::logic_error("render_document: user_ids and user_json differ in length");
-  std::string doc = document_head(job);
-  std::size_t bytes = doc.size() + 8;
+  std::string doc;
+  std::size_t bytes = 64;
   for (const std::string& u : all.user_json) bytes += u.size() + 2;
   doc.reserve(bytes);
-  for (std::size_t i = 0; i < all.user_json.size(); ++i) {
-    doc += document_separator(i == 0);
-    doc += all.user_json[i];
-  }
-  doc += document_tail(all.user_json.empty());
+  write_document(job, {source_of(all)}, [&doc](std::string_view piece) { doc += piece; }, "render_document");
   return doc;
 }
 

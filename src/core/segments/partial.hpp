@@ -1,9 +1,12 @@
 // The aggregate state of a segment job, DuckDB style, with one merge path.
 // Every user lives in exactly one shard, so a user's result is final once its shard is scanned:
 // a partial holds finished per-user results, each already rendered as a compact JSON object,
-// sorted by userId (byte order). combine() merges two sorted partials; the MPI reduction, the
-// checkpoint reload and the single-process run all call this same combine().
+// sorted by userId (byte order). Partials meet only in merge_users() (user_merge.hpp), the one
+// merge path: combine() here, render_document() and the run's merge of the partial files of every
+// shard (the checkpoint a resumed run reloads is those same files) all go through it.
 #pragma once
+
+#include "core/segments/segment_totals.hpp"
 
 #include <cstdint>
 #include <string>
@@ -18,10 +21,11 @@ struct SegmentPartial {
   std::uint64_t transactions_scanned = 0;
 
   std::size_t users() const noexcept { return user_ids.size(); }
+  SegmentTotals totals() const noexcept { return {users(), entries, transactions_scanned}; }
   // Appends one finished user; ids must arrive in increasing byte order (std::logic_error otherwise).
   void append_user(std::string user_id, std::string json);
-  // Merges `other` into this partial. A user present in both is a bug: std::logic_error.
-  // The result does not depend on the order partials are combined in.
+  // Merges `other` into this partial (merge_users). A user present in both is a bug:
+  // std::logic_error. The result does not depend on the order partials are combined in.
   void combine(SegmentPartial&& other);
 
   template <class Archive>

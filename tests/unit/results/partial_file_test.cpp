@@ -23,14 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
-JobSpec job_spec() {
-  JobSpec job;
-  job.request.segment = Segment::lowBalance;
-  job.request.duration_in_month = 3;
-  job.creation_date = *parse_date("2024-04-10");
-  return job;
-}
+JobSpec job_spec() { return merge_test_job(); }
 
 SegmentPartial partial_of(const std::vector<std::string>& ids, std::uint64_t scanned = 10) {
   SegmentPartial p;
@@ -57,7 +50,7 @@ std::string reference(const std::vector<std::vector<std::string>>& shards) {
   return render_document(job_spec(), all);
 }
 
-std::string merged(const fs::path& dir, const std::vector<PartialFileRef>& refs, std::size_t job = 0, MergedTotals* totals = nullptr) {
+std::string merged(const fs::path& dir, const std::vector<PartialFileRef>& refs, std::size_t job = 0, SegmentTotals* totals = nullptr) {
   const auto out = dir / ("doc-" + std::to_string(job) + ".json");
   fs::remove(out);
   const auto t = write_merged_document(job_spec(), job, refs, out);
@@ -69,7 +62,7 @@ TEST(PartialFile, MergeOfDisjointShardsIsTheRenderedDocument) {
   TempDir tmp("finseg-partial-");
   const std::vector<std::vector<std::string>> shards{{"u003", "u004"}, {}, {"u000", "u001", "u002"}, {"u005"}};
   const auto refs = write_files(tmp.path, shards, 3);
-  MergedTotals totals;
+  SegmentTotals totals;
   for (std::size_t j = 0; j < 3; ++j) EXPECT_EQ(merged(tmp.path, refs, j, &totals), reference(shards));
   EXPECT_EQ(totals.users, 6u);
   EXPECT_EQ(totals.entries, 6u);

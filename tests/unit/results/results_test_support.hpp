@@ -1,5 +1,9 @@
-// Shared by the results tests: a fresh temporary folder per test, removed at its end.
+// Shared by the results tests: a fresh temporary folder per test, removed at its end; the job
+// the partial-file and document tests merge.
 #pragma once
+
+#include "core/date.hpp"
+#include "core/segments/request.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -19,5 +23,14 @@ struct TempDir {
   }
   ~TempDir() { std::filesystem::remove_all(path); }
 };
+
+// A lowBalance job of 3 months (its documents' head is all the tests look at).
+inline JobSpec merge_test_job() {
+  JobSpec job;
+  job.request.segment = Segment::lowBalance;
+  job.request.duration_in_month = 3;
+  job.creation_date = *parse_date("2024-04-10");
+  return job;
+}
 
 }  // namespace finseg

@@ -41,7 +41,7 @@ std::string pending_manifest_json(const std::string& job_id, const std::string& 
                                   const std::string& status, const std::string& error);
 // DIR/<jobId>/manifest.json of a finished job; merge_seconds: merging and writing its document.
 std::string job_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
-                              const MergedTotals& result, const RunReport& report, double merge_seconds);
+                              const SegmentTotals& result, const RunReport& report, double merge_seconds);
 // After a failed run: every job of it is marked failed (no result is committed; a rerun with
 // the same jobId may complete it).
 void mark_failed(const std::filesystem::path& results, const std::vector<std::string>& files,

@@ -1,6 +1,6 @@
-#include "app/checkpoint.hpp"
+#include "run/checkpoint.hpp"
 
-#include "app/job_wire.hpp"
+#include "run/job_wire.hpp"
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 
@@ -15,7 +15,7 @@ namespace finseg {
 
 namespace {
 
-constexpr const char* kFormat = "finseg-checkpoint-2";  // part of the run key: a new format never meets old files
+constexpr const char* kFormat = "finseg-checkpoint-3";  // part of the run key: a new format never meets old files
 
 // FNV-1a, 64 bit: a stable name for the run, not a security measure (jobIds are the secret).
 std::uint64_t fnv1a(const std::string& bytes, std::uint64_t hash) {

@@ -1,4 +1,4 @@
-#include "app/checkpoint_signal.hpp"
+#include "run/stop_signal.hpp"
 
 #include <csignal>
 

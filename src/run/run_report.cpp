@@ -1,4 +1,4 @@
-#include "app/run_report.hpp"
+#include "run/run_report.hpp"
 
 #include "results/results_diff.hpp"
 #include "results/results_dir.hpp"
@@ -69,7 +69,7 @@ std::string pending_manifest_json(const std::string& job_id, const std::string& 
 }
 
 std::string job_manifest_json(const std::string& job_id, const std::string& file, const ParsedJob& job,
-                              const MergedTotals& result, const RunReport& report, double merge_seconds) {
+                              const SegmentTotals& result, const RunReport& report, double merge_seconds) {
   nlohmann::json m = job_header(job_id, file, job, "done");
   m["finished"] = utc_now();
   m["store"] = report.store;

@@ -1,0 +1,147 @@
+#include "run/batch_run.hpp"
+
+#include "parallel/collectives.hpp"
+#include "parallel/on_every_rank.hpp"
+#include "run/commit.hpp"
+#include "run/segment_scan.hpp"
+#include "run/stop_vote.hpp"
+
+#include <cereal/types/vector.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <functional>
+
+namespace finseg {
+
+BatchRun::BatchRun(Communicator& comm, RunOptions options)
+    : comm_(comm), options_(std::move(options)), start_(Clock::now()), checkpoint_(options_.request.results, "") {}
+
+// `body` must throw on every rank or on none (a collective step): then every rank goes through
+// the failure together.
+template <class Body>
+void BatchRun::or_fail(const std::string& context, Body&& body) {
+  try {
+    body();
+  } catch (const Error& e) {
+    fail_on_root(context + e.what());
+    comm_.barrier();  // a rank that exits early makes mpirun end the others: rank 0 writes first
+    throw;
+  }
+}
+
+// A failed job is rerun from scratch: its staged folders and partial files are garbage. Never
+// throws: the run's own error is the one every rank reports.
+void BatchRun::fail_on_root(const std::string& error) const noexcept {
+  if (!comm_.is_root()) return;
+  try {
+    const ResultsDir results(options_.request.results);
+    for (const auto& id : plan_.job_ids) results.discard_staged(id, plan_.stage_tag);
+    mark_failed(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, error);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finseg run: could not mark the jobs failed: %s\n", e.what());
+  }
+  checkpoint_.remove();
+}
+
+bool BatchRun::plan() {
+  on_every_rank(comm_, [&] {
+    if (comm_.is_root()) root_ = plan_on_root(options_.request);
+  });
+  if (options_.request.queue_only) return false;
+  plan_ = broadcast_value(comm_, root_.plan, 0);
+  checkpoint_ = Checkpoint(options_.request.results, plan_.run_key);
+  // Every rank, for its lifetime: an orphaned rank of a killed mpirun keeps a rerun waiting
+  // until it is gone, so no shard file of it can appear after the rerun committed.
+  on_every_rank(comm_, [&] { member_locks_ = join_job_locks(options_.request.results, plan_.job_ids); });
+  report_.plan = seconds();
+  return true;
+}
+
+void BatchRun::scan() {
+  std::uint64_t total_rows = 0;
+  for (const auto& s : plan_.shards) total_rows += s.transactions;
+  auto last_progress = Clock::now();
+  const ScanProgress progress = [&](const ShardScheduler& scheduler, std::uint64_t rows) {
+    if (!comm_.is_root() || since(last_progress) < options_.progress_seconds) return;
+    last_progress = Clock::now();
+    print_progress(scheduler, rows, total_rows, seconds());
+  };
+  SegmentScan work(plan_, options_.request.store, options_.verify_store, checkpoint_, stats_);
+  const std::vector<int> order = scan_order(plan_);
+  shards_to_finish_ = plan_.resumed_shards.size() + order.size();
+  or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
+  stats_.shards = tally_.shards;
+  stats_.rows = tally_.rows;
+}
+
+void BatchRun::stop_if_asked() {
+  const std::uint64_t resumed = plan_.resumed_shards.size();
+  const StopDecision decision = agree_to_stop(comm_, tally_.stop_seen, tally_.shards, resumed, shards_to_finish_);
+  if (!decision.stop) return;
+  // The shards every rank finished are saved already; the note says what they belong to.
+  or_fail("interrupted, and the checkpoint could not be saved: ", [&] {
+    on_every_rank(comm_, [&] {
+      if (comm_.is_root())
+        checkpoint_.describe(checkpoint_note_json(plan_.run_key, options_.request.store.string(), root_.manifest.store_checksum(),
+                                                  plan_.job_ids, plan_.shards.size()));
+    });
+  });
+  const std::string message = "interrupted by a stop signal: " + std::to_string(decision.finished + resumed) + " of " +
+                              std::to_string(plan_.shards.size()) + " shards are saved in " + checkpoint_.dir().string() +
+                              "; rerun with the same --job-id values to resume (exit 75: retry)";
+  if (comm_.is_root())
+    mark_interrupted(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, message);
+  comm_.barrier();  // every rank exits only once rank 0 has marked the jobs
+  throw CollectiveError(ExitCode::interrupted, message);
+}
+
+void BatchRun::merge() {
+  const auto t_merge = Clock::now();
+  const ResultsDir results(options_.request.results);
+  MergePlan merge;
+  std::vector<WrittenDocument> written;
+  or_fail("", [&] {
+    on_every_rank(comm_, [&] {
+      merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
+      if (comm_.is_root()) create_documents(plan_, merge, results);
+    });
+    on_every_rank(comm_, [&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); });
+  });
+  stats_.merge = since(t_merge);
+  stats_.peak_rss_kib = peak_rss_kib();
+  const auto all_written = gather_values(comm_, written);
+  const auto all_stats = gather_values(comm_, stats_);
+  if (!comm_.is_root()) return;
+  documents_.assign(plan_.jobs.size(), {});
+  for (const auto& of_rank : all_written) {
+    for (const auto& w : of_rank) {
+      WrittenDocument& d = documents_.at(w.job);
+      d.job = w.job;
+      d.totals += w.totals;
+      d.seconds = std::max(d.seconds, w.seconds);
+    }
+  }
+  report_.merge = since(t_merge);
+  report_.per_rank = all_stats;
+}
+
+void BatchRun::commit() {
+  if (!comm_.is_root()) return;
+  const auto t_write = Clock::now();
+  report_.store = options_.request.store.string();
+  report_.store_checksum = root_.manifest.store_checksum();
+  report_.ranks = comm_.size();
+  std::vector<std::size_t> file_of_job;  // plan_.job_ids[j] is job file file_of_job[j]
+  for (std::size_t i = 0; i < root_.all_ids.size(); ++i)
+    if (!root_.already_done[i]) file_of_job.push_back(i);
+  commit_staged_jobs(ResultsDir(options_.request.results), plan_.stage_tag, plan_.job_ids, [&](std::size_t j) {
+    const std::size_t i = file_of_job[j];
+    return job_manifest_json(root_.all_ids[i], options_.request.job_files[i], root_.parsed[i], documents_[j].totals, report_,
+                             documents_[j].seconds);
+  });
+  report_.write = since(t_write);
+  checkpoint_.remove();
+}
+
+}  // namespace finseg

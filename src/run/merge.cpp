@@ -1,0 +1,72 @@
+#include "run/merge.hpp"
+
+#include "results/results_writer.hpp"
+#include "run/clock.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace finseg {
+
+namespace {
+std::filesystem::path document_of(const RunPlan& plan, const ResultsDir& results, std::size_t job) {
+  return results.staged_dir(plan.job_ids[job], plan.stage_tag) / "result.json";
+}
+}  // namespace
+
+std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range) {
+  std::vector<std::size_t> by_size(bytes.size());
+  for (std::size_t j = 0; j < bytes.size(); ++j) by_size[j] = j;
+  std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+  std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
+  std::vector<std::vector<int>> writers(bytes.size());
+  const bool spare_ranks = load.size() > bytes.size();
+  const double total = static_cast<double>(std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0}));
+  for (const std::size_t j : by_size) {
+    const double share = total > 0 ? static_cast<double>(bytes[j]) / total * static_cast<double>(load.size()) : 0.0;
+    const std::uint64_t most = std::min(static_cast<std::uint64_t>(share), bytes[j] / std::max<std::uint64_t>(min_range, 1));
+    const std::uint64_t n = spare_ranks ? std::clamp<std::uint64_t>(most, 1, load.size()) : 1;
+    std::vector<int> least(load.size());
+    for (std::size_t r = 0; r < load.size(); ++r) least[r] = static_cast<int>(r);
+    std::stable_sort(least.begin(), least.end(), [&](int a, int b) { return load[static_cast<std::size_t>(a)] < load[static_cast<std::size_t>(b)]; });
+    least.resize(static_cast<std::size_t>(n));
+    std::sort(least.begin(), least.end());
+    for (const int r : least) load[static_cast<std::size_t>(r)] += bytes[j] / n + 1;
+    writers[j] = std::move(least);
+  }
+  return writers;
+}
+
+MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range) {
+  MergePlan merge;
+  if (plan.jobs.empty()) return merge;
+  merge.files = checkpoint.finished_files(plan.shards, plan.jobs.size());
+  std::vector<std::uint64_t> bytes;
+  for (std::size_t j = 0; j < plan.jobs.size(); ++j) bytes.push_back(document_bytes(plan.jobs[j], j, merge.files));
+  merge.writers = document_writers(bytes, ranks, min_range);
+  for (std::size_t j = 0; j < plan.jobs.size(); ++j)
+    merge.layouts.push_back(layout_document(plan.jobs[j], j, merge.files, static_cast<int>(merge.writers[j].size())));
+  return merge;
+}
+
+void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results) {
+  for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+    results.stage(plan.job_ids[j], plan.stage_tag);
+    create_sized_file(document_of(plan, results, j), merge.layouts[j].total_bytes());
+  }
+}
+
+std::vector<WrittenDocument> write_document_ranges(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank) {
+  std::vector<WrittenDocument> written;
+  for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+    for (std::size_t s = 0; s < merge.writers[j].size(); ++s) {
+      if (merge.writers[j][s] != rank) continue;
+      const auto t_doc = Clock::now();
+      const SegmentTotals totals = write_document_slice(merge.layouts[j], static_cast<int>(s), j, merge.files, document_of(plan, results, j));
+      written.push_back({j, totals, since(t_doc)});
+    }
+  }
+  return written;
+}
+
+}  // namespace finseg

@@ -1,0 +1,77 @@
+#include "run/segment_scan.hpp"
+
+#include "core/segments/kernels.hpp"
+#include "run/clock.hpp"
+#include "run/stop_signal.hpp"
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+namespace finseg {
+
+namespace {
+
+// Test hook (never needed in production): FINSEG_TEST_SHARD_DELAY_MS slows each shard down so a
+// test's signal surely lands in the middle of a run. The wait ends early on a stop signal.
+void test_shard_delay() {
+  static const long delay_ms = [] {
+    const char* text = std::getenv("FINSEG_TEST_SHARD_DELAY_MS");
+    return text ? std::strtol(text, nullptr, 10) : 0L;
+  }();
+  for (long waited = 0; waited < delay_ms && !stop_requested(); waited += 5)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+}
+
+}  // namespace
+
+std::vector<int> scan_order(const RunPlan& plan) {
+  std::vector<int> order;
+  if (plan.jobs.empty()) return order;
+  const std::set<int> resumed(plan.resumed_shards.begin(), plan.resumed_shards.end());
+  for (std::size_t k = 0; k < plan.shards.size(); ++k)
+    if (!resumed.count(static_cast<int>(k))) order.push_back(static_cast<int>(k));
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return plan.shards[static_cast<std::size_t>(a)].transactions > plan.shards[static_cast<std::size_t>(b)].transactions;
+  });
+  return order;
+}
+
+SegmentScan::SegmentScan(const RunPlan& plan, const std::filesystem::path& store, bool verify_store, const Checkpoint& checkpoint,
+                         RankReport& stats)
+    : plan_(plan), store_(store), verify_store_(verify_store), checkpoint_(checkpoint), stats_(stats), taxonomy_(plan.label_groups) {
+  for (const auto& job : plan.jobs) columns_ |= required_columns(job.request);
+}
+
+std::optional<std::uint64_t> SegmentScan::operator()(int shard, ShardScheduler& scheduler) {
+  const ShardInfo& info = plan_.shards.at(static_cast<std::size_t>(shard));
+  std::vector<SegmentPartial> partials(plan_.jobs.size());
+  const auto rows = compute_shard(info, partials, [&scheduler] { scheduler.serve(); });
+  if (!rows) return std::nullopt;
+  const auto t_spill = Clock::now();
+  checkpoint_.save(shard, info, partials);
+  stats_.spill += since(t_spill);
+  return rows;
+}
+
+// The scan's one call of read_shard + compute_segment (kept small: the compute is tuned here).
+std::optional<std::uint64_t> SegmentScan::compute_shard(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
+                                                        const std::function<void()>& between_jobs) {
+  const auto t_read = Clock::now();
+  const ShardData data = read_shard(store_, plan_.label_groups, shard, columns_, verify_store_);
+  stats_.read += since(t_read);
+  test_shard_delay();
+  const auto t_compute = Clock::now();
+  for (std::size_t j = 0; j < plan_.jobs.size() && !stop_requested(); ++j) {
+    compute_segment(plan_.jobs[j], taxonomy_, data, partials[j]);
+    between_jobs();
+  }
+  stats_.compute += since(t_compute);
+  if (stop_requested()) return std::nullopt;
+  return data.transactions();
+}
+
+}  // namespace finseg

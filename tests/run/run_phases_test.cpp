@@ -1,0 +1,237 @@
+// Each phase of the batch run (src/run) against a serial fold: the documents a single process
+// gets by reading every shard, computing every job and combining the partials in memory. Built
+// for the local communicator (test_run) and for MPI at 1-4 ranks (test_mpi), so every phase is
+// checked at every rank count on both implementations.
+#include "app/commands.hpp"
+#include "core/segments/document.hpp"
+#include "core/segments/kernels.hpp"
+#include "parallel/collectives.hpp"
+#include "results/results_dir.hpp"
+#include "results/results_index.hpp"
+#include "run/batch_run.hpp"
+#include "run/merge.hpp"
+#include "run/stop_vote.hpp"
+#include "store/store.hpp"
+
+#include "run_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <numeric>
+
+namespace finseg {
+namespace {
+
+using testing::run_world;
+namespace fs = std::filesystem;
+
+std::vector<std::string> job_files() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(fs::path(FINSEG_SOURCE_DIR) / "jobs"))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// A bank of 7 shards, written by rank 0 alone, known to every rank.
+class RunPhases : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (run_world().is_root()) {
+      auto local = make_local_communicator();
+      ASSERT_EQ(cmd_generate(*local, {"--users", "150", "--months", "14", "--seed", "17", "--shards", "7", "--out", store().string()}), 0);
+    }
+    run_world().barrier();
+  }
+  fs::path store() const { return tmp_.path() / "bank"; }
+  fs::path results() const { return tmp_.path() / "results"; }
+
+  RunOptions options(const std::string& tag) const {
+    RunOptions o;
+    o.request.job_files = job_files();
+    for (const auto& f : o.request.job_files) o.request.job_ids.push_back(tag + "-" + fs::path(f).stem().string());
+    o.request.store = store();
+    o.request.results = results();
+    return o;
+  }
+
+  // The serial fold: every job's document from every shard, in one process, in memory.
+  std::vector<std::string> serial_documents(const std::vector<std::string>& files) const {
+    const StoreManifest manifest = read_manifest(store());
+    const Taxonomy taxonomy(manifest.label_groups);
+    std::vector<std::string> docs;
+    for (const auto& file : files) {
+      const JobSpec job = parse_job_file(file, taxonomy, manifest.snapshot_date).spec;
+      SegmentPartial all;
+      for (const auto& shard : manifest.shards) {
+        SegmentPartial part;
+        compute_segment(job, taxonomy, read_shard(store(), manifest.label_groups, shard, kAllColumns), part);
+        all.combine(std::move(part));
+      }
+      docs.push_back(render_document(job, all));
+    }
+    return docs;
+  }
+
+  testing::SharedTempDirOn tmp_{run_world()};
+};
+
+TEST_F(RunPhases, PlanReachesEveryRankAndMarksTheJobs) {
+  BatchRun run(run_world(), options("plan"));
+  ASSERT_TRUE(run.plan());
+  const auto plans = all_gather_values(run_world(), to_bytes(run.planned()));
+  for (const auto& p : plans) EXPECT_EQ(p, plans[0]) << "every rank gets rank 0's plan";
+  const StoreManifest manifest = read_manifest(store());
+  EXPECT_EQ(run.planned().shards, manifest.shards);
+  ASSERT_EQ(run.planned().jobs.size(), job_files().size());
+  EXPECT_TRUE(run.planned().resumed_shards.empty());
+  EXPECT_FALSE(run.planned().run_key.empty());
+  if (run_world().is_root()) {
+    for (const auto& id : run.planned().job_ids) EXPECT_EQ(ResultsDir(results()).state(id), ResultsDir::State::pending) << id;
+  }
+}
+
+TEST_F(RunPhases, ScanSavesEveryShardOnceAsTheSerialPartials) {
+  BatchRun run(run_world(), options("scan"));
+  ASSERT_TRUE(run.plan());
+  run.scan();
+  const StoreManifest manifest = read_manifest(store());
+  EXPECT_EQ(static_cast<std::uint64_t>(all_sum(run_world(), static_cast<std::int64_t>(run.tally().shards))), manifest.shards.size());
+  EXPECT_EQ(static_cast<std::uint64_t>(all_sum(run_world(), static_cast<std::int64_t>(run.tally().rows))), manifest.transactions());
+  EXPECT_FALSE(run.tally().stop_seen);
+  // Every shard's file holds, for every job, what the serial fold computes of that shard.
+  const auto files = run.checkpoint().finished_files(run.planned().shards, run.planned().jobs.size());
+  const Taxonomy taxonomy(manifest.label_groups);
+  for (std::size_t k = static_cast<std::size_t>(run_world().rank()); k < files.size(); k += static_cast<std::size_t>(run_world().size())) {
+    const ShardData data = read_shard(store(), manifest.label_groups, manifest.shards[k], kAllColumns);
+    for (std::size_t j = 0; j < run.planned().jobs.size(); ++j) {
+      SegmentPartial serial;
+      compute_segment(run.planned().jobs[j], taxonomy, data, serial);
+      EXPECT_EQ(read_partial_section(files[k].file, files[k].header, j), serial) << "shard " << k << " job " << j;
+    }
+  }
+}
+
+TEST_F(RunPhases, StopVoteIsTheSerialOrAndSum) {
+  auto& comm = run_world();
+  const int r = comm.rank(), n = comm.size();
+  for (int stopper = -1; stopper < n; ++stopper) {
+    for (const std::uint64_t resumed : {0u, 3u}) {
+      const std::uint64_t mine = static_cast<std::uint64_t>(r) + 1;
+      const std::uint64_t all = static_cast<std::uint64_t>(n) * (static_cast<std::uint64_t>(n) + 1) / 2;
+      for (const std::uint64_t total : {resumed + all, resumed + all + 1}) {
+        const StopDecision d = agree_to_stop(comm, r == stopper, mine, resumed, total);
+        EXPECT_EQ(d.finished, all);
+        EXPECT_EQ(d.stop, stopper >= 0 && resumed + all < total) << "stopper " << stopper << " total " << total;
+      }
+    }
+  }
+}
+
+TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
+  auto& comm = run_world();
+  BatchRun run(comm, options("layout"));
+  ASSERT_TRUE(run.plan());
+  run.scan();
+  for (const std::uint64_t min_range : {std::uint64_t{1}, std::uint64_t{2000}, kMinRangeBytes}) {
+    const MergePlan merge = plan_merge(run.planned(), run.checkpoint(), comm.size(), min_range);
+    ASSERT_EQ(merge.layouts.size(), run.planned().jobs.size());
+    std::vector<std::uint64_t> summary;  // every slice's writer, offset, size and files: the same on every rank
+    for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+      const auto& layout = merge.layouts[j];
+      ASSERT_EQ(layout.slices.size(), merge.writers[j].size());
+      EXPECT_LE(merge.writers[j].size(), std::max<std::uint64_t>(1, layout.total_bytes() / min_range)) << "job " << j;
+      EXPECT_TRUE(std::is_sorted(merge.writers[j].begin(), merge.writers[j].end()));
+      EXPECT_EQ(std::adjacent_find(merge.writers[j].begin(), merge.writers[j].end()), merge.writers[j].end()) << "one range per rank";
+      std::vector<std::size_t> files = layout.userless;
+      std::uint64_t offset = layout.head.size();
+      for (std::size_t s = 0; s < layout.slices.size(); ++s) {
+        const auto& slice = layout.slices[s];
+        EXPECT_EQ(slice.offset, offset) << "the ranges follow each other";
+        offset += slice.bytes;
+        files.insert(files.end(), slice.files.begin(), slice.files.end());
+        summary.insert(summary.end(), {static_cast<std::uint64_t>(merge.writers[j][s]), slice.offset, slice.bytes, slice.files.size()});
+      }
+      EXPECT_EQ(layout.tail_offset, offset);
+      std::sort(files.begin(), files.end());
+      std::vector<std::size_t> each(merge.files.size());
+      std::iota(each.begin(), each.end(), 0);
+      EXPECT_EQ(files, each) << "every shard's section is merged exactly once";
+    }
+    for (const auto& other : all_gather_values(comm, summary)) EXPECT_EQ(other, summary);
+  }
+}
+
+TEST(DocumentWriters, RanksToSpareSplitTheLargeDocuments) {
+  const std::uint64_t mib = 1 << 20;
+  const std::vector<std::uint64_t> bytes{100, 10 * mib, 0, 3 * mib, 50 * mib, 7 * mib, 200};
+  for (int ranks = 1; ranks <= 40; ranks += ranks < 8 ? 1 : 11) {
+    const auto writers = document_writers(bytes, ranks, 4 * mib);
+    ASSERT_EQ(writers.size(), bytes.size());
+    std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
+    for (std::size_t j = 0; j < bytes.size(); ++j) {
+      ASSERT_FALSE(writers[j].empty());
+      EXPECT_TRUE(std::is_sorted(writers[j].begin(), writers[j].end()));
+      EXPECT_EQ(std::adjacent_find(writers[j].begin(), writers[j].end()), writers[j].end()) << "one range per rank";
+      for (const int r : writers[j]) load.at(static_cast<std::size_t>(r)) += bytes[j] / writers[j].size();
+      if (ranks <= 7) {
+        EXPECT_EQ(writers[j].size(), 1u) << "as many documents as ranks: each whole";
+      } else {
+        EXPECT_LE(writers[j].size(), std::max<std::uint64_t>(1, bytes[j] / (4 * mib))) << "ranges of at least 4 MiB";
+      }
+    }
+    if (ranks > 7) {
+      EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is split when ranks are to spare";
+    }
+    // No rank gets more than its share plus the largest whole piece.
+    const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
+    for (const auto l : load) EXPECT_LE(l, total / static_cast<std::uint64_t>(ranks) + 50 * mib) << ranks << " ranks";
+    EXPECT_EQ(document_writers(bytes, ranks, 4 * mib), writers) << "deterministic";
+  }
+}
+
+// The phases merge and commit, with every document split over every rank (ranges of at least one
+// byte) and with the production minimum (the small documents of this bank whole, one per rank).
+class MergeAndCommit : public RunPhases, public ::testing::WithParamInterface<std::uint64_t> {};
+
+TEST_P(MergeAndCommit, GiveTheSerialDocuments) {
+  RunOptions o = options("merge" + std::to_string(GetParam()));
+  o.min_range_bytes = GetParam();
+  if (GetParam() == 1) {  // one document, so that 2-4 ranks are to spare and split it
+    o.request.job_files.resize(1);
+    o.request.job_ids.resize(1);
+  }
+  BatchRun run(run_world(), o);
+  ASSERT_TRUE(run.plan());
+  run.scan();
+  run.stop_if_asked();
+  run.merge();
+  const auto serial = serial_documents(o.request.job_files);
+  const ResultsDir results_dir(results());
+  if (run_world().is_root()) {
+    ASSERT_EQ(run.documents().size(), serial.size());
+    for (std::size_t j = 0; j < serial.size(); ++j) {
+      const auto staged = results_dir.staged_dir(run.planned().job_ids[j], run.planned().stage_tag) / "result.json";
+      EXPECT_EQ(testing::slurp(staged), serial[j]) << run.planned().job_ids[j];
+      EXPECT_EQ(run.documents()[j].job, j);
+      EXPECT_EQ(results_dir.state(run.planned().job_ids[j]), ResultsDir::State::pending) << "nothing is visible before commit";
+    }
+  }
+  run.commit();
+  run_world().barrier();
+  for (std::size_t j = 0; j < serial.size(); ++j) {
+    const auto& id = run.planned().job_ids[j];
+    EXPECT_EQ(results_dir.state(id), ResultsDir::State::done) << id;
+    EXPECT_EQ(results_dir.read_result(id), serial[j]) << id;
+    EXPECT_TRUE(fs::exists(UserIndex::path_of(results_dir.job_dir(id) / "result.json"))) << "the page index is committed beside it";
+  }
+  EXPECT_FALSE(fs::exists(run.checkpoint().dir())) << "the checkpoint is removed after commit";
+}
+
+INSTANTIATE_TEST_SUITE_P(RunPhases, MergeAndCommit, ::testing::Values(std::uint64_t{1}, kMinRangeBytes));
+
+}  // namespace
+}  // namespace finseg

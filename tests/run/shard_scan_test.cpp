@@ -1,0 +1,90 @@
+// The generic pieces of a run over shards against a serial answer, on the local communicator
+// (test_run) and on MPI at 1-4 ranks (test_mpi): the scan loop hands out every shard exactly
+// once, and an error on one rank reaches every rank as the same CollectiveError.
+#include "core/errors.hpp"
+#include "parallel/collectives.hpp"
+#include "parallel/on_every_rank.hpp"
+#include "run/shard_scan.hpp"
+
+#include "run_test_support.hpp"
+
+#include <cereal/types/vector.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+
+namespace finseg {
+namespace {
+
+using testing::run_world;
+
+TEST(ShardScan, EveryShardIsWorkedOnceWithItsRows) {
+  auto& comm = run_world();
+  for (const int shards : {0, 1, 3, 11}) {
+    std::vector<int> order(static_cast<std::size_t>(shards));
+    std::iota(order.rbegin(), order.rend(), 0);
+    std::vector<int> mine;
+    const ScanTally tally = scan_shards(comm, order, [&](int shard, ShardScheduler& scheduler) -> std::optional<std::uint64_t> {
+      mine.push_back(shard);
+      scheduler.serve();
+      return static_cast<std::uint64_t>(shard) * 10 + 1;  // the shard's "rows"
+    });
+    EXPECT_EQ(tally.shards, mine.size());
+    std::vector<int> all;
+    for (const auto& of_rank : all_gather_values(comm, mine)) all.insert(all.end(), of_rank.begin(), of_rank.end());
+    std::sort(all.begin(), all.end());
+    std::vector<int> each(static_cast<std::size_t>(shards));
+    std::iota(each.begin(), each.end(), 0);
+    EXPECT_EQ(all, each) << shards << " shards";
+    const auto rows = all_sum(comm, static_cast<std::int64_t>(tally.rows));
+    EXPECT_EQ(rows, static_cast<std::int64_t>(shards) * (shards - 1) / 2 * 10 + shards);  // serial sum of 10k + 1
+    EXPECT_FALSE(tally.stop_seen);
+  }
+}
+
+TEST(ShardScan, AFailingRankStopsEveryRankWithItsError) {
+  auto& comm = run_world();
+  const int failing = comm.size() - 1;
+  std::vector<int> order(20);
+  std::iota(order.begin(), order.end(), 0);
+  try {
+    scan_shards(comm, order, [&](int, ShardScheduler&) -> std::optional<std::uint64_t> {
+      if (comm.rank() == failing) throw IoError("shard file unreadable on rank " + std::to_string(failing));
+      return 1;
+    });
+    ADD_FAILURE() << "no error reached rank " << comm.rank();
+  } catch (const CollectiveError& e) {
+    EXPECT_EQ(e.code(), ExitCode::io);
+    EXPECT_EQ(std::string(e.what()), "shard file unreadable on rank " + std::to_string(failing));
+  }
+}
+
+TEST(OnEveryRank, TheLowestFailingRanksErrorReachesEveryRank) {
+  auto& comm = run_world();
+  const int n = comm.size();
+  EXPECT_NO_THROW(on_every_rank(comm, [] {}));
+  for (int first = 0; first < n; ++first) {
+    try {
+      on_every_rank(comm, [&] {
+        if (comm.rank() >= first) throw JobError("rank " + std::to_string(comm.rank()));
+      });
+      ADD_FAILURE() << "no error";
+    } catch (const CollectiveError& e) {
+      EXPECT_EQ(e.code(), ExitCode::bad_job);
+      EXPECT_EQ(std::string(e.what()), "rank " + std::to_string(first));
+    }
+  }
+  try {
+    on_every_rank(comm, [&] {
+      if (comm.rank() == n - 1) throw std::runtime_error("a bug");
+    });
+    ADD_FAILURE() << "no error";
+  } catch (const CollectiveError& e) {
+    EXPECT_EQ(e.code(), ExitCode::internal);
+    EXPECT_EQ(std::string(e.what()), "rank " + std::to_string(n - 1) + ": a bug");
+  }
+}
+
+}  // namespace
+}  // namespace finseg
