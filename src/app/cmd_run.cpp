@@ -6,7 +6,7 @@
 #include "app/commands.hpp"
 #include "app/job_wire.hpp"
 #include "app/run_report.hpp"
-#include "core/segments/kernels.hpp"
+#include "app/shard_scan.hpp"
 #include "parallel/shard_scheduler.hpp"
 #include "results/job_file.hpp"
 #include "results/job_lock.hpp"
@@ -257,8 +257,8 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
   const Taxonomy taxonomy(plan.label_groups);
 
   // Scan: one pass over each shard computes the partial state of every job of the run.
-  ColumnSet columns = 0;
-  for (const auto& job : plan.jobs) columns |= required_columns(job.request);
+  ShardScanner scanner(store, plan.label_groups, plan.jobs, taxonomy, verify_store);
+  std::vector<SegmentPartial> partials;
   const Checkpoint checkpoint(results_path, plan.run_key);
   std::size_t finished = 0;  // shards this rank scanned and saved
   const std::set<int> resumed_shards(plan.resumed_shards.begin(), plan.resumed_shards.end());
@@ -282,24 +282,19 @@ int cmd_run(Communicator& comm, const CommandArgs& argv) {
     while (!stop_requested()) {
       const auto shard = scheduler.next(stats.rows);
       if (!shard) break;
-      const auto t_read = Clock::now();
-      const ShardData data =
-          read_shard(store, plan.label_groups, plan.shards[static_cast<std::size_t>(*shard)], columns, verify_store);
-      stats.read += since(t_read);
       test_shard_delay();
-      const auto t_compute = Clock::now();
-      std::vector<SegmentPartial> partials(plan.jobs.size());
-      for (std::size_t j = 0; j < plan.jobs.size() && !stop_requested(); ++j) {
-        compute_segment(plan.jobs[j], taxonomy, data, partials[j]);
+      const bool complete = scanner.scan(plan.shards[static_cast<std::size_t>(*shard)], partials, [&] {
         scheduler.serve();
-      }
-      stats.compute += since(t_compute);
-      if (stop_requested()) break;
+        return !stop_requested();
+      });
+      stats.read = scanner.read_seconds();
+      stats.compute = scanner.compute_seconds();
+      if (!complete || stop_requested()) break;
       const auto t_spill = Clock::now();
       checkpoint.save(*shard, plan.shards[static_cast<std::size_t>(*shard)], partials);
       stats.spill += since(t_spill);
       ++finished;
-      stats.rows += data.transactions();
+      stats.rows += scanner.last_transactions();
       ++stats.shards;
       if (comm.is_root() && since(last_progress) >= progress_every) {
         last_progress = Clock::now();

@@ -24,10 +24,10 @@ IncomeSpending income_spending_account(std::span<const Day> dates, std::span<con
   return r;
 }
 
-void scan_income_spending(const JobSpec& job, const ShardData& shard, SegmentPartial& out) {
+void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
   UserJsonBuilder user;
-  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+  for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
     for (auto a = static_cast<std::size_t>(shard.user_account_offsets[u]); a < a_end; ++a) {

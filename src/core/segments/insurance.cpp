@@ -125,7 +125,7 @@ void append_contract(std::string& json, const InsuranceContract& c, std::span<co
 
 }  // namespace
 
-void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard,
+void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                              SegmentPartial& out) {
   const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
   const std::span<const std::string> names = taxonomy.names();
@@ -147,7 +147,7 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   std::vector<InsuranceContract> contracts;
   std::string tail;
   UserJsonBuilder user;
-  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+  for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     LabelSet reported_types = 0;
     std::size_t reported = 0;
