@@ -31,23 +31,23 @@ Frequency payment_frequency(std::span<const Day> sorted_dates) {
 }
 
 namespace {
-constexpr bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
-}
+// ' ', and '\t' '\n' '\v' '\f' '\r' (9..13) in one comparison.
+constexpr bool is_space(char c) noexcept { return c == ' ' || static_cast<unsigned char>(c - '\t') <= '\r' - '\t'; }
 }  // namespace
 
 void append_normalized_provider(std::string& out, std::string_view name) {
-  bool pending_space = false;
+  // Word by word, each appended whole (a character at a time was 6 % of a run of every job).
+  const std::size_t n = name.size();
   bool any = false;
-  for (const char c : name) {
-    if (is_space(c)) {
-      pending_space = any;
-      continue;
-    }
-    if (pending_space) out += ' ';
-    out += c;
-    pending_space = false;
+  for (std::size_t i = 0; i < n;) {
+    while (i < n && is_space(name[i])) ++i;
+    std::size_t end = i;
+    while (end < n && !is_space(name[end])) ++end;
+    if (end == i) break;
+    if (any) out += ' ';
+    out.append(name.data() + i, end - i);
     any = true;
+    i = end;
   }
 }
 
@@ -143,7 +143,7 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   std::string providers;  // normalised names of one account's payments, end to end
   std::vector<std::size_t> provider_offsets;
   std::vector<InsurancePayment> payments;
-  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
+  std::vector<std::size_t> candidates;  // one account's insurance payments, by index (grows, never shrinks)
   std::vector<InsuranceContract> contracts;
   std::string tail;
   UserJsonBuilder user;
@@ -164,12 +164,19 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       // A tight first pass over two columns finds the few insurance payments (a loop this
       // simple keeps everything in registers; the full body below spilled to the stack on
       // every transaction, 70 % of this kernel's time in perf annotate).
-      candidates.clear();
+      // Branch-free: every index is written, and kept when it is a payment (the branch on a
+      // label bit mispredicted on about half of the kernel's samples).
+      if (candidates.size() < end) candidates.resize(end);
       const LabelSet* labels = txns.labels.data();
       const Cents* amounts = txns.amount.data();
-      for (std::size_t i = 0; i < end; ++i)
-        if ((labels[i] & group_mask) != 0 && amounts[i] < 0) candidates.push_back(i);
-      for (const std::size_t i : candidates) {
+      std::size_t* kept = candidates.data();
+      std::size_t found = 0;
+      for (std::size_t i = 0; i < end; ++i) {
+        kept[found] = i;
+        found += static_cast<std::size_t>(((labels[i] & group_mask) != 0) & (amounts[i] < 0));
+      }
+      for (std::size_t k = 0; k < found; ++k) {
+        const std::size_t i = kept[k];
         const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
         any_in_window = any_in_window || txns.booking_date[i] >= window.first_day;
         append_normalized_provider(providers, shard.counterpart_name[txns.first + i]);
