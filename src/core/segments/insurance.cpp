@@ -105,6 +105,16 @@ void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, st
 
 namespace {
 
+// The payments' counterpart names lie scattered over the shard's text columns, and each read
+// missed the cache twice in a row (offset, then bytes: ~10 % of a run of every job in perf
+// annotate). Asking for all offsets, then all first bytes, overlaps those misses.
+void prefetch_names(const StringColumn& names, std::size_t first, std::span<const std::size_t> rows) {
+  const std::int64_t* offsets = names.offsets().data() + first;
+  const char* bytes = names.bytes().data();
+  for (const std::size_t i : rows) __builtin_prefetch(offsets + i);
+  for (const std::size_t i : rows) __builtin_prefetch(bytes + offsets[i]);
+}
+
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
   json += "{\"provider\":";
   append_json_string(json, c.provider);
@@ -159,7 +169,6 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       providers.clear();
       provider_offsets.assign(1, 0);
       payments.clear();
-      bool any_in_window = false;
       const std::size_t end = first_after(txns.booking_date, window.last_day);
       // A tight first pass over two columns finds the few insurance payments (a loop this
       // simple keeps everything in registers; the full body below spilled to the stack on
@@ -175,15 +184,16 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
         kept[found] = i;
         found += static_cast<std::size_t>(((labels[i] & group_mask) != 0) & (amounts[i] < 0));
       }
+      // Dates ascend: the last payment tells whether any is in the window (else no name is read).
+      if (found == 0 || txns.booking_date[kept[found - 1]] < window.first_day) continue;
+      prefetch_names(shard.counterpart_name, txns.first, std::span<const std::size_t>(kept, found));
       for (std::size_t k = 0; k < found; ++k) {
         const std::size_t i = kept[k];
         const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
-        any_in_window = any_in_window || txns.booking_date[i] >= window.first_day;
         append_normalized_provider(providers, shard.counterpart_name[txns.first + i]);
         provider_offsets.push_back(providers.size());
         payments.push_back({txns.booking_date[i], txns.amount[i], type_bit, {}});
       }
-      if (!any_in_window) continue;
       for (std::size_t p = 0; p < payments.size(); ++p)
         payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
       contracts.clear();
