@@ -22,7 +22,7 @@ ShardScanner::ShardScanner(std::filesystem::path store, std::vector<LabelGroup> 
 bool ShardScanner::scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
                         const std::function<bool()>& between_blocks) {
   const auto t_read = Clock::now();
-  data_ = read_shard(store_, label_groups_, shard, columns_, verify_store_);
+  read_shard(store_, label_groups_, shard, columns_, verify_store_, data_);
   read_ += since(t_read);
   const auto t_compute = Clock::now();
   partials.assign(jobs_.size(), SegmentPartial{});
