@@ -105,6 +105,25 @@ void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, st
 
 namespace {
 
+// The indices of the account's insurance payments among its first `end` transactions, into
+// `kept` (grown, never shrunk); returns how many. A tight pass over two columns (the full loop
+// body spilled to the stack on every transaction: 70 % of the kernel in perf annotate), and
+// branch-free: every index is written and kept when it is a payment (the branch on a label bit
+// mispredicted on about half of the kernel's samples).
+std::size_t find_payments(const AccountTransactions& txns, std::size_t end, LabelSet group_mask,
+                          std::vector<std::size_t>& kept) {
+  if (kept.size() < end) kept.resize(end);
+  const LabelSet* labels = txns.labels.data();
+  const Cents* amounts = txns.amount.data();
+  std::size_t* out = kept.data();
+  std::size_t found = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    out[found] = i;
+    found += static_cast<std::size_t>(((labels[i] & group_mask) != 0) & (amounts[i] < 0));
+  }
+  return found;
+}
+
 // The payments' counterpart names lie scattered over the shard's text columns, and each read
 // missed the cache twice in a row (offset, then bytes: ~10 % of a run of every job in perf
 // annotate). Asking for all offsets, then all first bytes, overlaps those misses.
@@ -169,21 +188,9 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       providers.clear();
       provider_offsets.assign(1, 0);
       payments.clear();
-      const std::size_t end = first_after(txns.booking_date, window.last_day);
-      // A tight first pass over two columns finds the few insurance payments (a loop this
-      // simple keeps everything in registers; the full body below spilled to the stack on
-      // every transaction, 70 % of this kernel's time in perf annotate).
-      // Branch-free: every index is written, and kept when it is a payment (the branch on a
-      // label bit mispredicted on about half of the kernel's samples).
-      if (candidates.size() < end) candidates.resize(end);
-      const LabelSet* labels = txns.labels.data();
-      const Cents* amounts = txns.amount.data();
-      std::size_t* kept = candidates.data();
-      std::size_t found = 0;
-      for (std::size_t i = 0; i < end; ++i) {
-        kept[found] = i;
-        found += static_cast<std::size_t>(((labels[i] & group_mask) != 0) & (amounts[i] < 0));
-      }
+      const std::size_t found =
+          find_payments(txns, first_after(txns.booking_date, window.last_day), group_mask, candidates);
+      const std::size_t* kept = candidates.data();
       // Dates ascend: the last payment tells whether any is in the window (else no name is read).
       if (found == 0 || txns.booking_date[kept[found - 1]] < window.first_day) continue;
       prefetch_names(shard.counterpart_name, txns.first, std::span<const std::size_t>(kept, found));
