@@ -106,22 +106,19 @@ void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, st
 namespace {
 
 // The indices of the account's insurance payments among its first `end` transactions, into
-// `kept` (grown, never shrunk); returns how many. A tight pass over two columns (the full loop
-// body spilled to the stack on every transaction: 70 % of the kernel in perf annotate), and
-// branch-free: every index is written and kept when it is a payment (the branch on a label bit
-// mispredicted on about half of the kernel's samples).
+// `kept`; returns how many. A tight pass over two columns (the full loop body spilled to the
+// stack on every transaction: 70 % of the kernel in perf annotate). The branch stays: about 4 %
+// of transactions carry an INSURANCE label, so it is predicted well, and a branch-free version
+// (every index written, kept when it is a payment) measured 0.35 against 0.31 ns per
+// transaction at that density (it wins only from ~30 %).
 std::size_t find_payments(const AccountTransactions& txns, std::size_t end, LabelSet group_mask,
                           std::vector<std::size_t>& kept) {
-  if (kept.size() < end) kept.resize(end);
+  kept.clear();
   const LabelSet* labels = txns.labels.data();
   const Cents* amounts = txns.amount.data();
-  std::size_t* out = kept.data();
-  std::size_t found = 0;
-  for (std::size_t i = 0; i < end; ++i) {
-    out[found] = i;
-    found += static_cast<std::size_t>(((labels[i] & group_mask) != 0) & (amounts[i] < 0));
-  }
-  return found;
+  for (std::size_t i = 0; i < end; ++i)
+    if ((labels[i] & group_mask) != 0 && amounts[i] < 0) kept.push_back(i);
+  return kept.size();
 }
 
 // The payments' counterpart names lie scattered over the shard's text columns, and each read
@@ -172,7 +169,7 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   std::string providers;  // normalised names of one account's payments, end to end
   std::vector<std::size_t> provider_offsets;
   std::vector<InsurancePayment> payments;
-  std::vector<std::size_t> candidates;  // one account's insurance payments, by index (grows, never shrinks)
+  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
   std::vector<InsuranceContract> contracts;
   std::string tail;
   UserJsonBuilder user;
