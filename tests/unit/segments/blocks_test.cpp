@@ -9,7 +9,7 @@
 namespace finseg::test {
 namespace {
 
-// A shard far larger than one block: 400 users, 1-3 accounts each, 0-60 transactions per
+// A shard far larger than one block: 1,000 users, 1-3 accounts each, 0-60 transactions per
 // account over two years, amounts of both signs, labels drawn from the whole taxonomy (insurance
 // payments among them), a few counterpart names with odd spacing.
 ShardData large_shard() {
@@ -23,7 +23,7 @@ ShardData large_shard() {
   const Day first = day("2025-10-01");
   const Day last = day("2026-10-14");
   ShardData s;
-  for (int u = 0; u < 400; ++u) {
+  for (int u = 0; u < 1000; ++u) {
     s.add_user("user-" + std::to_string(1000 + u));
     const int accounts = 1 + static_cast<int>(next(3));
     for (int a = 0; a < accounts; ++a) {
