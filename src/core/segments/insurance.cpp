@@ -121,16 +121,6 @@ std::size_t find_payments(const AccountTransactions& txns, std::size_t end, Labe
   return kept.size();
 }
 
-// The payments' counterpart names lie scattered over the shard's text columns, and each read
-// missed the cache twice in a row (offset, then bytes: ~10 % of a run of every job in perf
-// annotate). Asking for all offsets, then all first bytes, overlaps those misses.
-void prefetch_names(const StringColumn& names, std::size_t first, std::span<const std::size_t> rows) {
-  const std::int64_t* offsets = names.offsets().data() + first;
-  const char* bytes = names.bytes().data();
-  for (const std::size_t i : rows) __builtin_prefetch(offsets + i);
-  for (const std::size_t i : rows) __builtin_prefetch(bytes + offsets[i]);
-}
-
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
   json += "{\"provider\":";
   append_json_string(json, c.provider);
@@ -190,7 +180,6 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       const std::size_t* kept = candidates.data();
       // Dates ascend: the last payment tells whether any is in the window (else no name is read).
       if (found == 0 || txns.booking_date[kept[found - 1]] < window.first_day) continue;
-      prefetch_names(shard.counterpart_name, txns.first, std::span<const std::size_t>(kept, found));
       for (std::size_t k = 0; k < found; ++k) {
         const std::size_t i = kept[k];
         const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
