@@ -45,6 +45,10 @@ class StringColumn {
     bytes_ = std::move(bytes);
     offsets_ = std::move(offsets);
   }
+  // For the store reader: the raw columns filled in place (validated by the caller), so that one
+  // ShardData read shard after shard keeps its buffers (no allocation, no zero-filling).
+  std::vector<char>& raw_bytes() noexcept { return bytes_; }
+  std::vector<std::int64_t>& raw_offsets() noexcept { return offsets_; }
   bool operator==(const StringColumn&) const = default;
 
  private:

@@ -1,6 +1,5 @@
 #include "run/segment_scan.hpp"
 
-#include "core/segments/kernels.hpp"
 #include "run/clock.hpp"
 #include "run/stop_signal.hpp"
 #include "store/store.hpp"
@@ -42,9 +41,8 @@ std::vector<int> scan_order(const RunPlan& plan) {
 
 SegmentScan::SegmentScan(const RunPlan& plan, const std::filesystem::path& store, bool verify_store, const Checkpoint& checkpoint,
                          RankReport& stats)
-    : plan_(plan), store_(store), verify_store_(verify_store), checkpoint_(checkpoint), stats_(stats), taxonomy_(plan.label_groups) {
-  for (const auto& job : plan.jobs) columns_ |= required_columns(job.request);
-}
+    : plan_(plan), checkpoint_(checkpoint), stats_(stats), taxonomy_(plan.label_groups),
+      scanner_(store, plan.label_groups, plan.jobs, taxonomy_, verify_store) {}
 
 std::optional<std::uint64_t> SegmentScan::operator()(int shard, ShardScheduler& scheduler) {
   const ShardInfo& info = plan_.shards.at(static_cast<std::size_t>(shard));
@@ -57,21 +55,18 @@ std::optional<std::uint64_t> SegmentScan::operator()(int shard, ShardScheduler& 
   return rows;
 }
 
-// The scan's one call of read_shard + compute_segment (kept small: the compute is tuned here).
+// The scan's one call per shard: read once, every job over the same block (run/shard_scanner).
 std::optional<std::uint64_t> SegmentScan::compute_shard(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
-                                                        const std::function<void()>& between_jobs) {
-  const auto t_read = Clock::now();
-  const ShardData data = read_shard(store_, plan_.label_groups, shard, columns_, verify_store_);
-  stats_.read += since(t_read);
+                                                        const std::function<void()>& between_blocks) {
   test_shard_delay();
-  const auto t_compute = Clock::now();
-  for (std::size_t j = 0; j < plan_.jobs.size() && !stop_requested(); ++j) {
-    compute_segment(plan_.jobs[j], taxonomy_, data, partials[j]);
-    between_jobs();
-  }
-  stats_.compute += since(t_compute);
-  if (stop_requested()) return std::nullopt;
-  return data.transactions();
+  const bool complete = scanner_.scan(shard, partials, [&] {
+    between_blocks();
+    return !stop_requested();
+  });
+  stats_.read = scanner_.read_seconds();
+  stats_.compute = scanner_.compute_seconds();
+  if (!complete || stop_requested()) return std::nullopt;
+  return scanner_.last_transactions();
 }
 
 }  // namespace finseg

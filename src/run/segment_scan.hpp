@@ -3,13 +3,13 @@
 // a rank holds one shard's state at a time.
 #pragma once
 
-#include "core/columns.hpp"
 #include "core/segments/partial.hpp"
 #include "core/taxonomy.hpp"
 #include "parallel/shard_scheduler.hpp"
 #include "run/checkpoint.hpp"
 #include "run/run_plan.hpp"
 #include "run/run_report.hpp"
+#include "run/shard_scanner.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -29,19 +29,18 @@ class SegmentScan {
   // A ShardWork (run/shard_scan.hpp): computes and saves shard `shard`; its rows, or nullopt
   // when a stop request cut it short.
   std::optional<std::uint64_t> operator()(int shard, ShardScheduler& scheduler);
-  // Reads the shard and computes every job's partial of it; `between_jobs` runs after each job.
-  // Its rows, or nullopt when a stop request cut it short.
+  // Reads the shard and computes every job's partial of it (every job over the same block of users
+  // while it is in cache); `between_blocks` runs between blocks. Its rows, or nullopt when a stop
+  // request cut it short.
   std::optional<std::uint64_t> compute_shard(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
-                                             const std::function<void()>& between_jobs);
+                                             const std::function<void()>& between_blocks);
 
  private:
   const RunPlan& plan_;
-  std::filesystem::path store_;
-  bool verify_store_;
   const Checkpoint& checkpoint_;
   RankReport& stats_;
   Taxonomy taxonomy_;
-  ColumnSet columns_ = 0;
+  ShardScanner scanner_;  // after taxonomy_: it keeps a reference to it
 };
 
 }  // namespace finseg

@@ -36,6 +36,8 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx);
 // Reads the requested columns (the CSR offsets always) of an open shard file, checking every
 // dataset's type and length and the structure of the result; throws StoreError.
 ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx);
+// The same into `into`, whose buffers are reused (the columns left out are emptied).
+void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
 
 // The chunks of every dataset of an open shard file, in layout order (h5layout::kDatasets), then
 // by position; throws StoreError.

@@ -56,15 +56,13 @@ class ShardReader {
 
   void read_strings(const char* path, std::uint64_t n, StringColumn& column) {
     const std::string base = path;
-    std::vector<std::int64_t> offsets;
+    std::vector<std::int64_t>& offsets = column.raw_offsets();
     read(base + L::kOffsetsSuffix, H5T_NATIVE_INT64, kI64, n + 1, offsets);
     // The byte count comes from the offsets; their consistency is checked with the rest of
     // the structure, here only what is needed to size the buffer safely.
     const std::int64_t total = offsets.back();
     if (total < 0) fail(ctx_, "dataset " + base + L::kOffsetsSuffix + " ends with a negative offset");
-    std::vector<char> bytes;
-    read(base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, static_cast<std::uint64_t>(total), bytes);
-    column.assign(std::move(bytes), std::move(offsets));
+    read(base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, static_cast<std::uint64_t>(total), column.raw_bytes());
   }
 
  private:
@@ -116,10 +114,33 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx) {
   return h;
 }
 
-ShardData read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx) {
+namespace {
+
+// Every column `columns` leaves out is emptied (keeping its buffer).
+void clear_unread(ColumnSet columns, ShardData& d) {
+  if (!(columns & kUserIds)) d.user_id.clear();
+  if (!(columns & kAccountIds)) d.account_id.clear();
+  if (!(columns & kAccountMeta)) {
+    d.account_type.clear();
+    d.currency.clear();
+    d.balance.clear();
+    d.balance_date.clear();
+  }
+  if (!(columns & kTransactionIds)) d.transaction_id.clear();
+  if (!(columns & kBookingDate)) d.booking_date.clear();
+  if (!(columns & kAmount)) d.amount.clear();
+  if (!(columns & kLabels)) d.labels.clear();
+  if (!(columns & kCounterpartName)) d.counterpart_name.clear();
+  if (!(columns & kCounterpartIban)) d.counterpart_iban.clear();
+  if (!(columns & kPurpose)) d.purpose.clear();
+}
+
+}  // namespace
+
+void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
   const ShardCounts& c = h.counts;
   ShardReader r(file, ctx);
-  ShardData d;
+  clear_unread(columns, d);
   r.read(L::kUserAccountOffsets, H5T_NATIVE_INT64, kI64, c.users + 1, d.user_account_offsets);
   r.read(L::kAccountTxnOffsets, H5T_NATIVE_INT64, kI64, c.accounts + 1, d.account_txn_offsets);
   if (columns & kUserIds) r.read_strings(L::kUserId, c.users, d.user_id);
@@ -144,6 +165,11 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns
 
   const std::string problem = shard_structure_problem(d, columns, c, h.labels.size());
   if (!problem.empty()) fail(ctx, "corrupt structure: " + problem);
+}
+
+ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx) {
+  ShardData d;
+  read_shard_columns(file, header, columns, ctx, d);
   return d;
 }
 

@@ -96,8 +96,8 @@ void check_data_dates(const ShardData& d, ColumnSet columns, const ShardInfo& sh
     expect_date("latestBalanceDate", date_range(d.balance_date).last, shard.latest_balance_date, "balance dates", ctx);
 }
 
-ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard,
-                             const std::vector<LabelGroup>* groups, ColumnSet columns, bool verify_file_checksum) {
+void read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, const std::vector<LabelGroup>* groups,
+                        ColumnSet columns, bool verify_file_checksum, ShardData& data) {
   h5::prepare_library();
   const auto path = checked_shard_path(store, shard);
   verify_shard_file(path, shard, verify_file_checksum);
@@ -108,9 +108,15 @@ ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo
   // A shard without the date attributes: its balance dates (one small column) are read to check
   // the manifest's latestBalanceDate, which a run's windows depend on through snapshotDate.
   if (!header.dates_recorded) columns |= kAccountMeta;
-  ShardData data = h5::read_shard_columns(file.get(), header, columns, ctx);
+  h5::read_shard_columns(file.get(), header, columns, ctx, data);
   check_data_dates(data, columns, shard, ctx);
   file.close(ctx);
+}
+
+ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard,
+                             const std::vector<LabelGroup>* groups, ColumnSet columns, bool verify_file_checksum) {
+  ShardData data;
+  read_shard_checked(store, shard, groups, columns, verify_file_checksum, data);
   return data;
 }
 
@@ -204,6 +210,11 @@ ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard,
 ShardData read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
                      const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum) {
   return read_shard_checked(store, shard, &label_groups, columns, verify_file_checksum);
+}
+
+void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
+                ColumnSet columns, bool verify_file_checksum, ShardData& into) {
+  read_shard_checked(store, shard, &label_groups, columns, verify_file_checksum, into);
 }
 
 void verify_store(const std::filesystem::path& store, const StoreManifest& manifest) {

@@ -93,6 +93,11 @@ ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard,
 // a run and `finseg inspect` use: a label bit means what the manifest says it means).
 ShardData read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
                      const ShardInfo& shard, ColumnSet columns = kAllColumns, bool verify_file_checksum = false);
+// The same into `into`, reusing its buffers (what a run does shard after shard: no allocation
+// and no zero-filling of the columns once the largest shard so far is read). Columns left out
+// are emptied. After an error `into` holds garbage.
+void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
+                ColumnSet columns, bool verify_file_checksum, ShardData& into);
 
 // Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
 // manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names

@@ -12,7 +12,11 @@ std::string offsets_problem(const std::vector<std::int64_t>& offsets, std::uint6
   if (offsets.size() != n + 1)
     return std::string(what) + ": " + std::to_string(offsets.size()) + " offsets, expected " + std::to_string(n + 1);
   if (offsets.front() != 0) return std::string(what) + ": first offset is " + std::to_string(offsets.front()) + ", not 0";
-  for (std::size_t i = 1; i < offsets.size(); ++i)
+  // A branch-free pass the compiler vectorises (every read checks every offset: an early exit
+  // per element cost ~3 % of a run); the entry is looked for only when there is one.
+  bool decreasing = false;
+  for (std::size_t i = 1; i < offsets.size(); ++i) decreasing |= offsets[i] < offsets[i - 1];
+  for (std::size_t i = 1; decreasing && i < offsets.size(); ++i)
     if (offsets[i] < offsets[i - 1])
       return std::string(what) + ": offsets decrease at entry " + std::to_string(i) + " (" +
              std::to_string(offsets[i - 1]) + " then " + std::to_string(offsets[i]) + ")";
@@ -67,7 +71,9 @@ std::string shard_structure_problem(const ShardData& d, ColumnSet columns, const
   if (columns & kLabels) {
     if (first(length_problem(d.labels, c.transactions, "transactions/labels"))) return p;
     const LabelSet allowed = label_names >= 64 ? ~LabelSet{0} : (LabelSet{1} << label_names) - 1;
-    for (std::size_t i = 0; i < d.labels.size(); ++i)
+    LabelSet any = 0;  // branch-free and vectorised, as in offsets_problem
+    for (const LabelSet l : d.labels) any |= l;
+    for (std::size_t i = 0; (any & ~allowed) != 0 && i < d.labels.size(); ++i)
       if (d.labels[i] & ~allowed)
         return "transactions/labels: transaction " + std::to_string(i) + " carries a label bit beyond the " +
                std::to_string(label_names) + " taxonomy names";
@@ -84,8 +90,14 @@ std::string shard_structure_problem(const ShardData& d, ColumnSet columns, const
 
 DateRange date_range(const std::vector<Day>& days) {
   if (days.empty()) return {};
-  const auto [lo, hi] = std::minmax_element(days.begin(), days.end());
-  return {*lo, *hi};
+  // A min/max reduction the compiler vectorises (std::minmax_element tracks positions and does not).
+  Day lo = days.front();
+  Day hi = days.front();
+  for (const Day d : days) {
+    lo = std::min(lo, d);
+    hi = std::max(hi, d);
+  }
+  return {lo, hi};
 }
 
 }  // namespace finseg

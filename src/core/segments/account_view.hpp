@@ -23,6 +23,14 @@ struct AccountTransactions {
 inline std::size_t shard_users(const ShardData& s) noexcept { return s.user_account_offsets.size() - 1; }
 inline std::size_t shard_accounts(const ShardData& s) noexcept { return s.account_txn_offsets.size() - 1; }
 
+// The users [begin, end) of a shard a kernel scans: a whole shard, or one block of it when every
+// job of a run scans the same block in turn while its transactions are in the core's cache.
+struct UserRange {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+inline UserRange all_users(const ShardData& s) noexcept { return {0, shard_users(s)}; }
+
 inline AccountTransactions account_transactions(const ShardData& s, std::size_t account) noexcept {
   const auto begin = static_cast<std::size_t>(s.account_txn_offsets[account]);
   const auto end = static_cast<std::size_t>(s.account_txn_offsets[account + 1]);

@@ -74,9 +74,10 @@ void append_amount_entry(std::string& json, std::string_view account_id, Cents a
 
 // The shared skeleton of both balance segments: per user, per account of the requested type.
 template <class AccountKernel>
-void scan_balance_accounts(const JobSpec& job, const ShardData& shard, SegmentPartial& out, AccountKernel&& kernel) {
+void scan_balance_accounts(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out,
+                           AccountKernel&& kernel) {
   UserJsonBuilder user;
-  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+  for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
     for (auto a = static_cast<std::size_t>(shard.user_account_offsets[u]); a < a_end; ++a) {
@@ -92,19 +93,19 @@ void scan_balance_accounts(const JobSpec& job, const ShardData& shard, SegmentPa
 
 }  // namespace
 
-void scan_high_balance(const JobSpec& job, const ShardData& shard, SegmentPartial& out) {
+void scan_high_balance(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const Day creation = job.creation_date;
   const Cents threshold = job.request.threshold;
-  scan_balance_accounts(job, shard, out, [&](const AccountBalance& account, const AccountTransactions& txns) {
+  scan_balance_accounts(job, shard, users, out, [&](const AccountBalance& account, const AccountTransactions& txns) {
     return high_balance_account(account, txns.booking_date, txns.amount, creation, threshold);
   });
 }
 
-void scan_low_balance(const JobSpec& job, const ShardData& shard, SegmentPartial& out) {
+void scan_low_balance(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const MonthSlots window(job.creation_date, effective_duration(job.request));
   const Cents threshold = job.request.threshold;
   std::vector<Cents> month_min;
-  scan_balance_accounts(job, shard, out, [&](const AccountBalance& account, const AccountTransactions& txns) {
+  scan_balance_accounts(job, shard, users, out, [&](const AccountBalance& account, const AccountTransactions& txns) {
     return low_balance_account(account, txns.booking_date, txns.amount, window, threshold, month_min);
   });
 }

@@ -37,8 +37,8 @@ BalanceResult low_balance_account(const AccountBalance& account, std::span<const
                                   std::span<const Cents> amounts, const MonthSlots& window, Cents threshold,
                                   std::vector<Cents>& month_min);
 
-// Shard scans: append the qualifying users of `shard` to `out`.
-void scan_high_balance(const JobSpec& job, const ShardData& shard, SegmentPartial& out);
-void scan_low_balance(const JobSpec& job, const ShardData& shard, SegmentPartial& out);
+// Shard scans: append the qualifying users among `users` of `shard` to `out`.
+void scan_high_balance(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out);
+void scan_low_balance(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out);
 
 }  // namespace finseg

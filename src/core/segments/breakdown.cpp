@@ -163,7 +163,7 @@ void BreakdownAccumulator::add_account(std::span<const Day> dates, std::span<con
   }
 }
 
-void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard,
+void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                               SegmentPartial& out) {
   const MonthSlots window(job.creation_date, effective_duration(job.request));
   std::vector<LabelSet> masks;
@@ -177,7 +177,7 @@ void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, cons
 
   BreakdownAccumulator acc(window, std::move(masks));
   UserJsonBuilder user;
-  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+  for (std::size_t u = users.begin; u < users.end; ++u) {
     acc.reset();
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
     for (auto a = static_cast<std::size_t>(shard.user_account_offsets[u]); a < a_end; ++a) {

@@ -59,7 +59,7 @@ class BreakdownAccumulator {
   std::vector<unsigned char> present_;
 };
 
-void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard,
+void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                               SegmentPartial& out);
 
 }  // namespace finseg

@@ -2,7 +2,18 @@
 
 #include "core/segments/user_json.hpp"
 
+#include <limits>
+#include <string>
+
 namespace finseg {
+
+namespace {
+Cents narrow_sum(Int128 sum, const char* what) {
+  if (sum > std::numeric_limits<Cents>::max() || sum < std::numeric_limits<Cents>::min())
+    throw OverflowError(std::string(what) + " overflows int64 cents");
+  return static_cast<Cents>(sum);
+}
+}  // namespace
 
 IncomeSpending income_spending_account(std::span<const Day> dates, std::span<const Cents> amounts, Day first_day,
                                        Day last_day) {
@@ -11,23 +22,31 @@ IncomeSpending income_spending_account(std::span<const Day> dates, std::span<con
   const std::size_t end = first_after(dates, last_day);
   if (begin >= end) return r;
   r.in_window = end - begin;
+  // Branch-free (the sign of an amount is a coin toss for the predictor): 128-bit sums cannot
+  // overflow, and as each sum only grows in one direction, it leaves int64 cents at some point
+  // exactly when its end value does, so one check at the end raises the same OverflowError.
+  Int128 incoming = 0;
+  Int128 outgoing = 0;
+  std::uint64_t incoming_n = 0;
+  std::uint64_t outgoing_n = 0;
   for (std::size_t i = begin; i < end; ++i) {
     const Cents a = amounts[i];
-    if (a > 0) {
-      ++r.incoming_transactions;
-      r.incoming_amount = checked_add(r.incoming_amount, a, "incomingAmount");
-    } else if (a < 0) {
-      ++r.outgoing_transactions;
-      r.outgoing_amount = checked_add(r.outgoing_amount, a, "outgoingAmount");
-    }
+    incoming += a > 0 ? a : 0;
+    outgoing += a < 0 ? a : 0;
+    incoming_n += a > 0;
+    outgoing_n += a < 0;
   }
+  r.incoming_transactions = incoming_n;
+  r.outgoing_transactions = outgoing_n;
+  r.incoming_amount = narrow_sum(incoming, "incomingAmount");
+  r.outgoing_amount = narrow_sum(outgoing, "outgoingAmount");
   return r;
 }
 
-void scan_income_spending(const JobSpec& job, const ShardData& shard, SegmentPartial& out) {
+void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
   UserJsonBuilder user;
-  for (std::size_t u = 0; u < shard_users(shard); ++u) {
+  for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
     for (auto a = static_cast<std::size_t>(shard.user_account_offsets[u]); a < a_end; ++a) {

@@ -25,6 +25,6 @@ struct IncomeSpending {
 IncomeSpending income_spending_account(std::span<const Day> dates, std::span<const Cents> amounts, Day first_day,
                                        Day last_day);
 
-void scan_income_spending(const JobSpec& job, const ShardData& shard, SegmentPartial& out);
+void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out);
 
 }  // namespace finseg

@@ -55,7 +55,7 @@ struct InsuranceContract {
 void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, std::span<const std::string> label_names,
                          std::vector<InsuranceContract>& out);
 
-void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard,
+void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                              SegmentPartial& out);
 
 }  // namespace finseg

@@ -46,18 +46,50 @@ void check_columns(ColumnSet columns, const ShardData& s) {
   if (columns & kCounterpartName) require(s.counterpart_name.size() == txns, "counterpart_name");
 }
 
+void scan_users(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
+                SegmentPartial& out) {
+  switch (job.request.segment) {
+    case Segment::highBalance: return scan_high_balance(job, shard, users, out);
+    case Segment::lowBalance: return scan_low_balance(job, shard, users, out);
+    case Segment::incomeSpendingSummary: return scan_income_spending(job, shard, users, out);
+    case Segment::financialBreakdown: return scan_financial_breakdown(job, taxonomy, shard, users, out);
+    case Segment::insuranceSpending: return scan_insurance_spending(job, taxonomy, shard, users, out);
+  }
+  throw std::logic_error("compute_segment: unknown segment");
+}
+
+// The end of the block that starts at user `begin`: whole users, about kBlockTransactions
+// transactions, at least one user.
+std::size_t block_end(const ShardData& shard, std::size_t begin) {
+  const std::size_t users = shard_users(shard);
+  const auto txn_of_user = [&](std::size_t u) {
+    return shard.account_txn_offsets[static_cast<std::size_t>(shard.user_account_offsets[u])];
+  };
+  const std::int64_t limit = txn_of_user(begin) + static_cast<std::int64_t>(kBlockTransactions);
+  std::size_t end = begin + 1;
+  while (end < users && txn_of_user(end + 1) <= limit) ++end;
+  return end;
+}
+
 }  // namespace
 
 void compute_segment(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, SegmentPartial& out) {
   check_columns(required_columns(job.request), shard);
-  switch (job.request.segment) {
-    case Segment::highBalance: return scan_high_balance(job, shard, out);
-    case Segment::lowBalance: return scan_low_balance(job, shard, out);
-    case Segment::incomeSpendingSummary: return scan_income_spending(job, shard, out);
-    case Segment::financialBreakdown: return scan_financial_breakdown(job, taxonomy, shard, out);
-    case Segment::insuranceSpending: return scan_insurance_spending(job, taxonomy, shard, out);
+  scan_users(job, taxonomy, shard, all_users(shard), out);
+}
+
+bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
+                      std::span<SegmentPartial> out, const std::function<bool()>& between_blocks) {
+  if (out.size() != jobs.size()) throw std::logic_error("compute_segments: one partial per job");
+  for (const auto& job : jobs) check_columns(required_columns(job.request), shard);
+  const std::size_t users = shard_users(shard);
+  for (std::size_t begin = 0; begin < users;) {
+    const UserRange block{begin, block_end(shard, begin)};
+    for (std::size_t j = 0; j < jobs.size(); ++j) scan_users(jobs[j], taxonomy, shard, block, out[j]);
+    begin = block.end;
+    if (!between_blocks()) return false;
   }
-  throw std::logic_error("compute_segment: unknown segment");
+  return true;
 }
 
 }  // namespace finseg

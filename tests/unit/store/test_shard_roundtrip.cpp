@@ -183,6 +183,32 @@ TEST(ShardRoundTrip, ReadsOnlyTheRequestedColumns) {
   EXPECT_TRUE(offsets_only.account_id.empty());
 }
 
+// A run reads every shard into the same ShardData: whatever the previous shard left in it (a
+// larger shard, other columns), the result is what a fresh read gives.
+TEST(ShardRoundTrip, ReadingIntoAReusedShardDataEqualsAFreshRead) {
+  ScratchDir dir;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData large = test::synthetic_shard(30, 3, taxonomy);
+  const ShardData small = test::synthetic_shard(4, 5, taxonomy);
+  ASSERT_GT(large.transactions(), small.transactions());
+  const ShardInfo large_info = write_shard(dir / "shard-00000.h5", large, taxonomy);
+  const ShardInfo small_info = write_shard(dir / "shard-00001.h5", small, taxonomy);
+  const std::vector<LabelGroup>& groups = taxonomy.groups();
+  ShardData reused;
+  read_shard(dir.path(), groups, large_info, kAllColumns, false, reused);
+  EXPECT_EQ(reused, large);
+  read_shard(dir.path(), groups, small_info, kAllColumns, false, reused);
+  EXPECT_EQ(reused, small);
+  const ColumnSet some = kUserIds | kBookingDate | kAmount | kCounterpartName;
+  read_shard(dir.path(), groups, large_info, some, false, reused);
+  EXPECT_EQ(reused, read_shard(dir.path(), groups, large_info, some));
+  EXPECT_TRUE(reused.purpose.empty());
+  EXPECT_TRUE(reused.balance.empty());
+  EXPECT_TRUE(reused.labels.empty());
+  read_shard(dir.path(), groups, small_info, kAllColumns, false, reused);
+  EXPECT_EQ(reused, small);
+}
+
 TEST(ShardWrite, RefusesInconsistentData) {
   ScratchDir dir;
   ShardData data = test::hand_built_shard();

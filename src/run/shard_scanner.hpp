@@ -1,0 +1,49 @@
+// The scan of one shard for every job of a run: its columns read once, then every job's kernel
+// over the same block of users while the block is in cache (core/segments/kernels.hpp,
+// compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
+#pragma once
+
+#include "core/columns.hpp"
+#include "core/segments/partial.hpp"
+#include "core/segments/request.hpp"
+#include "core/shard_data.hpp"
+#include "core/taxonomy.hpp"
+#include "store/store.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+namespace finseg {
+
+class ShardScanner {
+ public:
+  // `jobs` and `taxonomy` must outlive the scanner. `verify_store`: also each shard file's whole CRC.
+  ShardScanner(std::filesystem::path store, std::vector<LabelGroup> label_groups, const std::vector<JobSpec>& jobs,
+               const Taxonomy& taxonomy, bool verify_store);
+
+  // Reads `shard` and fills partials[j] with job j's users of it (partials is resized to the jobs).
+  // `between_blocks` is called between blocks of users; when it returns false the scan stops and
+  // false is returned: the partials are then incomplete and must be dropped. Throws what
+  // read_shard and the kernels throw.
+  bool scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials, const std::function<bool()>& between_blocks);
+
+  // Seconds spent so far reading (HDF5 -> columns) and computing (the kernels), all shards.
+  double read_seconds() const noexcept { return read_; }
+  double compute_seconds() const noexcept { return compute_; }
+  // Transactions of the last shard scanned.
+  std::uint64_t last_transactions() const noexcept { return data_.transactions(); }
+
+ private:
+  std::filesystem::path store_;
+  std::vector<LabelGroup> label_groups_;
+  const std::vector<JobSpec>& jobs_;
+  const Taxonomy& taxonomy_;
+  ColumnSet columns_ = 0;
+  bool verify_store_ = false;
+  ShardData data_;
+  double read_ = 0;
+  double compute_ = 0;
+};
+
+}  // namespace finseg
