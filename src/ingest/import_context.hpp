@@ -1,0 +1,67 @@
+// What every phase of the parallel import shares: the communicator, the options, the plan of the
+// input, the staging folder and the problems found so far on this rank.
+#pragma once
+
+#include "core/taxonomy.hpp"
+#include "csv/csv_import.hpp"
+#include "csv/csv_source.hpp"
+#include "ingest/import_records.hpp"
+#include "parallel/communicator.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace finseg::ingest {
+
+// The input, planned identically on every rank: units of the accounts files, then of the
+// transactions files; InputPos::file numbers the accounts files first, then the transactions files.
+struct InputPlan {
+  std::vector<std::filesystem::path> account_files, transaction_files;
+  std::vector<csv::InputUnit> account_units, transaction_units;  // resolved
+  std::uint64_t account_bytes = 0, transaction_bytes = 0;
+};
+
+// Plans the units of DIR's accounts*/transactions* files and resolves them: every rank scans the
+// units i with i % size == rank, the scans are gathered, every rank resolves the same plan.
+InputPlan plan_input(Communicator& comm, const std::filesystem::path& dir, std::uint64_t unit_bytes);
+
+// The first `keep` problems of this rank in input order, and how many rows it rejected.
+class ProblemList {
+ public:
+  explicit ProblemList(std::size_t keep) : keep_(keep) {}
+  // `counts`: a new rejected row (false: a better reason for a row already counted).
+  void add(PlacedProblem p, bool counts);
+  std::uint64_t rows() const noexcept { return rows_; }
+  // Every rank's problems at rank 0, in input order, a duplicate's reason winning over the
+  // reason the same row had before; the first `keep`. Collective; other ranks get an empty list.
+  std::vector<csv::Problem> gather_first(Communicator& comm);
+
+ private:
+  void trim();
+  std::size_t keep_;
+  std::uint64_t rows_ = 0;
+  std::vector<PlacedProblem> items_;
+};
+
+struct ImportContext {
+  Communicator& comm;
+  const Taxonomy& taxonomy;
+  const ImportOptions& options;
+  InputPlan plan;
+  std::filesystem::path staging;  // inside the store's temporary folder: goes with it
+  int shards = 1;
+  std::size_t spill_buffer = 1 << 20;  // bytes per spill file buffer
+  ProblemList problems;
+
+  std::size_t keep() const noexcept { return std::max<std::size_t>(options.max_reported_errors, options.max_rejects); }
+  bool keep_raw() const noexcept { return options.max_rejects > 0; }
+  std::string file_name(std::uint32_t file) const;
+  // "accounts.csv" as the transactions' reasons name it (the folder's accounts*.csv when several).
+  std::string accounts_name() const;
+  std::filesystem::path spill(std::string_view kind, int part, int rank) const;
+  int owner(int part) const noexcept { return part % comm.size(); }
+};
+
+}  // namespace finseg::ingest

@@ -1,0 +1,23 @@
+// The transactions phase of the parallel import: every rank reads its units of the
+// transactions*.csv files, checks each row as the serial import does (the account checks through
+// the account map), and spills the rows that passed to their shard's owner and every id to the
+// duplicate check. Rows with an empty labels cell are labelled by the rules here (--labels
+// rules); the learned labeller labels them at the shard owner, once it learned from every rank.
+#pragma once
+
+#include "ingest/import_accounts.hpp"
+#include "ingest/import_context.hpp"
+
+#include <functional>
+
+namespace finseg {
+class Labeller;
+}
+
+namespace finseg::ingest {
+
+// `progress(bytes)` is called now and then with the raw bytes this rank read so far.
+void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules,
+                       const std::function<void(std::uint64_t)>& progress);
+
+}  // namespace finseg::ingest
