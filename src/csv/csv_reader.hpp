@@ -1,4 +1,5 @@
-// An RFC 4180 reader over a whole file held in memory.
+// An RFC 4180 reader over a whole file held in memory (the grammar is csv_record.hpp's parser,
+// which csv::UnitReader shares for a byte range of a file read with bounded memory).
 //
 // Fields come back as string_views into the reader's own buffer: a quoted field with doubled
 // quotes is unescaped *in place* (the unescaped text is never longer than the raw text), so every
@@ -12,6 +13,8 @@
 // quote, a quote still open at the end of the file, a CR that is not followed by LF outside quotes.
 #pragma once
 
+#include "csv/csv_record.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -21,13 +24,6 @@
 #include <vector>
 
 namespace finseg::csv {
-
-struct Record {
-  std::vector<std::string_view> fields;  // valid for the reader's lifetime (also after a move)
-  std::uint64_t line = 0;                // physical line (1-based) where the record starts
-  std::string_view raw;                  // the record's bytes as in the file, without its line end;
-                                         // valid until the next call of Reader::next()
-};
 
 class Reader {
  public:
@@ -43,22 +39,14 @@ class Reader {
   // The next record into `rec` (its vector is reused); false at the end of the file.
   bool next(Record& rec);
 
-  const std::string& file_name() const noexcept { return file_name_; }
+  const std::string& file_name() const noexcept { return parser_.file_name(); }
   std::size_t size_bytes() const noexcept { return data_.size(); }
 
  private:
-  struct FieldSpan {
-    std::size_t begin, end;
-    bool doubled_quotes;
-  };
-  [[noreturn]] void fail(std::uint64_t line, const std::string& what) const;
-
   std::vector<char> data_;  // a vector, not a string: moving it never moves the bytes (no SSO)
-  std::string file_name_;
+  detail::RecordParser parser_;
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
-  std::vector<FieldSpan> spans_;
-  std::string raw_scratch_;
 };
 
 // The header row matched against the columns a file needs, by name, in any order.

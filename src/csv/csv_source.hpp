@@ -60,11 +60,17 @@ UnitScan scan_unit(const InputUnit& unit);
 // (scans[i] belongs to units[i]); deterministic, independent of which rank scanned what.
 void resolve_units(std::vector<InputUnit>& units, const std::vector<UnitScan>& scans);
 
+// The longest record a UnitReader takes: a longer one is an InputError (in practice a quoted field
+// left open, which would otherwise pull the rest of the file into memory).
+inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
+
 // Reads the records that start inside one resolved unit, with a bounded buffer (a record longer
-// than the buffer grows it, up to the field limits of core/text_limits). The file's header row
+// than the buffer grows it, up to kMaxRecordBytes). The file's header row
 // is not returned as a record: header() gives it (the first unit of a file reads it; later units
 // of the same file read the header from the file's start, a few bytes). Malformed quoting is an
-// InputError "FILE:LINE: ..." as in csv::Reader. Record::line is the physical line in the file.
+// InputError "FILE:LINE: ..." as in csv::Reader (the same parser, csv_record.hpp). Record::line is
+// the physical line in the file. A compressed unit is read as a stream with bounded memory too; a
+// corrupt or truncated one is an InputError naming the file.
 class UnitReader {
  public:
   explicit UnitReader(const InputUnit& unit, std::size_t buffer_bytes = std::size_t{8} << 20);
@@ -72,7 +78,10 @@ class UnitReader {
   UnitReader(const UnitReader&) = delete;
   UnitReader& operator=(const UnitReader&) = delete;
 
+  // The file's first record (views valid for the reader's lifetime); empty fields when the file
+  // holds no record at all (empty, or only empty lines): see has_header().
   const Record& header() const;
+  bool has_header() const;
   // The next record into `rec`; its field views are valid until the next call. False at the end.
   bool next(Record& rec);
   std::uint64_t bytes_read() const;  // raw (compressed) bytes consumed so far, for progress
