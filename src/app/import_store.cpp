@@ -135,11 +135,16 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
     check_rejects_file(io);
     if (std::filesystem::exists(out)) throw IoError(out.string() + " exists already: a store is never overwritten");
   });
-  ingest::ImportContext ctx{comm, taxonomy, io, {}, {}, io.shards, 1 << 20, ingest::ProblemList(0)};
+  ingest::ImportContext ctx{comm, taxonomy, io, {}, {}, io.shards, 1, 1 << 20, ingest::ProblemList(0)};
   ctx.problems = ingest::ProblemList(ctx.keep());
-  // Two spill files per shard on every rank (rows, id keys): their buffers share 64 MiB.
-  ctx.spill_buffer = std::clamp<std::size_t>((std::size_t{64} << 20) / (2 * static_cast<std::size_t>(io.shards)), 4096, 1 << 20);
   on_every_rank(comm, [&] { ctx.plan = ingest::plan_input(comm, csv_dir, options.unit_bytes); });
+  // A bucket of the duplicate check holds the keys of ~bucket_input_bytes of input (~45 % of it:
+  // id, position, the id's record only with a rejects file), the same number at any rank count.
+  const std::uint64_t per_bucket = std::max<std::uint64_t>(1, options.bucket_input_bytes);
+  ctx.id_buckets = static_cast<int>(std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000));
+  // Every rank writes one spill file per shard and per bucket at a time: their buffers share 64 MiB.
+  ctx.spill_buffer = std::clamp<std::size_t>((std::size_t{64} << 20) / static_cast<std::size_t>(io.shards + ctx.id_buckets),
+                                             4096, std::size_t{1} << 20);
   phases.done("plan");
   const std::unique_ptr<StoreBuilder> builder = open_builder(comm, out);
   ctx.staging = builder->temp_dir() / "staging";

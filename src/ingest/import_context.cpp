@@ -42,6 +42,8 @@ InputPlan plan_input(Communicator& comm, const std::filesystem::path& dir, std::
   csv::resolve_units(plan.transaction_units, scan_all(comm, plan.transaction_units));
   plan.account_bytes = total_bytes(plan.account_units);
   plan.transaction_bytes = total_bytes(plan.transaction_units);
+  for (const auto* units : {&plan.account_units, &plan.transaction_units})
+    for (const auto& u : *units) plan.estimated_plain_bytes += (u.end - u.begin) * (u.compression == csv::Compression::none ? 1 : 8);
   return plan;
 }
 

@@ -20,7 +20,9 @@ namespace finseg::ingest {
 struct InputPlan {
   std::vector<std::filesystem::path> account_files, transaction_files;
   std::vector<csv::InputUnit> account_units, transaction_units;  // resolved
-  std::uint64_t account_bytes = 0, transaction_bytes = 0;
+  std::uint64_t account_bytes = 0, transaction_bytes = 0;  // as stored (compressed or not)
+  // The plain CSV bytes, a compressed file counted at 8 x its size (CSV compresses ~5-10 x).
+  std::uint64_t estimated_plain_bytes = 0;
 };
 
 // Plans the units of DIR's accounts*/transactions* files and resolves them: every rank scans the
@@ -52,6 +54,9 @@ struct ImportContext {
   InputPlan plan;
   std::filesystem::path staging;  // inside the store's temporary folder: goes with it
   int shards = 1;
+  // Buckets of the duplicate check: one is held in memory at a time by its owner, so there are
+  // enough for a bucket's keys to stay small whatever the input's size (import_store.cpp).
+  int id_buckets = 1;
   std::size_t spill_buffer = 1 << 20;  // bytes per spill file buffer
   ProblemList problems;
 

@@ -18,8 +18,8 @@ void serialize(Archive& ar, finseg::ingest::InputPos& p) {
 namespace finseg::ingest {
 
 KeySpill::KeySpill(const ImportContext& ctx, std::string_view kind) {
-  writers_.reserve(static_cast<std::size_t>(ctx.shards));
-  for (int b = 0; b < ctx.shards; ++b) writers_.emplace_back(ctx.spill(kind, b, ctx.comm.rank()), ctx.spill_buffer);
+  writers_.reserve(static_cast<std::size_t>(ctx.id_buckets));
+  for (int b = 0; b < ctx.id_buckets; ++b) writers_.emplace_back(ctx.spill(kind, b, ctx.comm.rank()), ctx.spill_buffer);
 }
 
 void KeySpill::flush() {
@@ -69,7 +69,7 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
 Duplicates find_duplicates(ImportContext& ctx, std::string_view kind, std::string_view column, bool collect_first_rejected) {
   ctx.comm.barrier();  // every rank's keys are flushed
   Duplicates mine;
-  for (int b = ctx.comm.rank(); b < ctx.shards; b += ctx.comm.size()) {
+  for (int b = ctx.comm.rank(); b < ctx.id_buckets; b += ctx.comm.size()) {
     check_bucket(ctx, kind, column, b, collect_first_rejected, mine);
     for (int r = 0; r < ctx.comm.size(); ++r) std::filesystem::remove(ctx.spill(kind, b, r));
     if (mine.first_rejected.size() > 2 * ctx.keep() + 64) {

@@ -1,6 +1,6 @@
 // The check that no accountId (transactionId) appears twice, across all files and ranks: every
-// rank spills the key of each row that has an id into bucket (hash % buckets); the owner of a
-// bucket sorts it and finds the later rows of an id. As in the serial import, a later row with
+// rank spills the key of each row that has an id into bucket (hash % ctx.id_buckets); the owner
+// of a bucket (bucket % ranks) sorts it and finds the later rows of an id. As in the serial import, a later row with
 // the header's number of fields is a duplicate ("first at line N" of the first row, whatever
 // became of it); a later row with another number of fields keeps its field-count reason.
 #pragma once

@@ -139,6 +139,7 @@ Outcome parallel_import(const std::filesystem::path& dir, const std::filesystem:
   o.import.max_rejects = max_rejects;
   o.import.rejects_file = max_rejects ? rejects : std::filesystem::path();
   o.unit_bytes = unit_bytes;
+  o.bucket_input_bytes = 5000;  // ~20 buckets of the duplicate check, spread over the ranks
   o.progress_seconds = 0;
   LearnedLabeller learner(&rules, tax);
   if (mode != Mode::none) o.import.labeller = &rules;
