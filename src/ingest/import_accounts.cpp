@@ -8,6 +8,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace finseg::ingest {
@@ -213,7 +214,8 @@ void settle_shard_accounts(ImportContext& ctx, int shard, std::vector<AccountMap
 }  // namespace
 
 AccountsOutcome import_accounts(ImportContext& ctx) {
-  const std::size_t sample_size = std::clamp<std::size_t>(64 * static_cast<std::size_t>(ctx.shards), 4096, std::size_t{1} << 20);
+  // 16 sampled users per shard place a shard's bounds within a few % of an equal share of users.
+  const std::size_t sample_size = std::clamp<std::size_t>(16 * static_cast<std::size_t>(ctx.shards), 4096, std::size_t{1} << 18);
   AccountReadState st{ctx, KeySpill(ctx, "account-ids"), SpillWriter(ctx.spill("parsed-accounts", 0, ctx.comm.rank()), ctx.spill_buffer),
                       UserSample(sample_size)};
   const auto& units = ctx.plan.account_units;
@@ -231,8 +233,14 @@ AccountsOutcome import_accounts(ImportContext& ctx) {
   std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.pos < b.pos; });
   if (rejected.size() > ctx.keep()) rejected.resize(ctx.keep());
   AccountsOutcome out;
+  // Every rank's part in turn, appended as it arrives: the map plus one part at a time, never
+  // every part and the map at once (the map is the largest thing a rank holds at 10M users).
   std::vector<AccountMapEntry> all_entries;
-  for (const auto& part : ctx.comm.all_gather(std::string(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(AccountMapEntry)))) {
+  const std::string bytes(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(AccountMapEntry));
+  entries = {};
+  all_entries.reserve(static_cast<std::size_t>(all_sum(ctx.comm, static_cast<std::int64_t>(bytes.size() / sizeof(AccountMapEntry)))));
+  for (int r = 0; r < ctx.comm.size(); ++r) {
+    const std::string part = ctx.comm.broadcast(r == ctx.comm.rank() ? bytes : std::string(), r);
     const std::size_t n = part.size() / sizeof(AccountMapEntry);
     const std::size_t at = all_entries.size();
     all_entries.resize(at + n);
