@@ -35,6 +35,7 @@ const CommandSpec& import_spec() {
                           {"learn", "rules", "none"}, "learn"),
                    option("model", "FILE", "start from a model saved by --save-model (--labels learn)"),
                    option("save-model", "FILE", "save what was learned (--labels learn)"),
+                   integer("progress-every", "S", "a progress line on stderr every S seconds (0: none)", 5, 0, 86400),
                    integer("unit-bytes", "N", "bytes of a plain file read as one unit of work (for tests of tiny units)",
                            64 << 20, 1, INT64_MAX)}};
     for (auto& d : shard_write_option_defs()) s.options.push_back(std::move(d));
@@ -76,6 +77,7 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   store_options.import = options;
   store_options.write = write_options;
   store_options.unit_bytes = static_cast<std::uint64_t>(args.get_int("unit-bytes"));
+  store_options.progress_seconds = static_cast<double>(args.get_int("progress-every"));
   if (const auto file = args.get("save-model")) store_options.save_model = *file;
   store_options.created_by = "finseg import --csv " + csv.string();
   const StoreImportResult r = import_store(comm, csv, out, taxonomy, store_options);

@@ -23,7 +23,7 @@ struct StoreImportOptions {
   ShardWriteOptions write;
   std::uint64_t unit_bytes = std::uint64_t{64} << 20;  // target bytes of a unit of a plain file
   // Input bytes per bucket of the duplicate check (one bucket is in memory at a time).
-  std::uint64_t bucket_input_bytes = std::uint64_t{256} << 20;
+  std::uint64_t bucket_input_bytes = std::uint64_t{128} << 20;
   std::optional<std::filesystem::path> save_model;
   std::string created_by;
   double progress_seconds = 5;  // a progress line on rank 0's stderr this often (0: never)

@@ -34,6 +34,27 @@ std::string duplicate_reason(const ImportContext& ctx, std::string_view column, 
   return "duplicate " + std::string(column) + ", first at " + where;
 }
 
+// Rows of equal id hash, by id then input position: the first row of each id registers it, the
+// later rows with the header's number of fields are its duplicates.
+void settle_hash_group(ImportContext& ctx, std::string_view column, bool collect, const std::vector<const IdKey*>& group,
+                       Duplicates& out) {
+  for (std::size_t g = 0; g < group.size();) {
+    std::size_t e = g + 1;
+    while (e < group.size() && group[e]->id == group[g]->id) ++e;
+    const IdKey& first = *group[g];
+    if (collect && !first.parse_ok) out.first_rejected.push_back({std::string(first.id), first.pos});
+    for (std::size_t k = g + 1; k < e; ++k) {
+      const IdKey& later = *group[k];
+      if (!later.full) continue;  // rejected for its field count already
+      if (later.parse_ok) out.accepted_rows.push_back(later.pos);
+      csv::Problem p{ctx.file_name(later.pos.file), later.pos.line, std::string(column), std::string(later.id),
+                     duplicate_reason(ctx, column, first, later), std::string(later.raw)};
+      ctx.problems.add(PlacedProblem{later.pos, true, std::move(p)}, later.parse_ok);
+    }
+    g = e;
+  }
+}
+
 // One bucket: every rank's keys of it, sorted by id then input position; the first of each id
 // registers it, the later full rows are duplicates.
 void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view column, int bucket, bool collect,
@@ -44,22 +65,25 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     files.push_back(SpillReader::open(ctx.spill(kind, bucket, r)));
     while (!files.back().at_end()) keys.push_back(IdKey::read(files.back()));
   }
-  std::sort(keys.begin(), keys.end(), [](const IdKey& a, const IdKey& b) {
-    return std::tie(a.hash, a.id, a.pos) < std::tie(b.hash, b.id, b.pos);
-  });
-  for (std::size_t g = 0; g < keys.size();) {
+  // Sorted by (hash, position) through 24-byte entries, not the keys: equal ids have equal hashes,
+  // and a group of equal hashes (almost always one id) is split by id in its first-seen order.
+  struct Entry {
+    std::uint64_t hash;
+    InputPos pos;
+    std::uint32_t key;
+  };
+  std::vector<Entry> order(keys.size());
+  for (std::size_t i = 0; i < keys.size(); ++i) order[i] = {keys[i].hash, keys[i].pos, static_cast<std::uint32_t>(i)};
+  std::sort(order.begin(), order.end(), [](const Entry& a, const Entry& b) { return std::tie(a.hash, a.pos) < std::tie(b.hash, b.pos); });
+  std::vector<const IdKey*> group;
+  for (std::size_t g = 0; g < order.size();) {
     std::size_t e = g + 1;
-    while (e < keys.size() && keys[e].hash == keys[g].hash && keys[e].id == keys[g].id) ++e;
-    const IdKey& first = keys[g];
-    if (collect && !first.parse_ok) out.first_rejected.push_back({std::string(first.id), first.pos});
-    for (std::size_t k = g + 1; k < e; ++k) {
-      const IdKey& later = keys[k];
-      if (!later.full) continue;  // rejected for its field count already
-      if (later.parse_ok) out.accepted_rows.push_back(later.pos);
-      csv::Problem p{ctx.file_name(later.pos.file), later.pos.line, std::string(column), std::string(later.id),
-                     duplicate_reason(ctx, column, first, later), std::string(later.raw)};
-      ctx.problems.add(PlacedProblem{later.pos, true, std::move(p)}, later.parse_ok);
-    }
+    while (e < order.size() && order[e].hash == order[g].hash) ++e;
+    group.clear();
+    for (std::size_t k = g; k < e; ++k) group.push_back(&keys[order[k].key]);
+    if (group.size() > 1)  // stable: each id's rows stay in input order
+      std::stable_sort(group.begin(), group.end(), [](const IdKey* x, const IdKey* y) { return x->id < y->id; });
+    settle_hash_group(ctx, column, collect, group, out);
     g = e;
   }
 }
