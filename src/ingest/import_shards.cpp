@@ -36,27 +36,43 @@ void sort_into_store_order(LoadedShard& s) {
 
 // The serial import adds |balance| of each accepted account, then |amount| of each transaction
 // in input order, to the user's total, and rejects the transaction that would take it past
-// INT64_MAX. Only a user whose total overflows needs the input order.
+// INT64_MAX. Only a user whose total overflows needs the input order (a pass without sorting
+// finds them; they are rare).
 void apply_money_bound(LoadedShard& s, const std::vector<std::size_t>& user_begin) {
   s.over_bound.assign(s.txns.size(), false);
-  std::size_t t = 0;  // into order: the users' transactions are consecutive
-  for (std::size_t u = 0; u + 1 < user_begin.size(); ++u) {
-    std::uint64_t base = 0;
-    for (std::size_t a = user_begin[u]; a < user_begin[u + 1]; ++a) csv::add_within_bound(base, s.accounts[a].balance);
-    const std::size_t first = t;
-    std::uint64_t total = base;
-    bool overflow = false;
-    while (t < s.order.size() && s.account_of[s.order[t]] < user_begin[u + 1])
-      overflow = !csv::add_within_bound(total, s.txns[s.order[t++]].amount) || overflow;
-    if (!overflow) continue;
-    std::vector<std::uint32_t> by_input(s.order.begin() + static_cast<std::ptrdiff_t>(first), s.order.begin() + static_cast<std::ptrdiff_t>(t));
-    std::sort(by_input.begin(), by_input.end(), [&](std::uint32_t x, std::uint32_t y) { return s.txns[x].pos < s.txns[y].pos; });
-    total = base;
-    for (const std::uint32_t i : by_input) s.over_bound[i] = !csv::add_within_bound(total, s.txns[i].amount);
+  const std::size_t users = user_begin.size() - 1;
+  std::vector<std::uint32_t> user_of(s.accounts.size());
+  std::vector<std::uint64_t> base(users, 0);
+  for (std::size_t u = 0; u < users; ++u)
+    for (std::size_t a = user_begin[u]; a < user_begin[u + 1]; ++a) {
+      user_of[a] = static_cast<std::uint32_t>(u);
+      csv::add_within_bound(base[u], s.accounts[a].balance);  // accepted accounts fit
+    }
+  std::vector<std::uint64_t> total = base;
+  std::vector<bool> overflow(users, false);
+  bool any = false;
+  for (std::size_t i = 0; i < s.txns.size(); ++i) {
+    const std::uint32_t u = user_of[s.account_of[i]];
+    if (!overflow[u] && !csv::add_within_bound(total[u], s.txns[i].amount)) any = overflow[u] = true;
+  }
+  if (!any) return;
+  std::vector<std::uint32_t> replay;
+  for (std::size_t i = 0; i < s.txns.size(); ++i)
+    if (overflow[user_of[s.account_of[i]]]) replay.push_back(static_cast<std::uint32_t>(i));
+  std::sort(replay.begin(), replay.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const std::uint32_t ux = user_of[s.account_of[x]], uy = user_of[s.account_of[y]];
+    return ux != uy ? ux < uy : s.txns[x].pos < s.txns[y].pos;
+  });
+  for (std::size_t k = 0; k < replay.size(); ++k) {
+    const std::uint32_t u = user_of[s.account_of[replay[k]]];
+    if (k == 0 || u != user_of[s.account_of[replay[k - 1]]]) total[u] = base[u];
+    s.over_bound[replay[k]] = !csv::add_within_bound(total[u], s.txns[replay[k]].amount);
   }
 }
 
-LoadedShard load_shard(const ImportContext& ctx, int shard, const Duplicates& dups, std::vector<std::size_t>& user_begin) {
+// `store_order`: sort the transactions (the writer needs it, learning does not).
+LoadedShard load_shard(const ImportContext& ctx, int shard, const Duplicates& dups, std::vector<std::size_t>& user_begin,
+                       bool store_order) {
   LoadedShard s;
   s.accounts = read_shard_accounts(ctx, shard, s.account_bytes);
   std::unordered_map<std::uint64_t, std::uint32_t> index;
@@ -76,7 +92,7 @@ LoadedShard load_shard(const ImportContext& ctx, int shard, const Duplicates& du
       s.txns.push_back(t);
     }
   }
-  sort_into_store_order(s);
+  if (store_order) sort_into_store_order(s);
   apply_money_bound(s, user_begin);
   return s;
 }
@@ -118,7 +134,7 @@ ShardData shard_data(const LoadedShard& s, const std::vector<std::size_t>& user_
 
 void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller& local) {
   std::vector<std::size_t> user_begin;
-  const LoadedShard s = load_shard(ctx, shard, dups, user_begin);
+  const LoadedShard s = load_shard(ctx, shard, dups, user_begin, false);
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (s.over_bound[i]) continue;
     if (s.txns[i].labels_empty)
@@ -131,7 +147,7 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
                                 StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
   std::vector<std::size_t> user_begin;
-  LoadedShard s = load_shard(ctx, shard, dups, user_begin);
+  LoadedShard s = load_shard(ctx, shard, dups, user_begin, true);
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (!s.over_bound[i]) continue;
     const TxnRec& t = s.txns[i];
