@@ -122,6 +122,35 @@ void check_rejects_file(const ImportOptions& o) {
     throw IoError(o.rejects_file.string() + " exists already: a rejects file is never overwritten (remove it, or --replace-rejects)");
 }
 
+// How many buckets the duplicate check has and how big a spill buffer is (ImportContext).
+void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) {
+  // A bucket holds the keys of ~bucket_input_bytes of input (~45 % of it: id, position, the
+  // record only with a rejects file), the same number at any rank count.
+  const std::uint64_t per_bucket = std::max<std::uint64_t>(1, options.bucket_input_bytes);
+  ctx.id_buckets = static_cast<int>(std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000));
+  // Every rank writes one spill file per shard and per bucket at a time: their buffers share 64 MiB.
+  ctx.spill_buffer = std::clamp<std::size_t>((std::size_t{64} << 20) / static_cast<std::size_t>(ctx.shards + ctx.id_buckets),
+                                             4096, std::size_t{1} << 20);
+}
+
+// Rank 0: the staging folder goes, the manifest lists every rank's shards, the model is saved
+// (a model that cannot be written fails the import before the store exists), the rename commits.
+void commit_store(ingest::ImportContext& ctx, StoreBuilder& builder, const std::vector<ShardInfo>& mine,
+                  const StoreImportOptions& options) {
+  const auto parts = gather_values(ctx.comm, mine, 0);
+  on_every_rank(ctx.comm, [&] {
+    if (!ctx.comm.is_root()) return;
+    std::filesystem::remove_all(ctx.staging);
+    StoreManifest manifest;
+    manifest.shards.resize(static_cast<std::size_t>(ctx.shards));
+    for (const auto& part : parts)
+      for (const auto& info : part) manifest.shards[static_cast<std::size_t>(std::stoi(info.file.substr(6, 5)))] = info;
+    manifest.created_by = options.created_by;
+    if (options.save_model) options.import.learner->save(*options.save_model);
+    builder.commit(manifest);
+  });
+}
+
 }  // namespace
 
 StoreImportResult import_store(Communicator& comm, const std::filesystem::path& csv_dir, const std::filesystem::path& out,
@@ -138,13 +167,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   ingest::ImportContext ctx{comm, taxonomy, io, {}, {}, io.shards, 1, 1 << 20, ingest::ProblemList(0)};
   ctx.problems = ingest::ProblemList(ctx.keep());
   on_every_rank(comm, [&] { ctx.plan = ingest::plan_input(comm, csv_dir, options.unit_bytes); });
-  // A bucket of the duplicate check holds the keys of ~bucket_input_bytes of input (~45 % of it:
-  // id, position, the id's record only with a rejects file), the same number at any rank count.
-  const std::uint64_t per_bucket = std::max<std::uint64_t>(1, options.bucket_input_bytes);
-  ctx.id_buckets = static_cast<int>(std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000));
-  // Every rank writes one spill file per shard and per bucket at a time: their buffers share 64 MiB.
-  ctx.spill_buffer = std::clamp<std::size_t>((std::size_t{64} << 20) / static_cast<std::size_t>(io.shards + ctx.id_buckets),
-                                             4096, std::size_t{1} << 20);
+  size_spills(ctx, options);
   phases.done("plan");
   const std::unique_ptr<StoreBuilder> builder = open_builder(comm, out);
   ctx.staging = builder->temp_dir() / "staging";
@@ -185,19 +208,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   }
   result.transaction_rows = static_cast<std::uint64_t>(all_sum(comm, transactions));
   result.account_rows = accounts.accepted;
-  const auto parts = gather_values(comm, mine, 0);
-  on_every_rank(comm, [&] {
-    if (!comm.is_root()) return;
-    std::filesystem::remove_all(ctx.staging);
-    StoreManifest manifest;
-    manifest.shards.resize(static_cast<std::size_t>(ctx.shards));
-    for (const auto& part : parts)
-      for (const auto& info : part) manifest.shards[static_cast<std::size_t>(std::stoi(info.file.substr(6, 5)))] = info;
-    manifest.created_by = options.created_by;
-    // The model first: a model that cannot be written fails the import before the store exists.
-    if (options.save_model) io.learner->save(*options.save_model);
-    builder->commit(manifest);
-  });
+  commit_store(ctx, *builder, mine, options);
   phases.done("commit");
   result.phases = phases.text;
   result.seconds = seconds_since(start);
