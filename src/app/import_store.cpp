@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace finseg {
 
@@ -85,14 +86,28 @@ std::unique_ptr<StoreBuilder> open_builder(Communicator& comm, const std::filesy
   return builder;
 }
 
-// --labels learn: every owner learns from its shards; the counts merged in rank order (exact,
-// so the same at any rank count) are added to each rank's learner, which then trains.
-void learn_on_every_rank(ingest::ImportContext& ctx, const ingest::Duplicates& dups, LearnedLabeller& learner,
-                         LabelSourceCounts& sources) {
-  LearnedLabeller local(nullptr, ctx.taxonomy);
-  on_every_rank(ctx.comm, [&] {
-    for (int k = ctx.comm.rank(); k < ctx.shards; k += ctx.comm.size()) ingest::learn_from_shard(ctx, k, dups, local);
-  });
+// Whether what the readers learned while reading is what the shard owners would learn: no row
+// that passed the row checks was dropped as a duplicate, and the money sums of all ranks together
+// fit (then no user's sums can overflow, and the money bound drops nothing). Collective.
+bool learned_while_reading(ingest::ImportContext& ctx, const ingest::Duplicates& dups) {
+  const std::uint64_t share = (std::uint64_t{1} << 62) / static_cast<std::uint64_t>(ctx.comm.size());
+  const bool over = any_rank(ctx.comm, ctx.money_total > share);  // else the sum is below 2^62
+  return !over && dups.accepted_rows.empty();
+}
+
+// --labels learn: the counts of the rows every rank read (or, when a duplicate or the money bound
+// dropped one of them, a pass of each owner over its shards) merged in rank order (exact, so the
+// same at any rank count) into each rank's learner, which then trains.
+void learn_on_every_rank(ingest::ImportContext& ctx, const ingest::Duplicates& dups, LearnedLabeller& read,
+                         LearnedLabeller& learner, LabelSourceCounts& sources) {
+  std::optional<LearnedLabeller> again;
+  if (!learned_while_reading(ctx, dups)) {
+    again.emplace(nullptr, ctx.taxonomy);
+    on_every_rank(ctx.comm, [&] {
+      for (int k = ctx.comm.rank(); k < ctx.shards; k += ctx.comm.size()) ingest::learn_from_shard(ctx, k, dups, *again);
+    });
+  }
+  LearnedLabeller& local = again ? *again : read;
   learner.merge(merge_learned_counts(ctx.comm, local.counts()));
   sources.add(LabelSource::bank, static_cast<std::uint64_t>(all_sum(ctx.comm, static_cast<std::int64_t>(local.sources()[LabelSource::bank]))));
   learner.finish();
@@ -177,7 +192,10 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   phases.done("accounts");
   ImportProgress progress(comm, ctx.plan.transaction_bytes, options.progress_seconds);
   const Labeller* rules = io.learner ? nullptr : io.labeller;
-  on_every_rank(comm, [&] { ingest::read_transactions(ctx, accounts.map, rules, std::ref(progress)); });
+  LearnedLabeller read_learner(nullptr, taxonomy);  // --labels learn: what the rows read teach
+  on_every_rank(comm, [&] {
+    ingest::read_transactions(ctx, accounts.map, rules, io.learner ? &read_learner : nullptr, std::ref(progress));
+  });
   phases.done("transactions");
   ingest::Duplicates dups;
   on_every_rank(comm, [&] { dups = ingest::find_duplicates(ctx, "txn-ids", csv::kTransactionColumns[csv::kTxnId], false); });
@@ -187,7 +205,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
 
   StoreImportResult result;
   if (io.learner && !failing) {
-    learn_on_every_rank(ctx, dups, *io.learner, result.sources);
+    learn_on_every_rank(ctx, dups, read_learner, *io.learner, result.sources);
     phases.done("learn");
   }
   std::vector<ShardInfo> mine;

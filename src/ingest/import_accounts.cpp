@@ -198,6 +198,7 @@ void settle_shard_accounts(ImportContext& ctx, int shard, std::vector<AccountMap
       if (ok[i - g]) {
         a.write(out);
         entries.push_back({id_hash(a.id), static_cast<std::uint32_t>(shard), a.balance_date});
+        if (!add_within_bound(ctx.money_total, a.balance)) ctx.money_total = static_cast<std::uint64_t>(INT64_MAX);
         continue;
       }
       ctx.problems.add({a.pos, false, Problem{ctx.file_name(a.pos.file), a.pos.line, std::string(kAccountColumns[kBalance]),

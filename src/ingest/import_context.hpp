@@ -59,6 +59,11 @@ struct ImportContext {
   int id_buckets = 1;
   std::size_t spill_buffer = 1 << 20;  // bytes per spill file buffer
   ProblemList problems;
+  // |balance| of the accounts this rank accepted plus |amount| of the rows it read that passed
+  // the row checks, saturating at INT64_MAX: when the sum over all ranks fits, no user's money
+  // sums can overflow, and the money bound rejects nothing (import_store.cpp uses it to learn
+  // while reading).
+  std::uint64_t money_total = 0;
 
   std::size_t keep() const noexcept { return std::max<std::size_t>(options.max_reported_errors, options.max_rejects); }
   bool keep_raw() const noexcept { return options.max_rejects > 0; }

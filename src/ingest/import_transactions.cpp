@@ -3,6 +3,7 @@
 #include "csv/csv_checks.hpp"
 #include "ingest/import_dedup.hpp"
 #include "label/labeller.hpp"
+#include "label/learned_labeller.hpp"
 
 namespace finseg::ingest {
 
@@ -15,8 +16,8 @@ constexpr std::size_t kWholeRecord = 99;
 
 class TransactionChecker {
  public:
-  TransactionChecker(const ImportContext& ctx, const AccountMap& map, const Labeller* rules)
-      : ctx_(ctx), map_(map), rules_(rules), labels_(ctx.taxonomy) {}
+  TransactionChecker(ImportContext& ctx, const AccountMap& map, const Labeller* rules, LearnedLabeller* learner)
+      : ctx_(ctx), map_(map), rules_(rules), learner_(learner), labels_(ctx.taxonomy) {}
 
   // The row checks of the serial import (csv_import.cpp read_transactions), in its order; the
   // duplicate check and the money bound come later (they need every rank's rows).
@@ -51,15 +52,20 @@ class TransactionChecker {
     t.purpose = f[col[kPurpose]];
     t.labels = label_set.set;
     t.labels_empty = f[col[kLabels]].empty();
-    if (t.labels_empty && rules_) t.labels = rules_->label({t.purpose, t.counterpart_name, t.counterpart_iban, t.amount});
+    const TransactionText text{t.purpose, t.counterpart_name, t.counterpart_iban, t.amount};
+    if (t.labels_empty && rules_) t.labels = rules_->label(text);
+    if (learner_ && t.labels_empty) learner_->note_unlabelled(text);
+    if (learner_ && !t.labels_empty) learner_->observe(text, t.labels);
+    if (!add_within_bound(ctx_.money_total, t.amount)) ctx_.money_total = static_cast<std::uint64_t>(INT64_MAX);
     return std::nullopt;
   }
   void forget_cells() { labels_.clear(); }  // the reader's bytes go
 
  private:
-  const ImportContext& ctx_;
+  ImportContext& ctx_;
   const AccountMap& map_;
   const Labeller* rules_;
+  LearnedLabeller* learner_;
   LabelCache labels_;
 };
 
@@ -107,9 +113,9 @@ void read_transaction_unit(TxnReadState& st, const InputUnit& unit, const std::f
 
 }  // namespace
 
-void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules,
+void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules, LearnedLabeller* learner,
                        const std::function<void(std::uint64_t)>& progress) {
-  TxnReadState st{ctx, TransactionChecker(ctx, map, rules), KeySpill(ctx, "txn-ids"), {}, 0};
+  TxnReadState st{ctx, TransactionChecker(ctx, map, rules, learner), KeySpill(ctx, "txn-ids"), {}, 0};
   for (int k = 0; k < ctx.shards; ++k) st.rows.emplace_back(ctx.spill("txn-rows", k, ctx.comm.rank()), ctx.spill_buffer);
   const auto& units = ctx.plan.transaction_units;
   for (std::size_t i = static_cast<std::size_t>(ctx.comm.rank()); i < units.size(); i += static_cast<std::size_t>(ctx.comm.size()))

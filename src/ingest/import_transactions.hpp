@@ -12,12 +12,15 @@
 
 namespace finseg {
 class Labeller;
+class LearnedLabeller;
 }
 
 namespace finseg::ingest {
 
-// `progress(bytes)` is called now and then with the raw bytes this rank read so far.
-void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules,
+// `progress(bytes)` is called now and then with the raw bytes this rank read so far. `learner`
+// (--labels learn), when given, observes every row that passed the row checks: what the shard
+// owners would observe unless a duplicate or the money bound drops a row (import_store.cpp).
+void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules, LearnedLabeller* learner,
                        const std::function<void(std::uint64_t)>& progress);
 
 }  // namespace finseg::ingest
