@@ -3,7 +3,7 @@
 # units; the same store at 1-4 ranks, and the rows of a serial import of the same data in one
 # file (its export); a bad row in the last range at np 3 fails with file:line and writes nothing;
 # --max-rejects sets rows aside across ranks into one rejects file; a rank killed mid-import
-# leaves nothing committed and a rerun succeeds.
+# leaves nothing committed and a rerun succeeds; scripts/quarterly --csv.
 source "$(dirname "$0")/lib.sh"
 command -v zstd >/dev/null && command -v gzip >/dev/null || { echo "needs gzip and zstd"; exit 77; }
 "$FINSEG" generate --users 120 --months 4 --shards 2 --out "$WORK/g" >/dev/null
@@ -75,4 +75,14 @@ wait "$launcher" && fail "the import survived a killed rank"
 [ ! -e "$WORK/k" ] || fail "a store was committed although a rank was killed"
 mpi 3 "$FINSEG" import --csv "$WORK/big" --out "$WORK/k" --shards 6 --labels rules >/dev/null 2>&1 || fail "the rerun failed"
 [ -f "$WORK/k/manifest.json" ] && ! compgen -G "$WORK/k.tmp-*" >/dev/null || fail "rerun left: $(ls "$WORK")"
+# scripts/quarterly --csv: the import at the run's ranks, then every job; a rerun uses the store it
+# imported; a store made otherwise is refused (exit 6).
+q=(--csv "$WORK/many" --results "$WORK/qres" --quarter-end 2026-09-30 --ranks 2)
+FINSEG_BIN="$FINSEG" "$FINSEG_SOURCE_DIR/scripts/quarterly" "${q[@]}" --store "$WORK/q" >"$WORK/q.ids" 2>"$WORK/q.err" ||
+  { cat "$WORK/q.err"; fail "quarterly --csv failed"; }
+[ -f "$WORK/q/manifest.json" ] && [ "$(wc -l <"$WORK/q.ids")" -ge 5 ] || fail "quarterly --csv: no store or no jobIds"
+FINSEG_BIN="$FINSEG" "$FINSEG_SOURCE_DIR/scripts/quarterly" "${q[@]}" --store "$WORK/q" >/dev/null 2>"$WORK/q2.err" ||
+  fail "quarterly --csv rerun failed: $(tail -3 "$WORK/q2.err")"
+grep -q "was imported from .* already: using it" "$WORK/q2.err" || fail "the rerun did not reuse its store"
+expect_exit 6 env FINSEG_BIN="$FINSEG" "$FINSEG_SOURCE_DIR/scripts/quarterly" "${q[@]}" --store "$WORK/g"
 echo "parallel import: same store at 1-4 ranks from 5 files (gz, zst), serial rows, errors and rejects across ranks, killed rank"
