@@ -6,28 +6,48 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace finseg::ingest {
 
 namespace {
 
+// What sorting and the money bound need of a transaction (40 bytes, not the 150 of a decoded
+// TxnRec): the texts are decoded again from the spill bytes when the shard data is built.
+struct ShardRow {
+  InputPos pos;
+  Cents amount = 0;
+  LabelSet labels = 0;
+  Day booking_date = 0;
+  std::uint32_t offset = 0;  // of the record in txn_bytes[part]
+  std::uint16_t part = 0;
+  bool labels_empty = false;
+};
+
 struct LoadedShard {
   SpillReader account_bytes;
-  std::vector<AccountRec> accounts;       // store order
-  std::vector<SpillReader> txn_bytes;     // one per rank
-  std::vector<TxnRec> txns;               // as read, duplicates dropped
-  std::vector<std::uint32_t> account_of;  // txns[i]'s index in accounts
-  std::vector<std::uint32_t> order;       // txns in store order
-  std::vector<bool> over_bound;           // rejected by the money bound
+  std::vector<AccountRec> accounts;             // store order
+  mutable std::vector<SpillReader> txn_bytes;   // one per rank; decoding seeks in them
+  std::vector<ShardRow> txns;                   // as read, duplicates dropped
+  std::vector<std::uint32_t> account_of;        // txns[i]'s index in accounts
+  std::vector<std::uint32_t> order;             // txns in store order
+  std::vector<bool> over_bound;                 // rejected by the money bound
+
+  // The whole record of txns[i]; its views stay valid as long as this shard.
+  TxnRec record(std::size_t i) const {
+    SpillReader& r = txn_bytes[txns[i].part];
+    r.seek(txns[i].offset);
+    return TxnRec::read(r);
+  }
 };
 
 void sort_into_store_order(LoadedShard& s) {
   s.order.resize(s.txns.size());
   std::iota(s.order.begin(), s.order.end(), 0u);
   std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const TxnRec& a = s.txns[x];
-    const TxnRec& b = s.txns[y];
+    const ShardRow& a = s.txns[x];
+    const ShardRow& b = s.txns[y];
     if (s.account_of[x] != s.account_of[y]) return s.account_of[x] < s.account_of[y];
     if (a.booking_date != b.booking_date) return a.booking_date < b.booking_date;
     return a.pos < b.pos;
@@ -85,11 +105,14 @@ LoadedShard load_shard(const ImportContext& ctx, int shard, const Duplicates& du
   s.txn_bytes.reserve(static_cast<std::size_t>(ctx.comm.size()));
   for (int r = 0; r < ctx.comm.size(); ++r) {
     s.txn_bytes.push_back(SpillReader::open(ctx.spill("txn-rows", shard, r)));
-    while (!s.txn_bytes.back().at_end()) {
-      TxnRec t = TxnRec::read(s.txn_bytes.back());
+    SpillReader& in = s.txn_bytes.back();
+    if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: a spill file of shard " + std::to_string(shard) + " over 4 GiB: use more shards");
+    while (!in.at_end()) {
+      const auto offset = static_cast<std::uint32_t>(in.position());
+      const TxnRec t = TxnRec::read(in);
       if (dups.contains(t.pos)) continue;
       s.account_of.push_back(index.at(t.account_hash));
-      s.txns.push_back(t);
+      s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, offset, static_cast<std::uint16_t>(r), t.labels_empty});
     }
   }
   if (store_order) sort_into_store_order(s);
@@ -104,7 +127,7 @@ void label_empty_cells(LoadedShard& s, LearnedLabeller& learner) {
   std::vector<std::uint32_t> which;
   for (const std::uint32_t i : s.order) {
     if (s.over_bound[i] || !s.txns[i].labels_empty) continue;
-    rows.push_back({text_of(s.txns[i]), s.account_of[i], s.txns[i].booking_date});
+    rows.push_back({text_of(s.record(i)), s.account_of[i], s.txns[i].booking_date});
     which.push_back(i);
   }
   std::vector<LabelSet> labels(rows.size());
@@ -121,9 +144,10 @@ ShardData shard_data(const LoadedShard& s, const std::vector<std::size_t>& user_
       const AccountRec& acc = s.accounts[a];
       d.add_account(acc.id, acc.type, acc.currency, acc.balance, acc.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
-        const TxnRec& x = s.txns[s.order[t]];
         if (s.over_bound[s.order[t]]) continue;
-        d.add_transaction(x.id, x.booking_date, x.amount, x.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
+        const TxnRec x = s.record(s.order[t]);
+        const LabelSet labels = s.txns[s.order[t]].labels;  // labelled since it was read, maybe
+        d.add_transaction(x.id, x.booking_date, x.amount, labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
     }
   }
@@ -137,10 +161,11 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
   const LoadedShard s = load_shard(ctx, shard, dups, user_begin, false);
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (s.over_bound[i]) continue;
-    if (s.txns[i].labels_empty)
-      local.note_unlabelled(text_of(s.txns[i]));
+    const TxnRec t = s.record(i);
+    if (t.labels_empty)
+      local.note_unlabelled(text_of(t));
     else
-      local.observe(text_of(s.txns[i]), s.txns[i].labels);
+      local.observe(text_of(t), t.labels);
   }
 }
 
@@ -150,7 +175,7 @@ WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates&
   LoadedShard s = load_shard(ctx, shard, dups, user_begin, true);
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (!s.over_bound[i]) continue;
-    const TxnRec& t = s.txns[i];
+    const TxnRec t = s.record(i);
     const AccountRec& a = s.accounts[s.account_of[i]];
     ctx.problems.add({t.pos, false, csv::Problem{ctx.file_name(t.pos.file), t.pos.line, std::string(csv::kTransactionColumns[csv::kAmount]),
                                                 std::string(t.amount_text), csv::money_bound_reason(a.id, a.user), std::string(t.raw)}},

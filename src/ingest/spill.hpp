@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -68,6 +69,12 @@ class SpillReader {
     return {take(n), n};
   }
   std::size_t size_bytes() const noexcept { return bytes_.size(); }
+  std::size_t position() const noexcept { return pos_; }
+  // Back to a record read before (its position()); the views read from it stay valid.
+  void seek(std::size_t at) {
+    if (at > bytes_.size()) throw std::logic_error("spill file: seek past the end");
+    pos_ = at;
+  }
 
  private:
   const char* take(std::size_t n);
