@@ -36,23 +36,30 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Rank 0's progress line while the transactions are read: its own share stands for all ranks'.
+// Rank 0's progress lines: its own share of a phase stands for every rank's (the transactions
+// read, in bytes; the shards written, counted).
 class ImportProgress {
  public:
-  ImportProgress(const Communicator& comm, std::uint64_t total_bytes, double every)
-      : on_(comm.rank() == 0 && every > 0), every_(every), share_(total_bytes / static_cast<std::uint64_t>(comm.size())) {}
-  void operator()(std::uint64_t bytes) {
+  enum class Kind { bytes_read, shards_written };
+  ImportProgress(const Communicator& comm, Kind kind, std::uint64_t share, double every)
+      : on_(comm.rank() == 0 && every > 0), kind_(kind), every_(every), share_(share) {}
+  void operator()(std::uint64_t done) {
     if (!on_ || seconds_since(last_) < every_) return;
     last_ = Clock::now();
     const double secs = seconds_since(start_);
-    const double mb_s = static_cast<double>(bytes) / 1e6 / secs;
-    const double left = bytes > 0 && share_ > bytes ? secs * static_cast<double>(share_ - bytes) / static_cast<double>(bytes) : 0;
-    std::fprintf(stderr, "finseg import: transactions %.0f%% read, %.1f MB/s per rank, %.0f s elapsed, ~%.0f s left\n",
-                 share_ ? 100.0 * static_cast<double>(std::min(bytes, share_)) / static_cast<double>(share_) : 100.0, mb_s, secs, left);
+    const double left = done > 0 && share_ > done ? secs * static_cast<double>(share_ - done) / static_cast<double>(done) : 0;
+    const double percent = share_ ? 100.0 * static_cast<double>(std::min(done, share_)) / static_cast<double>(share_) : 100.0;
+    if (kind_ == Kind::bytes_read)
+      std::fprintf(stderr, "finseg import: transactions %.0f%% read, %.1f MB/s per rank, %.0f s elapsed, ~%.0f s left\n", percent,
+                   static_cast<double>(done) / 1e6 / secs, secs, left);
+    else
+      std::fprintf(stderr, "finseg import: shards %.0f%% written (%llu of %llu on rank 0), %.0f s elapsed, ~%.0f s left\n", percent,
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(share_), secs, left);
   }
 
  private:
   bool on_;
+  Kind kind_;
   double every_;
   std::uint64_t share_;
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
@@ -148,6 +155,19 @@ void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) 
                                              4096, std::size_t{1} << 20);
 }
 
+// A rank holds one shard while it writes it (~3x the shard's CSV bytes, docs/import.md): say so
+// when too few shards make that large, with a shard count that keeps it small.
+void warn_of_large_shards(const ingest::ImportContext& ctx) {
+  constexpr std::uint64_t kShardCsvBytes = std::uint64_t{256} << 20;
+  const std::uint64_t per_shard = ctx.plan.estimated_plain_bytes / static_cast<std::uint64_t>(ctx.shards);
+  if (!ctx.comm.is_root() || per_shard <= kShardCsvBytes) return;
+  std::fprintf(stderr,
+               "finseg import: warning: ~%.0f MB of CSV per shard: a rank holds ~%.1f GB while it writes one "
+               "(--shards %llu keeps a shard near 128 MB of CSV)\n",
+               static_cast<double>(per_shard) / 1e6, 3.0 * static_cast<double>(per_shard) / 1e9,
+               static_cast<unsigned long long>(ctx.plan.estimated_plain_bytes / (std::uint64_t{128} << 20) + 1));
+}
+
 // Rank 0: the staging folder goes, the manifest lists every rank's shards, the model is saved
 // (a model that cannot be written fails the import before the store exists), the rename commits.
 void commit_store(ingest::ImportContext& ctx, StoreBuilder& builder, const std::vector<ShardInfo>& mine,
@@ -183,6 +203,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   ctx.problems = ingest::ProblemList(ctx.keep());
   on_every_rank(comm, [&] { ctx.plan = ingest::plan_input(comm, csv_dir, options.unit_bytes); });
   size_spills(ctx, options);
+  warn_of_large_shards(ctx);
   phases.done("plan");
   const std::unique_ptr<StoreBuilder> builder = open_builder(comm, out);
   ctx.staging = builder->temp_dir() / "staging";
@@ -190,7 +211,8 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   ingest::AccountsOutcome accounts;
   on_every_rank(comm, [&] { accounts = ingest::import_accounts(ctx); });
   phases.done("accounts");
-  ImportProgress progress(comm, ctx.plan.transaction_bytes, options.progress_seconds);
+  ImportProgress progress(comm, ImportProgress::Kind::bytes_read, ctx.plan.transaction_bytes / static_cast<std::uint64_t>(comm.size()),
+                          options.progress_seconds);
   const Labeller* rules = io.learner ? nullptr : io.labeller;
   LearnedLabeller read_learner(nullptr, taxonomy);  // --labels learn: what the rows read teach
   on_every_rank(comm, [&] {
@@ -210,11 +232,15 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   }
   std::vector<ShardInfo> mine;
   std::int64_t transactions = 0;
+  ImportProgress shard_progress(comm, ImportProgress::Kind::shards_written,
+                                static_cast<std::uint64_t>((ctx.shards + comm.size() - 1) / comm.size()), options.progress_seconds);
   on_every_rank(comm, [&] {
+    std::uint64_t done = 0;
     for (int k = comm.rank(); k < ctx.shards; k += comm.size()) {
       auto w = ingest::write_import_shard(ctx, k, dups, failing ? nullptr : io.learner, *builder, options.write, !failing);
       if (!failing) mine.push_back(std::move(w.info));
       transactions += static_cast<std::int64_t>(w.transactions);
+      shard_progress(++done);
     }
   });
   phases.done("shards");
