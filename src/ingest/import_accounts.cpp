@@ -219,18 +219,19 @@ AccountsOutcome import_accounts(ImportContext& ctx) {
   const std::size_t sample_size = std::clamp<std::size_t>(16 * static_cast<std::size_t>(ctx.shards), 4096, std::size_t{1} << 18);
   AccountReadState st{ctx, KeySpill(ctx, "account-ids"), SpillWriter(ctx.spill("parsed-accounts", 0, ctx.comm.rank()), ctx.spill_buffer),
                       UserSample(sample_size)};
-  const auto& units = ctx.plan.account_units;
-  for (std::size_t i = static_cast<std::size_t>(ctx.comm.rank()); i < units.size(); i += static_cast<std::size_t>(ctx.comm.size()))
-    read_account_unit(st, units[i]);
-  st.keys.flush();
-  st.parsed.flush();
+  // Each step that may fail on one rank ends in an agreement (every rank throws, none waits).
+  read_my_units(ctx, ctx.plan.account_units, [&](const InputUnit& u) { read_account_unit(st, u); }, [&] {
+    st.keys.flush();
+    st.parsed.flush();
+  });
   const std::vector<std::string> splitters = shard_splitters(ctx, st.sample, sample_size);
   Duplicates dups = find_duplicates(ctx, "account-ids", kAccountColumns[kAccountId], true);
-  route_accounts(ctx, splitters, dups);
-  ctx.comm.barrier();  // every rank's rows are in their shard's spill
+  agree(ctx, static_cast<std::uint64_t>(ctx.comm.rank()), [&] { route_accounts(ctx, splitters, dups); });
   std::vector<AccountMapEntry> entries;
   std::vector<FirstRejected> rejected = std::move(dups.first_rejected);
-  for (int k = ctx.comm.rank(); k < ctx.shards; k += ctx.comm.size()) settle_shard_accounts(ctx, k, entries, rejected);
+  agree(ctx, static_cast<std::uint64_t>(ctx.comm.rank()), [&] {
+    for (int k = ctx.comm.rank(); k < ctx.shards; k += ctx.comm.size()) settle_shard_accounts(ctx, k, entries, rejected);
+  });
   std::sort(rejected.begin(), rejected.end(), [](const auto& a, const auto& b) { return a.pos < b.pos; });
   if (rejected.size() > ctx.keep()) rejected.resize(ctx.keep());
   AccountsOutcome out;

@@ -1,21 +1,57 @@
 #include "ingest/import_context.hpp"
 
+#include "core/errors.hpp"
 #include "parallel/collectives.hpp"
 
+#include <cereal/types/string.hpp>
 #include <cereal/types/utility.hpp>
 #include <cereal/types/vector.hpp>
 
 #include <algorithm>
+#include <optional>
 
 namespace finseg::ingest {
 
 namespace {
 
+struct Failure {
+  std::uint64_t order = 0;
+  int code = 0;
+  std::string message;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(order, code, message);
+  }
+};
+
+// Every rank's failure (if any) known to all; the first by order thrown everywhere.
+void agree_on(Communicator& comm, const std::optional<Failure>& mine) {
+  std::vector<Failure> all;
+  for (auto& f : all_gather_values(comm, mine ? std::vector<Failure>{*mine} : std::vector<Failure>{}))
+    all.insert(all.end(), f.begin(), f.end());
+  if (all.empty()) return;
+  const auto first = std::min_element(all.begin(), all.end(), [](const Failure& a, const Failure& b) { return a.order < b.order; });
+  throw Error(static_cast<ExitCode>(first->code), first->message);
+}
+
+std::optional<Failure> failure_of(std::uint64_t order, const std::function<void()>& body, int rank) {
+  try {
+    body();
+  } catch (const Error& e) {
+    return Failure{order, static_cast<int>(e.code()), e.what()};
+  } catch (const std::exception& e) {
+    return Failure{order, static_cast<int>(ExitCode::internal), "rank " + std::to_string(rank) + ": " + e.what()};
+  }
+  return std::nullopt;
+}
+
 // This rank's units of `units` (i % size == rank) scanned; the scans of all ranks gathered.
 std::vector<csv::UnitScan> scan_all(Communicator& comm, const std::vector<csv::InputUnit>& units) {
   std::vector<std::pair<std::uint64_t, csv::UnitScan>> mine;
-  for (std::size_t i = static_cast<std::size_t>(comm.rank()); i < units.size(); i += static_cast<std::size_t>(comm.size()))
-    mine.emplace_back(i, csv::scan_unit(units[i]));
+  std::optional<Failure> failed;
+  for (std::size_t i = static_cast<std::size_t>(comm.rank()); i < units.size() && !failed; i += static_cast<std::size_t>(comm.size()))
+    failed = failure_of(i, [&] { mine.emplace_back(i, csv::scan_unit(units[i])); }, comm.rank());
+  agree_on(comm, failed);
   std::vector<csv::UnitScan> scans(units.size());
   for (const auto& part : all_gather_values(comm, mine))
     for (const auto& [i, scan] : part) scans[i] = scan;
@@ -75,6 +111,19 @@ std::vector<csv::Problem> ProblemList::gather_first(Communicator& comm) {
   all.trim();
   for (auto& p : all.items_) out.push_back(std::move(p.problem));
   return out;
+}
+
+void agree(ImportContext& ctx, std::uint64_t order, const std::function<void()>& body) {
+  agree_on(ctx.comm, failure_of(order, body, ctx.comm.rank()));
+}
+
+void read_my_units(ImportContext& ctx, const std::vector<csv::InputUnit>& units,
+                   const std::function<void(const csv::InputUnit&)>& read, const std::function<void()>& finish) {
+  std::optional<Failure> failed;
+  for (std::size_t i = static_cast<std::size_t>(ctx.comm.rank()); i < units.size() && !failed; i += static_cast<std::size_t>(ctx.comm.size()))
+    failed = failure_of(i, [&] { read(units[i]); }, ctx.comm.rank());
+  if (!failed) failed = failure_of(units.size() + static_cast<std::uint64_t>(ctx.comm.rank()), finish, ctx.comm.rank());
+  agree_on(ctx.comm, failed);
 }
 
 std::string ImportContext::file_name(std::uint32_t file) const {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,5 +74,17 @@ struct ImportContext {
   std::filesystem::path spill(std::string_view kind, int part, int rank) const;
   int owner(int part) const noexcept { return part % comm.size(); }
 };
+
+// Runs `body` on this rank and agrees with every rank on the outcome (collective): when it threw
+// on some rank, every rank throws the failure with the smallest `order` (an Error keeps its exit
+// code). No rank is left waiting in a later collective for one that failed.
+void agree(ImportContext& ctx, std::uint64_t order, const std::function<void()>& body);
+
+// Reads this rank's units of `units` (i % size == rank) with `read`, then `finish` (flushes);
+// collective. When a unit fails, every rank throws the error of the first failing unit in plan
+// order: after a malformed quote the later units of the file may read garbage or fail otherwise,
+// and only the first error is the file's (csv_source.hpp), whichever rank found it.
+void read_my_units(ImportContext& ctx, const std::vector<csv::InputUnit>& units,
+                   const std::function<void(const csv::InputUnit&)>& read, const std::function<void()>& finish);
 
 }  // namespace finseg::ingest

@@ -91,16 +91,17 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
 }  // namespace
 
 Duplicates find_duplicates(ImportContext& ctx, std::string_view kind, std::string_view column, bool collect_first_rejected) {
-  ctx.comm.barrier();  // every rank's keys are flushed
-  Duplicates mine;
-  for (int b = ctx.comm.rank(); b < ctx.id_buckets; b += ctx.comm.size()) {
-    check_bucket(ctx, kind, column, b, collect_first_rejected, mine);
-    for (int r = 0; r < ctx.comm.size(); ++r) std::filesystem::remove(ctx.spill(kind, b, r));
-    if (mine.first_rejected.size() > 2 * ctx.keep() + 64) {
-      std::sort(mine.first_rejected.begin(), mine.first_rejected.end(), [](auto& x, auto& y) { return x.pos < y.pos; });
-      mine.first_rejected.resize(ctx.keep());
+  Duplicates mine;  // the buckets of this rank; every rank's keys are flushed (the step before agreed)
+  agree(ctx, static_cast<std::uint64_t>(ctx.comm.rank()), [&] {
+    for (int b = ctx.comm.rank(); b < ctx.id_buckets; b += ctx.comm.size()) {
+      check_bucket(ctx, kind, column, b, collect_first_rejected, mine);
+      for (int r = 0; r < ctx.comm.size(); ++r) std::filesystem::remove(ctx.spill(kind, b, r));
+      if (mine.first_rejected.size() > 2 * ctx.keep() + 64) {
+        std::sort(mine.first_rejected.begin(), mine.first_rejected.end(), [](auto& x, auto& y) { return x.pos < y.pos; });
+        mine.first_rejected.resize(ctx.keep());
+      }
     }
-  }
+  });
   Duplicates all;
   for (auto& part : all_gather_values(ctx.comm, mine.accepted_rows))
     all.accepted_rows.insert(all.accepted_rows.end(), part.begin(), part.end());

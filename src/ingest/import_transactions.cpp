@@ -117,11 +117,10 @@ void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller
                        const std::function<void(std::uint64_t)>& progress) {
   TxnReadState st{ctx, TransactionChecker(ctx, map, rules, learner), KeySpill(ctx, "txn-ids"), {}, 0};
   for (int k = 0; k < ctx.shards; ++k) st.rows.emplace_back(ctx.spill("txn-rows", k, ctx.comm.rank()), ctx.spill_buffer);
-  const auto& units = ctx.plan.transaction_units;
-  for (std::size_t i = static_cast<std::size_t>(ctx.comm.rank()); i < units.size(); i += static_cast<std::size_t>(ctx.comm.size()))
-    read_transaction_unit(st, units[i], progress);
-  st.keys.flush();
-  for (auto& w : st.rows) w.flush();
+  read_my_units(ctx, ctx.plan.transaction_units, [&](const InputUnit& u) { read_transaction_unit(st, u, progress); }, [&] {
+    st.keys.flush();
+    for (auto& w : st.rows) w.flush();
+  });
 }
 
 }  // namespace finseg::ingest

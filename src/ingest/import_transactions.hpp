@@ -17,7 +17,8 @@ class LearnedLabeller;
 
 namespace finseg::ingest {
 
-// `progress(bytes)` is called now and then with the raw bytes this rank read so far. `learner`
+// Collective (an error anywhere is thrown on every rank: read_my_units). `progress(bytes)` is
+// called now and then with the raw bytes this rank read so far. `learner`
 // (--labels learn), when given, observes every row that passed the row checks: what the shard
 // owners would observe unless a duplicate or the money bound drops a row (import_store.cpp).
 void read_transactions(ImportContext& ctx, const AccountMap& map, const Labeller* rules, LearnedLabeller* learner,

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <random>
 
 using namespace finseg;
@@ -159,11 +160,13 @@ Outcome parallel_import(const std::filesystem::path& dir, const std::filesystem:
   return out;
 }
 
-void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_rejects, std::uint64_t unit_bytes) {
+void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_rejects, std::uint64_t unit_bytes,
+                           const std::function<void(HostileBank&)>& spoil = nullptr) {
   SharedTempDir tmp;
   const Taxonomy tax = load_taxonomy(default_taxonomy_path());
   const Labeller rules = load_labeller(default_label_rules_path(default_taxonomy_path()), tax);
-  const HostileBank b = hostile_bank(7, with_errors);
+  HostileBank b = hostile_bank(7, with_errors);
+  if (spoil) spoil(b);
   if (world().is_root()) {
     write_text(tmp.path() / "csv" / "accounts.csv", "");
     std::filesystem::create_directories(tmp.path() / "csv");
@@ -176,6 +179,9 @@ void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_reject
   if (world().is_root()) {
     const Outcome ser = serial_import(tmp.path() / "csv", tax, rules, mode, max_rejects, tmp.path() / "rejects-ser.csv");
     EXPECT_EQ(par.error, ser.error);
+    if (spoil) {
+      EXPECT_FALSE(ser.error.empty()) << "the spoilt input is read without error: the test would prove nothing";
+    }
     EXPECT_EQ(par.rejects, ser.rejects);
     EXPECT_EQ(par.sources, ser.sources);
     EXPECT_TRUE(par.rows == ser.rows) << "rows differ: " << par.rows.transactions() << " vs " << ser.rows.transactions();
@@ -212,4 +218,20 @@ TEST(ImportMpi, MaxRejectsSetsTheSameRowsAsideAcrossRanks) {
 TEST(ImportMpi, OneRejectTooManyFailsOnEveryRank) {
   expect_same_as_serial(true, Mode::rules, 5, 300);
   expect_same_as_serial(true, Mode::none, 40, 300);
+}
+
+// A file that cannot be read as CSV past some point (malformed quoting in its middle, so later
+// units start with the wrong quote parity), or a header without a column: every rank fails with
+// the serial reader's error (the first failing unit's in plan order), nothing is left hanging.
+TEST(ImportMpi, UnreadableInputFailsWithTheSerialErrorOnEveryRank) {
+  const auto at_middle = [](std::string& text, const std::string& insert) {
+    const std::size_t line = text.find('\n', text.size() / 2) + 1;
+    text.insert(line, insert);
+  };
+  for (const std::uint64_t unit : {std::uint64_t{64} << 20, std::uint64_t{200}, std::uint64_t{53}}) {
+    expect_same_as_serial(false, Mode::none, 0, unit, [&](HostileBank& b) { at_middle(b.transactions, "t-bad,acc-1-1,2026-10-01,1.00,Pa\"yer,DE1,x,\n"); });
+    expect_same_as_serial(false, Mode::rules, 0, unit, [&](HostileBank& b) { at_middle(b.transactions, "t-bad,acc-1-1,2026-10-01,1.00,\"Payer\"x,DE1,x,\n"); });
+    expect_same_as_serial(false, Mode::none, 0, unit, [&](HostileBank& b) { at_middle(b.accounts, "acc-q,user-1,checking,EUR,\"1.00,2026-10-01\r\n"); });
+  }
+  expect_same_as_serial(false, Mode::none, 0, 100, [](HostileBank& b) { b.transactions.replace(0, b.transactions.find(','), "txnId"); });
 }
