@@ -246,7 +246,7 @@ AccountsOutcome import_accounts(ImportContext& ctx) {
     const std::size_t n = part.size() / sizeof(AccountMapEntry);
     const std::size_t at = all_entries.size();
     all_entries.resize(at + n);
-    std::memcpy(all_entries.data() + at, part.data(), n * sizeof(AccountMapEntry));
+    if (n > 0) std::memcpy(all_entries.data() + at, part.data(), n * sizeof(AccountMapEntry));
   }
   out.accepted = all_entries.size();
   std::vector<FirstRejected> all_rejected;

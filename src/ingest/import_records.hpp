@@ -41,7 +41,7 @@ inline std::uint64_t id_hash(std::string_view s) noexcept {
     h = mix(h ^ w, 0xE7037ED1A0B428DBULL);
   }
   std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
+  if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // never memcpy from a null view
   h = mix(h ^ tail, 0xA0761D6478BD642FULL);
   return mix(h, 0x8EBC6AF09C88C6E3ULL);
 }
