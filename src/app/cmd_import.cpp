@@ -2,6 +2,7 @@
 #include "app/collective.hpp"
 #include "app/commands.hpp"
 #include "app/store_options.hpp"
+#include "app/import_store.hpp"
 #include "csv/csv_import.hpp"
 #include "store/store.hpp"
 #include "io/taxonomy_file.hpp"
@@ -14,7 +15,8 @@
 
 namespace finseg {
 
-// Import runs on rank 0 (CSV parsing is one sequential read); other ranks wait for the outcome.
+// Import runs on every rank (app/import_store.hpp): each reads its units of the input, each shard is
+// sorted and written by one rank, rank 0 commits the store.
 const CommandSpec& import_spec() {
   static const CommandSpec spec = [] {
     CommandSpec s{"import", "import accounts.csv + transactions.csv (SEGMENTS.md 1.1) into a new store",
@@ -34,7 +36,10 @@ const CommandSpec& import_spec() {
                    option("model", "FILE", "start from a model saved by --save-model (--labels learn)"),
                    option("save-model", "FILE", "save what was learned (--labels learn)"),
                    option("classifier", "FILE", "the shipped text classifier, asked last (--labels learn)")
-                       .default_is("label-classifier.bin beside the taxonomy, when there")}};
+                       .default_is("label-classifier.bin beside the taxonomy, when there"),
+                   integer("progress-every", "S", "a progress line on stderr every S seconds (0: none)", 5, 0, 86400),
+                   integer("unit-bytes", "N", "bytes of a plain file read as one unit of work (for tests of tiny units)",
+                           64 << 20, 1, INT64_MAX)}};
     for (auto& d : shard_write_option_defs()) s.options.push_back(std::move(d));
     return s;
   }();
@@ -75,27 +80,23 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   }
   if (mode != "none") options.labeller = &labeller;
   if (mode == "learn") options.learner = &learner;
-  on_every_rank(comm, [&] {
-    if (!comm.is_root()) return;
-    const auto start = std::chrono::steady_clock::now();
-    if (std::filesystem::exists(out)) throw IoError(out.string() + " exists already: a store is never overwritten");
-    ImportResult result = import_csv(csv, taxonomy, options);
-    StoreBuilder builder(out);
-    StoreManifest manifest;
-    for (std::size_t k = 0; k < result.shards.size(); ++k)
-      manifest.shards.push_back(builder.write(static_cast<int>(k), result.shards[k], taxonomy, write_options));
-    manifest.created_by = "finseg import --csv " + csv.string();
-    // The model first: a model that cannot be written fails the import before the store exists.
-    if (const auto file = args.get("save-model")) learner.save(*file);
-    builder.commit(manifest);
-    if (options.learner) std::fprintf(stderr, "finseg import: %s\n", learner.sources().format().c_str());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %zu shards (%.2f s, %.0f rows/s)\n",
-                csv.c_str(), out.c_str(), static_cast<unsigned long long>(result.account_rows),
-                static_cast<unsigned long long>(result.transaction_rows),
-                static_cast<unsigned long long>(result.rejected_rows), result.shards.size(), secs,
-                static_cast<double>(result.account_rows + result.transaction_rows) / secs);
-  });
+  StoreImportOptions store_options;
+  store_options.import = options;
+  store_options.write = write_options;
+  store_options.unit_bytes = static_cast<std::uint64_t>(args.get_int("unit-bytes"));
+  store_options.progress_seconds = static_cast<double>(args.get_int("progress-every"));
+  if (const auto file = args.get("save-model")) store_options.save_model = *file;
+  store_options.created_by = "finseg import --csv " + csv.string();
+  const StoreImportResult r = import_store(comm, csv, out, taxonomy, store_options);
+  if (comm.is_root()) {
+    if (options.learner) std::fprintf(stderr, "finseg import: %s\n", r.sources.format().c_str());
+    std::fprintf(stderr, "finseg import: phases: %s; peak RSS %.0f MiB (largest rank)\n", r.phases.c_str(),
+                 static_cast<double>(r.max_peak_rss_kib) / 1024.0);
+    std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %d shards (%.2f s, %.0f rows/s, %d ranks)\n",
+                csv.c_str(), out.c_str(), static_cast<unsigned long long>(r.account_rows),
+                static_cast<unsigned long long>(r.transaction_rows), static_cast<unsigned long long>(r.rejected_rows),
+                options.shards, r.seconds, static_cast<double>(r.account_rows + r.transaction_rows) / r.seconds, comm.size());
+  }
   return 0;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/errors.hpp"
 #include "core/text_limits.hpp"
+#include "csv/csv_checks.hpp"
 #include "csv/csv_reader.hpp"
 #include "csv/csv_rejections.hpp"
 #include "csv/csv_rows.hpp"
@@ -33,54 +34,11 @@ using csv::AccountRow;
 using csv::AccountTable;
 using csv::Rejections;
 using csv::TransactionRow;
-
-constexpr std::array<std::string_view, 6> kAccountColumns = {"accountId", "userId", "accountType",
-                                                             "currency",  "balance", "balanceDate"};
-enum AccountColumn : std::size_t { kAccountId, kUserId, kAccountType, kCurrency, kBalance, kBalanceDate };
-
-constexpr std::array<std::string_view, 8> kTransactionColumns = {
-    "transactionId", "accountId", "bookingDate", "amount", "counterpartName", "counterpartIban", "purpose", "labels"};
-enum TransactionColumn : std::size_t {
-  kTxnId,
-  kTxnAccountId,
-  kBookingDate,
-  kAmount,
-  kCounterpartName,
-  kCounterpartIban,
-  kPurpose,
-  kLabels
-};
-
-
-bool is_currency_code(std::string_view s) noexcept {
-  return s.size() == 3 && std::all_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-}
-
-std::string field_count_reason(std::size_t got, std::size_t want) {
-  return std::to_string(got) + (got == 1 ? " field" : " fields") + ", the header has " + std::to_string(want);
-}
+using namespace csv;  // the columns and row checks of csv_checks.hpp
 
 std::uint32_t row_index(std::size_t n, const std::string& file) {
   if (n >= std::numeric_limits<std::uint32_t>::max()) throw InputError(file + ": more than 4294967294 rows");
   return static_cast<std::uint32_t>(n);
-}
-
-// SEGMENTS.md 1.1 says the files are UTF-8; text that is not would reach the result documents
-// (userId, an insurance provider) and make them invalid JSON. The first such field of a record,
-// in the contract's column order: its column index, or none.
-template <std::size_t N>
-std::optional<std::size_t> invalid_utf8_column(const csv::Record& rec, const csv::ColumnMap& col) {
-  for (std::size_t c = 0; c < N; ++c)
-    if (invalid_utf8_at(rec.fields[col[c]])) return c;
-  return std::nullopt;
-}
-
-std::string utf8_reason(std::string_view value) {
-  const std::size_t at = *invalid_utf8_at(value);
-  static constexpr char kHex[] = "0123456789abcdef";
-  const auto byte = static_cast<unsigned char>(value[at]);
-  return std::string("not valid UTF-8 (byte 0x") + kHex[byte >> 4] + kHex[byte & 15] + " at offset " +
-         std::to_string(at) + ")";
 }
 
 // SEGMENTS.md 1.1: an overflow is a rejected row. Every money sum a job computes adds up (or
@@ -96,24 +54,15 @@ class UserMoneyBound {
     return it->second;
   }
   // Adds |cents| to the user's total; false (nothing added) when the total would exceed INT64_MAX.
-  bool add(std::uint32_t slot, Cents cents) {
-    // |INT64_MIN| = 2^63 still fits an unsigned 64-bit value.
-    const std::uint64_t magnitude = cents < 0 ? 0 - static_cast<std::uint64_t>(cents) : static_cast<std::uint64_t>(cents);
-    constexpr auto kLimit = static_cast<std::uint64_t>(std::numeric_limits<Cents>::max());
-    if (magnitude > kLimit - totals_[slot]) return false;
-    totals_[slot] += magnitude;
-    return true;
-  }
+  bool add(std::uint32_t slot, Cents cents) { return csv::add_within_bound(totals_[slot], cents); }
   static std::string reason(std::string_view account, std::string_view user) {
-    return "the money sums of account " + std::string(account) + " (user " + std::string(user) +
-           ") would overflow int64 cents (|balance| + |amount| over a user's accounts > 92233720368547758.07)";
+    return csv::money_bound_reason(account, user);
   }
 
  private:
   std::unordered_map<std::string_view, std::uint32_t> slots_;
   std::vector<std::uint64_t> totals_;  // never above INT64_MAX
 };
-
 
 void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table, UserMoneyBound& sums) {
   const std::string& file = reader.file_name();
@@ -160,13 +109,13 @@ void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table
     }
     const auto type = parse_account_type(f[col[kAccountType]]);
     if (!type) {
-      reject(kAccountType, "unknown accountType (checking, savings, creditCard, security, loan, pocket, membership, bausparen)");
+      reject(kAccountType, kAccountTypeReason);
       continue;
     }
     row.type = *type;
     const std::string_view currency = f[col[kCurrency]];
     if (!is_currency_code(currency)) {
-      reject(kCurrency, "not an ISO 4217 currency code (3 upper-case letters A-Z)");
+      reject(kCurrency, kCurrencyReason);
       continue;
     }
     std::copy(currency.begin(), currency.end(), row.currency.begin());
@@ -193,26 +142,7 @@ void read_accounts(csv::Reader& reader, Rejections& rejects, AccountTable& table
   }
 }
 
-// Label cells repeat a lot: remember the parse of the cells seen (views into the file's bytes).
-class LabelCache {
- public:
-  explicit LabelCache(const Taxonomy& taxonomy) : taxonomy_(taxonomy) {}
-  // The set, or the reason the cell is invalid.
-  const Taxonomy::Parsed& parse(std::string_view cell) {
-    if (cell.empty()) return empty_;
-    if (const auto it = cache_.find(cell); it != cache_.end()) return it->second;
-    scratch_ = taxonomy_.parse(cell);
-    if (scratch_.error.empty() && cache_.size() < kMaxEntries) return cache_.emplace(cell, scratch_).first->second;
-    return scratch_;
-  }
-
- private:
-  static constexpr std::size_t kMaxEntries = 1 << 16;
-  const Taxonomy& taxonomy_;
-  std::unordered_map<std::string_view, Taxonomy::Parsed> cache_;
-  Taxonomy::Parsed empty_;
-  Taxonomy::Parsed scratch_;
-};
+using csv::LabelCache;
 
 void read_transactions(csv::Reader& reader, const Taxonomy& taxonomy, const ImportOptions& options, AccountTable& accounts,
                        const std::string& accounts_file, Rejections& rejects, UserMoneyBound& sums,

@@ -37,7 +37,10 @@ struct ImportResult {
   std::uint64_t rejected_rows = 0;      // set aside into the rejects file
 };
 
-// Reads DIR/accounts.csv and DIR/transactions.csv. On rejection beyond the allowance throws
+// The serial import, in one process and in memory: reads DIR/accounts.csv and
+// DIR/transactions.csv. `finseg import` runs the parallel import (app/import_store.hpp, bounded
+// memory per rank); this one is its reference: the tests compare the two on hostile input
+// (tests/mpi/test_import.cpp), and the fuzz target drives it. On rejection beyond the allowance throws
 // InputError whose message lists the first problems as "file:line: column 'X' value 'V': reason".
 // Throws IoError when a file cannot be read.
 ImportResult import_csv(const std::filesystem::path& dir, const Taxonomy& taxonomy, const ImportOptions& options);

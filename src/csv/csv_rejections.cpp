@@ -88,6 +88,13 @@ std::string describe(const Problem& p) {
 Rejections::Rejections(const ImportOptions& options)
     : options_(options), keep_(std::max<std::uint64_t>(options.max_reported_errors, options.max_rejects)) {}
 
+Rejections::Rejections(const ImportOptions& options, std::vector<Problem> first, std::uint64_t rows)
+    : Rejections(options) {
+  rows_ = rows;
+  kept_ = std::move(first);
+  if (kept_.size() > keep_) kept_.resize(keep_);
+}
+
 void Rejections::add(const std::string& file, const Record& rec, std::string_view column, std::string_view value,
                      std::string reason) {
   ++rows_;

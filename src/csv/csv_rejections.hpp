@@ -29,6 +29,9 @@ std::string describe(const Problem& p);
 class Rejections {
  public:
   explicit Rejections(const ImportOptions& options);
+  // What several readers found, merged (the parallel import): the first problems in input
+  // order and the number of rejected rows in total.
+  Rejections(const ImportOptions& options, std::vector<Problem> first, std::uint64_t rows);
   void add(const std::string& file, const Record& rec, std::string_view column, std::string_view value,
            std::string reason);
   std::uint64_t rows() const noexcept { return rows_; }

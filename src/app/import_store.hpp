@@ -1,0 +1,45 @@
+// `finseg import` on every rank (issue 12): the CSV folder read in parallel with bounded memory
+// per rank into a new store, committed atomically by rank 0. See docs/import.md for the phases
+// and the memory per rank.
+#pragma once
+
+#include "core/taxonomy.hpp"
+#include "csv/csv_import.hpp"
+#include "label/learned_labeller.hpp"
+#include "parallel/communicator.hpp"
+#include "store/store.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace finseg {
+
+struct StoreImportOptions {
+  // shards, max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
+  // every rank, with the same model loaded) as for import_csv.
+  ImportOptions import;
+  ShardWriteOptions write;
+  std::uint64_t unit_bytes = std::uint64_t{64} << 20;  // target bytes of a unit of a plain file
+  // Input bytes per bucket of the duplicate check (one bucket is in memory at a time).
+  std::uint64_t bucket_input_bytes = std::uint64_t{128} << 20;
+  std::optional<std::filesystem::path> save_model;
+  std::string created_by;
+  double progress_seconds = 5;  // a progress line on rank 0's stderr this often (0: never)
+};
+
+struct StoreImportResult {
+  std::uint64_t account_rows = 0, transaction_rows = 0, rejected_rows = 0;
+  LabelSourceCounts sources;     // with a learner: how the rows got their labels, all ranks
+  std::string phases;            // "plan 0.01 s, accounts 0.10 s, ..." (rank 0's wall clock)
+  double seconds = 0;
+  long max_peak_rss_kib = 0;     // the largest peak RSS of any rank
+};
+
+// Collective. Throws (on every rank, the same error) InputError when rows are rejected beyond
+// the allowance, IoError when the input cannot be read or the store written; nothing is left.
+StoreImportResult import_store(Communicator& comm, const std::filesystem::path& csv_dir, const std::filesystem::path& out,
+                               const Taxonomy& taxonomy, const StoreImportOptions& options);
+
+}  // namespace finseg

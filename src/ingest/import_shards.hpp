@@ -1,0 +1,33 @@
+// The shard owner's part of the parallel import: one shard's rows from every rank's spill, less
+// the duplicates, sorted into store order (users and accounts in byte order, each account's
+// transactions by bookingDate, ties in input order), the money bound applied per user as the
+// serial import applies it, then learned from (pass 1 with --labels learn) or labelled and
+// written as the shard file (pass 2). One shard is in memory at a time.
+#pragma once
+
+#include "ingest/import_context.hpp"
+#include "ingest/import_dedup.hpp"
+#include "store/store.hpp"
+
+namespace finseg {
+class LearnedLabeller;
+}
+
+namespace finseg::ingest {
+
+// Pass 1 of --labels learn: the shard's accepted rows observed by `local` (labelled cells
+// learned from, empty cells noted).
+void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller& local);
+
+struct WrittenShard {
+  ShardInfo info;
+  std::uint64_t transactions = 0;
+};
+
+// Pass 2: records the money-bound rejections in ctx.problems, labels the empty cells with
+// `learner` (null: they were labelled when read) and, when `write`, writes the shard into the
+// builder's folder (an import that fails already only counts its rejections).
+WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
+                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write);
+
+}  // namespace finseg::ingest

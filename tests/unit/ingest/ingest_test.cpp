@@ -1,0 +1,128 @@
+// The pieces of the parallel import that need no MPI: spill files, the records they carry, the
+// id hash, and the problem list that keeps the first problems in input order.
+#include "ingest/import_context.hpp"
+#include "ingest/import_records.hpp"
+#include "ingest/spill.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <unistd.h>
+
+using namespace finseg;
+using namespace finseg::ingest;
+
+namespace {
+
+std::filesystem::path temp_file(const std::string& name) {
+  static std::atomic<int> n{0};
+  return std::filesystem::temp_directory_path() / ("finseg-ingest-" + std::to_string(::getpid()) + "-" + std::to_string(n++) + name);
+}
+
+csv::Problem problem(std::uint64_t line, const std::string& reason) { return {"t.csv", line, "amount", "x", reason, ""}; }
+
+}  // namespace
+
+TEST(Spill, RecordsComeBackAsWrittenThroughManySmallFlushes) {
+  const auto file = temp_file("rows.bin");
+  {
+    SpillWriter w(file, 64);  // a flush every record or two
+    for (std::uint32_t i = 0; i < 500; ++i) {
+      TxnRec t;
+      t.pos = {i % 3, 1000 + i};
+      t.account_hash = id_hash("acc-" + std::to_string(i % 7));
+      t.booking_date = static_cast<Day>(20000 + i);
+      t.amount = -static_cast<Cents>(i) * 101;
+      t.labels = LabelSet{1} << (i % 60);
+      t.labels_empty = i % 2 == 0;
+      const std::string id = "t" + std::to_string(i), purpose = i % 5 ? "rent, \"October\"\n" : "";
+      t.id = id;
+      t.purpose = purpose;
+      t.counterpart_name = "Payer";
+      t.amount_text = "-1.01";
+      t.write(w);
+    }
+    w.flush();
+    EXPECT_GT(w.bytes_written(), 500u * 40u);
+  }
+  SpillReader r = SpillReader::open(file);
+  for (std::uint32_t i = 0; i < 500; ++i) {
+    ASSERT_FALSE(r.at_end());
+    const TxnRec t = TxnRec::read(r);
+    EXPECT_EQ(t.pos, (InputPos{i % 3, 1000 + i}));
+    EXPECT_EQ(t.account_hash, id_hash("acc-" + std::to_string(i % 7)));
+    EXPECT_EQ(t.amount, -static_cast<Cents>(i) * 101);
+    EXPECT_EQ(t.labels, LabelSet{1} << (i % 60));
+    EXPECT_EQ(t.labels_empty, i % 2 == 0);
+    EXPECT_EQ(t.id, "t" + std::to_string(i));
+    EXPECT_EQ(t.purpose, i % 5 ? "rent, \"October\"\n" : "");
+    EXPECT_EQ(t.counterpart_iban, "");
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
+
+TEST(Spill, AnAbsentFileReadsAsEmptyAndATruncatedOneIsABug) {
+  EXPECT_TRUE(SpillReader::open(temp_file("never-written.bin")).at_end());
+  SpillReader r(std::vector<char>{1, 0});
+  EXPECT_THROW(r.get<std::uint64_t>(), std::logic_error);
+}
+
+TEST(Spill, KeysAndAccountsRoundTrip) {
+  const auto file = temp_file("keys.bin");
+  SpillWriter w(file, 1 << 20);
+  IdKey{id_hash("a"), {2, 7}, true, false, "a", "a,b,c"}.write(w);
+  AccountRec a;
+  a.pos = {0, 3};
+  a.id = "acc";
+  a.user = "u\xc3\xa4";
+  a.type = AccountType::loan;
+  a.currency = {'E', 'U', 'R'};
+  a.balance = INT64_MIN;
+  a.balance_date = -5;
+  a.balance_text = "-92233720368547758.08";
+  a.write(w);
+  w.flush();
+  SpillReader r = SpillReader::open(file);
+  const IdKey k = IdKey::read(r);
+  EXPECT_EQ(k.hash, id_hash("a"));
+  EXPECT_EQ(k.pos, (InputPos{2, 7}));
+  EXPECT_TRUE(k.full);
+  EXPECT_FALSE(k.parse_ok);
+  EXPECT_EQ(k.raw, "a,b,c");
+  const AccountRec b = AccountRec::read(r);
+  EXPECT_EQ(b.user, "u\xc3\xa4");
+  EXPECT_EQ(b.type, AccountType::loan);
+  EXPECT_EQ(b.balance, INT64_MIN);
+  EXPECT_EQ(b.balance_date, -5);
+  EXPECT_EQ(b.balance_text, "-92233720368547758.08");
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
+
+TEST(IdHash, DistinctIdsOfEveryLengthGetDistinctHashes) {
+  std::set<std::uint64_t> seen;
+  std::string id;
+  for (int i = 0; i < 200000; ++i) {
+    id = "u" + std::to_string(i) + std::string(static_cast<std::size_t>(i % 23), 'x');
+    EXPECT_TRUE(seen.insert(id_hash(id)).second) << id;
+  }
+  EXPECT_NE(id_hash(""), id_hash(std::string(1, '\0')));
+  EXPECT_NE(id_hash("abcdefgh"), id_hash(std::string_view("abcdefgh\0", 9)));  // the length counts
+}
+
+TEST(ProblemList, KeepsTheFirstInInputOrderAndADuplicateReasonWins) {
+  auto comm = make_local_communicator();
+  ProblemList list(3);
+  for (std::uint64_t line : {90, 12, 40, 7, 300, 8}) list.add({{1, line}, false, problem(line, "bad amount")}, true);
+  list.add({{1, 8}, true, problem(8, "duplicate transactionId, first at line 2")}, false);
+  list.add({{0, 500}, false, problem(500, "accounts first")}, true);
+  EXPECT_EQ(list.rows(), 7u);
+  const auto first = list.gather_first(*comm);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_EQ(first[0].reason, "accounts first");
+  EXPECT_EQ(first[1].line, 7u);
+  EXPECT_EQ(first[2].line, 8u);
+  EXPECT_EQ(first[2].reason, "duplicate transactionId, first at line 2");
+}
