@@ -1,5 +1,5 @@
 #include "app/args.hpp"
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
 #include "app/store_options.hpp"
 #include "app/import_store.hpp"

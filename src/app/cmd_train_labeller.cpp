@@ -3,7 +3,7 @@
 // training vocabulary tests/data/labeller-training.csv, the train part of the hand-written corpus,
 // the generator's export. scripts/train-label-classifier rebuilds the shipped file with it.
 #include "app/args.hpp"
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/commands.hpp"
 #include "core/errors.hpp"
 #include "core/money.hpp"

@@ -9,9 +9,9 @@
 //   commit       the problems merged in input order, the rejects file, manifest and rename.
 #include "app/import_store.hpp"
 
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/learned_merge.hpp"
-#include "app/run_report.hpp"
+#include "run/run_report.hpp"
 #include "core/errors.hpp"
 #include "csv/csv_checks.hpp"
 #include "csv/csv_rejections.hpp"

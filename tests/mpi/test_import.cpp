@@ -2,7 +2,7 @@
 // same files, on input made hostile on purpose: the same rejections and messages, the same rows
 // in the same order (shard boundaries may differ), the same rejects file, at 1-4 ranks, with
 // units so small that every range boundary falls inside records.
-#include "app/collective.hpp"
+#include "parallel/on_every_rank.hpp"
 #include "app/import_store.hpp"
 #include "core/errors.hpp"
 #include "io/taxonomy_file.hpp"
