@@ -112,6 +112,21 @@ struct ShardData {
     ++account_txn_offsets.back();
   }
 
+  // User `u` of `from` with its accounts and transactions, appended (slicing and concatenating
+  // shards in store order).
+  void add_user_from(const ShardData& from, std::size_t u) {
+    add_user(from.user_id[u]);
+    for (auto a = from.user_account_offsets[u]; a < from.user_account_offsets[u + 1]; ++a) {
+      const auto ai = static_cast<std::size_t>(a);
+      add_account(from.account_id[ai], from.account_type[ai], from.currency[ai], from.balance[ai], from.balance_date[ai]);
+      for (auto t = from.account_txn_offsets[ai]; t < from.account_txn_offsets[ai + 1]; ++t) {
+        const auto ti = static_cast<std::size_t>(t);
+        add_transaction(from.transaction_id[ti], from.booking_date[ti], from.amount[ti], from.labels[ti],
+                        from.counterpart_name[ti], from.counterpart_iban[ti], from.purpose[ti]);
+      }
+    }
+  }
+
   bool operator==(const ShardData&) const = default;
 };
 

@@ -88,18 +88,7 @@ HostileBank hostile_bank(unsigned seed, bool with_errors) {
 ShardData flatten(const std::vector<ShardData>& shards) {
   ShardData all;
   for (const auto& s : shards)
-    for (std::size_t u = 0; u < s.users(); ++u) {
-      all.add_user(s.user_id[u]);
-      for (auto a = s.user_account_offsets[u]; a < s.user_account_offsets[u + 1]; ++a) {
-        const auto i = static_cast<std::size_t>(a);
-        all.add_account(s.account_id[i], s.account_type[i], s.currency[i], s.balance[i], s.balance_date[i]);
-        for (auto t = s.account_txn_offsets[i]; t < s.account_txn_offsets[i + 1]; ++t) {
-          const auto k = static_cast<std::size_t>(t);
-          all.add_transaction(s.transaction_id[k], s.booking_date[k], s.amount[k], s.labels[k], s.counterpart_name[k],
-                              s.counterpart_iban[k], s.purpose[k]);
-        }
-      }
-    }
+    for (std::size_t u = 0; u < s.users(); ++u) all.add_user_from(s, u);
   return all;
 }
 

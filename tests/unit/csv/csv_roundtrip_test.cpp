@@ -18,18 +18,7 @@ namespace {
 ShardData concatenated(const ImportResult& r) {
   ShardData all;
   for (const ShardData& s : r.shards)
-    for (std::size_t u = 0; u < s.users(); ++u) {
-      all.add_user(s.user_id[u]);
-      for (auto a = s.user_account_offsets[u]; a < s.user_account_offsets[u + 1]; ++a) {
-        const auto ai = static_cast<std::size_t>(a);
-        all.add_account(s.account_id[ai], s.account_type[ai], s.currency[ai], s.balance[ai], s.balance_date[ai]);
-        for (auto t = s.account_txn_offsets[ai]; t < s.account_txn_offsets[ai + 1]; ++t) {
-          const auto ti = static_cast<std::size_t>(t);
-          all.add_transaction(s.transaction_id[ti], s.booking_date[ti], s.amount[ti], s.labels[ti],
-                              s.counterpart_name[ti], s.counterpart_iban[ti], s.purpose[ti]);
-        }
-      }
-    }
+    for (std::size_t u = 0; u < s.users(); ++u) all.add_user_from(s, u);
   return all;
 }
 

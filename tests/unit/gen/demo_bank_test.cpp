@@ -34,16 +34,7 @@ DemoBankParams small_bank(std::int64_t users, int shards) {
 // User u of a shard as a shard of its own, so that users can be compared across splits.
 ShardData slice_user(const ShardData& d, std::size_t u) {
   ShardData out;
-  out.add_user(d.user_id[u]);
-  for (auto a = d.user_account_offsets[u]; a < d.user_account_offsets[u + 1]; ++a) {
-    const auto ai = static_cast<std::size_t>(a);
-    out.add_account(d.account_id[ai], d.account_type[ai], d.currency[ai], d.balance[ai], d.balance_date[ai]);
-    for (auto t = d.account_txn_offsets[ai]; t < d.account_txn_offsets[ai + 1]; ++t) {
-      const auto ti = static_cast<std::size_t>(t);
-      out.add_transaction(d.transaction_id[ti], d.booking_date[ti], d.amount[ti], d.labels[ti], d.counterpart_name[ti],
-                          d.counterpart_iban[ti], d.purpose[ti]);
-    }
-  }
+  out.add_user_from(d, u);
   return out;
 }
 
