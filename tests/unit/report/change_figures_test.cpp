@@ -1,5 +1,5 @@
 // The changes section's aggregation: a changes document of `finseg diff` (docs/changes.md) read by
-// the one document reader (io/results_reader), split over any number of parts, recounts the same
+// the one document reader (results/results_reader), split over any number of parts, recounts the same
 // users by status and the same changes by kind; damaged or foreign documents are named errors.
 #include "core/errors.hpp"
 #include "parallel/wire.hpp"
