@@ -95,5 +95,24 @@ TEST(LearnedLabeller, MemoryLabelsAnUnknownTextOfAKnownMandateAndRulesStillWin) 
   EXPECT_EQ(learner.sources()[LabelSource::bank], 3u);
 }
 
+// A merchant the bank labels at random 70 % of the time shows 4 empty cells of 8 often enough:
+// that is chance, not a bank leaving it unlabelled on purpose, so its 4 votes decide. A key the
+// bank labels once in fifty rows (fuel called LIFESTYLE now and then) is deliberately unlabelled.
+TEST(LearnedCounts, EmptyCellsWithinChanceDoNotOutvoteTheLabels) {
+  const double rate = 0.7;
+  LabelVotes merchant;
+  merchant.add(1u << 5, 4);
+  merchant.unlabelled = 4;
+  EXPECT_EQ(merchant.verdict(rate, 2, 0.8), std::optional<LabelSet>(1u << 5));
+  LabelVotes fuel;
+  fuel.add(1u << 5, 2);
+  fuel.unlabelled = 98;
+  EXPECT_EQ(fuel.verdict(rate, 2, 0.8), std::optional<LabelSet>(0));
+  LabelVotes split;  // two sets half and half: no verdict
+  split.add(1u << 5, 4);
+  split.add(1u << 6, 4);
+  EXPECT_EQ(split.verdict(rate, 2, 0.8), std::nullopt);
+}
+
 }  // namespace
 }  // namespace finseg::test
