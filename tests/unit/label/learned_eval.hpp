@@ -45,6 +45,21 @@ struct EvalResult {
   std::size_t rows = 0;
   std::map<std::pair<LabelSet, LabelSet>, std::pair<std::size_t, std::string>> misses;  // (truth, got) -> count, example
 
+  // Adds another evaluation's counts (several draws of one protocol reported as one).
+  void pool(const EvalResult& o) {
+    test_rows += o.test_rows;
+    test_agree += o.test_agree;
+    seen_rows += o.seen_rows;
+    seen_agree += o.seen_agree;
+    sources.combine(o.sources);
+    seconds += o.seconds;
+    rows += o.rows;
+    for (const auto& [key, m] : o.misses) {
+      auto& mine = misses[key];
+      if (mine.first == 0) mine.second = m.second;
+      mine.first += m.first;
+    }
+  }
   double test_agreement() const { return test_rows ? static_cast<double>(test_agree) / static_cast<double>(test_rows) : 0.0; }
   double seen_agreement() const { return seen_rows ? static_cast<double>(seen_agree) / static_cast<double>(seen_rows) : 1.0; }
   double rows_per_second() const { return static_cast<double>(rows) / seconds; }
@@ -195,12 +210,16 @@ namespace finseg::test {
 // copies that vary as a real export varies:
 //   - every run of three or more digits that is not a year (2000-2039) is redrawn: reference,
 //     order, terminal, store, contract and customer numbers, times;
-//   - a card payment (outgoing, no counterpart IBAN) is another customer's (account + 100000 * copy),
-//     9 days later per copy, its amount 80-120 % of the original; every second copy carries the
-//     terminal's merchant name as card networks transmit it (ISO 8583 field 43: upper case, at
-//     most 22 characters, cut in mid-word when longer: "DEUTSCHE BAHN FERNVERK");
-//   - any other row (SEPA debits, standing orders, salaries, transfers) recurs on its own account,
-//     one month later per copy, with the same amount.
+//   - every copy is another customer's (account + 100000 * copy): the same merchant, insurer,
+//     employer or public payer for many customers. (Not the same customer's next month: a tax
+//     refund or a friend's repayment repeated monthly on one account would be "income" to the
+//     recurrence step, which the demo bank measures with real monthly series instead.)
+//   - a card payment (outgoing, no counterpart IBAN) is 9 days later per copy, its amount 80-120 %
+//     of the original; every second copy carries the terminal's merchant name as card networks
+//     transmit it (ISO 8583 field 43: upper case, at most 22 characters, cut in mid-word when
+//     longer: "DEUTSCHE BAHN FERNVERK");
+//   - any other row (SEPA debits, standing orders, salaries, transfers) is a month later per copy,
+//     with the same amount.
 // The truth, the counterparty and its part (train or test) are the original row's: a test-part
 // counterparty is still one that finseg's rules and shipped classifier have never seen, but the
 // bank labels some of its rows, as a bank labels a merchant it meets a thousand times.
@@ -249,8 +268,8 @@ inline std::vector<EvalRow> recurring_bank(const std::vector<EvalRow>& corpus, i
       const std::uint64_t salt = seed * 1000003 + i * 64 + static_cast<std::uint64_t>(c);
       r.purpose = redraw_numbers(o.purpose, salt);
       r.name = redraw_numbers(o.name, salt);
+      r.account = o.account + 100000u * static_cast<std::uint32_t>(c);
       if (card) {
-        r.account = o.account + 100000u * static_cast<std::uint32_t>(c);
         r.date = o.date + 9 * c;
         r.amount = o.amount * static_cast<Cents>(80 + text_hash(std::to_string(salt), 5) % 41) / 100;
         if (r.amount == 0) r.amount = -1;
