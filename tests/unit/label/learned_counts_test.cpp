@@ -108,6 +108,13 @@ TEST(LearnedCounts, EmptyCellsWithinChanceDoNotOutvoteTheLabels) {
   fuel.add(1u << 5, 2);
   fuel.unlabelled = 98;
   EXPECT_EQ(fuel.verdict(rate, 2, 0.8), std::optional<LabelSet>(0));
+  // The default thresholds trust a single label when the empty cells are within chance: a
+  // merchant the bank labelled once of three rows is that merchant's label.
+  LabelVotes once;
+  once.add(1u << 5, 1);
+  once.unlabelled = 2;
+  const MemoryThresholds defaults;
+  EXPECT_EQ(once.verdict(rate, defaults.min_support, defaults.min_agreement), std::optional<LabelSet>(1u << 5));
   LabelVotes split;  // two sets half and half: no verdict
   split.add(1u << 5, 4);
   split.add(1u << 6, 4);
