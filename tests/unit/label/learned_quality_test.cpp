@@ -80,8 +80,9 @@ TEST(LearnedQuality, HandWrittenCorpusHeldOutCounterparties) {
 
 // The corpus as a bank's export (recurring_bank: its counterparties recur with the variation of a
 // real export), 70 % of all rows labelled by the bank at random, the test part's counterparties
-// too: agreement on the test part's rows the bank left empty. The train part's empty rows are
-// where the memory's thresholds may be chosen (printed as "seen counterparties"). One draw of the
+// too: agreement on the test part's rows the bank left empty (the train part's are printed as
+// "seen counterparties"; thresholds are chosen on the training vocabulary as a bank, with
+// FINSEG_EVAL_CORPUS and FINSEG_EVAL_CLASSIFIER=none, docs/labeller.md). One draw of the
 // copies moves the figure by +-1.5 points, so the figures pool ten draws (seeds 1-10);
 // FINSEG_EVAL_BANK_SEED=N evaluates the draw N alone, FINSEG_EVAL_BANK_COPIES=N draws 1-N rows per
 // corpus row (docs/labeller.md: the memory's support chosen on the training vocabulary so).
