@@ -95,6 +95,21 @@ TEST(LearnedLabeller, MemoryLabelsAnUnknownTextOfAKnownMandateAndRulesStillWin) 
   EXPECT_EQ(learner.sources()[LabelSource::bank], 3u);
 }
 
+// PayPal's one IBAN carries every merchant paid through it; the merchant its purpose names ("Ihr
+// Einkauf bei FlixTrain") is the merchant's own name key, which its card payments taught.
+TEST(CounterpartyMemory, APaymentIntermediarysMerchantIsTheMerchantsNameKey) {
+  const std::string_view paypal = "PayPal Europe S.a.r.l. et Cie S.C.A", iban = "LU89751000135104200E";
+  const LabelSet travel = taxonomy().parse("TRAVEL").set, shopping = taxonomy().parse("SHOPPING").set;
+  CounterpartyMemory memory;
+  memory.observe({"FLIXTRAIN Ticket Hamburg Koeln", "FlixTrain", "", -1990}, travel);
+  memory.observe({"FLIXTRAIN Ticket Berlin Leipzig", "FLIXTRAIN", "", -1490}, travel);
+  for (const std::string_view shop : {"ABOUT YOU", "Etsy", "Westwing", "eBay", "Rebuy"})
+    memory.observe({"PP.1182.PP . Ihr Einkauf bei " + std::string(shop), paypal, iban, -2500}, shopping);
+  const MemoryThresholds t;
+  EXPECT_EQ(memory.recall({"PP.7712.PP . FlixTrain GmbH IHR EINKAUF BEI FLIXTRAIN", paypal, iban, -2999}, t, 1.0), travel);
+  EXPECT_EQ(memory.recall({"PP.7713.PP . Ihr Einkauf bei Zalando", paypal, iban, -4999}, t, 1.0), shopping);  // unknown merchant: PayPal's IBAN
+}
+
 // A merchant the bank labels at random 70 % of the time shows 4 empty cells of 8 often enough:
 // that is chance, not a bank leaving it unlabelled on purpose, so its 4 votes decide. A key the
 // bank labels once in fifty rows (fuel called LIFESTYLE now and then) is deliberately unlabelled.
