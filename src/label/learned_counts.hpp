@@ -71,7 +71,7 @@ class CounterpartyMemory {
   void observe_unlabelled(const TransactionText& txn);
   void combine(const CounterpartyMemory& other);
   // The majority set of the most specific key that passes the thresholds (mandate, creditor,
-  // IBAN, name), or nothing.
+  // the merchant a payment intermediary names, IBAN, name), or nothing.
   std::optional<LabelSet> recall(const TransactionText& txn, const MemoryThresholds& t, double labelling_rate) const;
   std::size_t keys() const noexcept { return votes_.size(); }
   std::size_t capacity() const noexcept { return (std::size_t{1} << bucket_bits_) * kBucketKeys; }
