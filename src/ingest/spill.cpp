@@ -2,6 +2,10 @@
 
 #include "core/errors.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -28,21 +32,21 @@ void SpillWriter::flush() {
 SpillReader SpillReader::open(const std::filesystem::path& file) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
-  if (ec) return SpillReader();
-  std::vector<char> bytes(static_cast<std::size_t>(size));
-  std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (!f) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
-  const bool ok = std::fread(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  std::fclose(f);
-  if (!ok) throw IoError("cannot read " + file.string() + ": short read");
-  return SpillReader(std::move(bytes));
-}
-
-const char* SpillReader::take(std::size_t n) {
-  if (n > bytes_.size() - pos_) throw std::logic_error("spill file: record past the end");
-  const char* p = bytes_.data() + pos_;
-  pos_ += n;
-  return p;
+  SpillReader r;
+  if (ec || size == 0) return r;
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
+  void* addr = ::mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+  const int err = errno;
+  ::close(fd);
+  if (addr == MAP_FAILED) throw IoError("cannot read " + file.string() + ": " + std::strerror(err));
+  const auto bytes = static_cast<std::size_t>(size);
+  r.mapping_ = std::shared_ptr<const char>(static_cast<const char*>(addr), [bytes](const char* p) {
+    ::munmap(const_cast<char*>(p), bytes);
+  });
+  r.data_ = r.mapping_.get();
+  r.size_ = bytes;
+  return r;
 }
 
 }  // namespace finseg::ingest
