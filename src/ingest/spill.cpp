@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -14,19 +15,25 @@
 namespace finseg::ingest {
 
 SpillWriter::SpillWriter(std::filesystem::path file, std::size_t buffer_bytes)
-    : file_(std::move(file)), limit_(buffer_bytes) {
-  buf_.reserve(buffer_bytes + 4096);
+    : file_(std::move(file)), buf_(new char[buffer_bytes + 4096]), capacity_(buffer_bytes + 4096), limit_(buffer_bytes) {}
+
+void SpillWriter::grow(std::size_t n) {  // a record longer than the slack after limit_
+  const std::size_t capacity = std::max(2 * capacity_, used_ + n);
+  std::unique_ptr<char[]> bigger(new char[capacity]);
+  if (used_ > 0) std::memcpy(bigger.get(), buf_.get(), used_);
+  buf_ = std::move(bigger);
+  capacity_ = capacity;
 }
 
 void SpillWriter::flush() {
-  if (buf_.empty()) return;
+  if (used_ == 0) return;
   std::FILE* f = std::fopen(file_.c_str(), "ab");
   if (!f) throw IoError("cannot write " + file_.string() + ": " + std::strerror(errno));
-  const bool ok = std::fwrite(buf_.data(), 1, buf_.size(), f) == buf_.size();
+  const bool ok = std::fwrite(buf_.get(), 1, used_, f) == used_;
   const int err = errno;
   if (std::fclose(f) != 0 || !ok) throw IoError("cannot write " + file_.string() + ": " + std::strerror(ok ? errno : err));
-  written_ += buf_.size();
-  buf_.clear();
+  written_ += used_;
+  used_ = 0;
 }
 
 SpillReader SpillReader::open(const std::filesystem::path& file) {

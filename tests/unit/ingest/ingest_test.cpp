@@ -84,13 +84,15 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
   const std::vector<Cents> amounts{0, 1, -1, 63, -64, 64, INT64_MAX, INT64_MIN, INT64_MIN + 1};
   const std::vector<std::uint64_t> lines{0, 1, 127, 128, 16383, 16384, UINT64_MAX};
   {
-    SpillWriter w(file, 4096);
+    SpillWriter w(file, 64);
     for (std::size_t i = 0; i < amounts.size() * lines.size(); ++i) {
       TxnRec t;
       t.pos = {i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]};
       t.amount = amounts[i % amounts.size()];
       t.labels = i % 3 == 0 ? ~LabelSet{0} : LabelSet{i};
       t.id = std::string(i % 4 == 0 ? 300 : 5, 'x');
+      const std::string purpose(i == 5 ? 20000 : 0, 'p');  // longer than the buffer and its slack
+      t.purpose = purpose;
       t.write(w);
     }
     w.flush();
@@ -102,6 +104,7 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
     EXPECT_EQ(t.amount, amounts[i % amounts.size()]);
     EXPECT_EQ(t.labels, i % 3 == 0 ? ~LabelSet{0} : LabelSet{i});
     EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
+    EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
   }
   EXPECT_TRUE(r.at_end());
   std::filesystem::remove(file);
