@@ -146,7 +146,7 @@ void check_rejects_file(const ImportOptions& o) {
 
 // How many buckets the duplicate check has and how big a spill buffer is (ImportContext).
 void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) {
-  // A bucket holds the keys of ~bucket_input_bytes of input (~45 % of it: id, position, the
+  // A bucket holds the keys of ~bucket_input_bytes of input (~30 % of it: id, position, the
   // record only with a rejects file), the same number at any rank count.
   const std::uint64_t per_bucket = std::max<std::uint64_t>(1, options.bucket_input_bytes);
   ctx.id_buckets = static_cast<int>(std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000));

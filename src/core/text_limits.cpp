@@ -1,6 +1,7 @@
 #include "core/text_limits.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace finseg {
 
@@ -53,10 +54,27 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
   return n;
 }
 
+// The end of the run of ASCII bytes starting at text[i], 8 bytes a step: a bank's texts are
+// mostly ASCII, and the byte-by-byte check was 7 % of an import's CPU.
+std::size_t ascii_run_end(std::string_view text, std::size_t i) noexcept {
+  constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, text.data() + i, 8);
+    if (w & kHighBits) break;
+  }
+  while (i < text.size() && static_cast<std::uint8_t>(text[i]) < 0x80) ++i;
+  return i;
+}
+
 }  // namespace
+
+bool is_ascii(std::string_view text) noexcept { return ascii_run_end(text, 0) == text.size(); }
 
 std::optional<std::size_t> invalid_utf8_at(std::string_view text) noexcept {
   for (std::size_t i = 0; i < text.size();) {
+    i = ascii_run_end(text, i);
+    if (i == text.size()) break;
     const std::size_t n = utf8_sequence_length(text, i);
     if (n == 0) return i;
     i += n;

@@ -25,6 +25,8 @@ std::optional<std::string> json_depth_error(std::string_view text, std::size_t m
 // The byte offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no overlong
 // forms, no surrogates, nothing above U+10FFFF), or nullopt when all of `text` is valid.
 std::optional<std::size_t> invalid_utf8_at(std::string_view text) noexcept;
+// True when every byte of `text` is ASCII (below 0x80), so it is well-formed UTF-8.
+bool is_ascii(std::string_view text) noexcept;
 
 // `text` made safe for a one-line log: control characters (C0, DEL), '\\' and bytes that are not
 // well-formed UTF-8 become \xNN (and '\\' becomes "\\\\"), so no input can start a line of its own.

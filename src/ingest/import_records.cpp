@@ -3,8 +3,8 @@
 namespace finseg::ingest {
 
 void AccountRec::write(SpillWriter& w) const {
-  w.put(pos.file);
-  w.put(pos.line);
+  w.put_varint(pos.file);
+  w.put_varint(pos.line);
   w.put(static_cast<std::uint8_t>(type));
   w.put(currency);
   w.put(balance);
@@ -18,8 +18,8 @@ void AccountRec::write(SpillWriter& w) const {
 
 AccountRec AccountRec::read(SpillReader& r) {
   AccountRec a;
-  a.pos.file = r.get<std::uint32_t>();
-  a.pos.line = r.get<std::uint64_t>();
+  a.pos.file = static_cast<std::uint32_t>(r.get_varint());
+  a.pos.line = r.get_varint();
   a.type = static_cast<AccountType>(r.get<std::uint8_t>());
   a.currency = r.get<Currency>();
   a.balance = r.get<Cents>();
@@ -32,12 +32,12 @@ AccountRec AccountRec::read(SpillReader& r) {
 }
 
 void TxnRec::write(SpillWriter& w) const {
-  w.put(pos.file);
-  w.put(pos.line);
+  w.put_varint(pos.file);
+  w.put_varint(pos.line);
   w.put(account_hash);
   w.put(booking_date);
-  w.put(amount);
-  w.put(labels);
+  w.put_varint((static_cast<std::uint64_t>(amount) << 1) ^ static_cast<std::uint64_t>(amount >> 63));  // zigzag
+  w.put_varint(labels);
   w.put(static_cast<std::uint8_t>(labels_empty));
   w.put_text(id);
   w.put_text(counterpart_name);
@@ -50,12 +50,13 @@ void TxnRec::write(SpillWriter& w) const {
 
 TxnRec TxnRec::read(SpillReader& r) {
   TxnRec t;
-  t.pos.file = r.get<std::uint32_t>();
-  t.pos.line = r.get<std::uint64_t>();
+  t.pos.file = static_cast<std::uint32_t>(r.get_varint());
+  t.pos.line = r.get_varint();
   t.account_hash = r.get<std::uint64_t>();
   t.booking_date = r.get<Day>();
-  t.amount = r.get<Cents>();
-  t.labels = r.get<LabelSet>();
+  const std::uint64_t zigzag = r.get_varint();
+  t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
+  t.labels = r.get_varint();
   t.labels_empty = r.get<std::uint8_t>() != 0;
   t.id = r.get_text();
   t.counterpart_name = r.get_text();
@@ -68,8 +69,8 @@ TxnRec TxnRec::read(SpillReader& r) {
 
 void IdKey::write(SpillWriter& w) const {
   w.put(hash);
-  w.put(pos.file);
-  w.put(pos.line);
+  w.put_varint(pos.file);
+  w.put_varint(pos.line);
   w.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0)));
   w.put_text(id);
   w.put_text(raw);
@@ -79,8 +80,8 @@ void IdKey::write(SpillWriter& w) const {
 IdKey IdKey::read(SpillReader& r) {
   IdKey k;
   k.hash = r.get<std::uint64_t>();
-  k.pos.file = r.get<std::uint32_t>();
-  k.pos.line = r.get<std::uint64_t>();
+  k.pos.file = static_cast<std::uint32_t>(r.get_varint());
+  k.pos.line = r.get_varint();
   const auto flags = r.get<std::uint8_t>();
   k.full = (flags & 1) != 0;
   k.parse_ok = (flags & 2) != 0;

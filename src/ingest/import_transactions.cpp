@@ -28,7 +28,7 @@ class TransactionChecker {
     if (const auto c = invalid_utf8_column<kTransactionColumns.size()>(rec, col)) return std::pair(*c, utf8_reason(f[col[*c]]));
     const std::string_view account = f[col[kTxnAccountId]];
     t.account_hash = id_hash(account);
-    const AccountMapEntry* acc = map_.find(t.account_hash);
+    const AccountMapEntry* acc = find_account(t.account_hash);
     if (!acc) {
       if (const FirstRejected* r = map_.find_rejected(account))
         return std::pair(kTxnAccountId, "the account was rejected (" + ctx_.file_name(r->pos.file) + ":" + std::to_string(r->pos.line) + ")");
@@ -62,11 +62,26 @@ class TransactionChecker {
   void forget_cells() { labels_.clear(); }  // the reader's bytes go
 
  private:
+  // A bank's export lists an account's transactions together: the account of the row before is
+  // almost always this row's, and a compare replaces the binary search over the whole map (at
+  // 10M users a search of ~25 steps through 368 MB, cache misses all the way).
+  const AccountMapEntry* find_account(std::uint64_t hash) {
+    if (last_ && hash == last_hash_) return last_;
+    const AccountMapEntry* acc = map_.find(hash);
+    if (acc) {
+      last_hash_ = hash;
+      last_ = acc;
+    }
+    return acc;
+  }
+
   ImportContext& ctx_;
   const AccountMap& map_;
   const Labeller* rules_;
   LearnedLabeller* learner_;
   LabelCache labels_;
+  std::uint64_t last_hash_ = 0;
+  const AccountMapEntry* last_ = nullptr;
 };
 
 struct TxnReadState {

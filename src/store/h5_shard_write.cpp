@@ -17,8 +17,9 @@ namespace {
 namespace L = h5layout;
 
 // How a column may be compressed: szip only encodes integers (and needs a chunk of at least
-// one block of pixels); shuffle is pointless for one-byte elements.
-enum class Element { integer, fixed_string };
+// one block of pixels); shuffle is pointless for one-byte elements; a string column's bytes and
+// offsets (`text`, integers too) take ShardWriteOptions::text_lz4_level.
+enum class Element { integer, fixed_string, text };
 
 constexpr unsigned kSzipPixelsPerBlock = 32;
 
@@ -36,16 +37,17 @@ class ShardWriter {
   }
 
   template <class T>
-  void numeric(const char* path, hid_t file_type, hid_t mem_type, const std::vector<T>& values) {
-    dataset(path, file_type, mem_type, values.data(), values.size(), options_.chunk_elements, Element::integer);
+  void numeric(const char* path, hid_t file_type, hid_t mem_type, const std::vector<T>& values,
+               Element element = Element::integer) {
+    dataset(path, file_type, mem_type, values.data(), values.size(), options_.chunk_elements, element);
   }
 
   void strings(const char* path, const StringColumn& column) {
     const std::string base = path;
     // Bytes get chunks of about the same size in bytes as an int64 column's chunks.
     dataset((base + L::kBytesSuffix).c_str(), H5T_STD_U8LE, H5T_NATIVE_UINT8, column.bytes().data(),
-            column.bytes().size(), options_.chunk_elements * 8, Element::integer);
-    numeric((base + L::kOffsetsSuffix).c_str(), H5T_STD_I64LE, H5T_NATIVE_INT64, column.offsets());
+            column.bytes().size(), options_.chunk_elements * 8, Element::text);
+    numeric((base + L::kOffsetsSuffix).c_str(), H5T_STD_I64LE, H5T_NATIVE_INT64, column.offsets(), Element::text);
   }
 
   void currency(const char* path, const std::vector<Currency>& values) {
@@ -82,7 +84,7 @@ class ShardWriter {
               "adding the deflate filter to " + what);
         break;
       case ShardWriteOptions::Filter::szip:
-        if (element == Element::integer && chunk[0] >= kSzipPixelsPerBlock)
+        if (element != Element::fixed_string && chunk[0] >= kSzipPixelsPerBlock)
           check(H5Pset_szip(dcpl.get(), H5_SZIP_NN_OPTION_MASK, kSzipPixelsPerBlock), ctx_,
                 "adding the szip filter to " + what);
         break;
@@ -92,7 +94,8 @@ class ShardWriter {
       case ShardWriteOptions::Filter::lz4: {
         // H5Zlz4.c's parameters: the default block size (0: 1 GiB, i.e. one LZ4 block per
         // chunk) and the level, so that the file says how it was compressed.
-        const unsigned params[2] = {0, static_cast<unsigned>(options_.lz4_level)};
+        const int level = element == Element::text ? options_.text_lz4_level : options_.lz4_level;
+        const unsigned params[2] = {0, static_cast<unsigned>(level)};
         check(H5Pset_filter(dcpl.get(), kLz4FilterId, H5Z_FLAG_MANDATORY, 2, params), ctx_,
               "adding the lz4 filter to " + what);
         break;
@@ -130,8 +133,9 @@ void write_shard_file(const std::filesystem::path& path, const ShardData& data, 
   const bool lz4 = options.filter == ShardWriteOptions::Filter::lz4 ||
                    options.filter == ShardWriteOptions::Filter::shuffle_lz4;
   if (lz4 && !register_lz4_filter()) fail(ctx, "cannot register the lz4 filter with HDF5");
-  if (lz4 && options.lz4_level != 1 && (options.lz4_level < 3 || options.lz4_level > 12))
-    fail(ctx, "lz4 level " + std::to_string(options.lz4_level) + " is neither 1 (LZ4) nor in 3..12 (LZ4HC)");
+  for (const int level : {options.lz4_level, options.text_lz4_level})
+    if (lz4 && level != 1 && (level < 3 || level > 12))
+      fail(ctx, "lz4 level " + std::to_string(level) + " is neither 1 (LZ4) nor in 3..12 (LZ4HC)");
 
   PropList fcpl = make<PropList>(H5Pcreate(H5P_FILE_CREATE), ctx, "creating the file creation list");
   check(H5Pset_obj_track_times(fcpl.get(), false), ctx, "switching off root group timestamps");

@@ -65,8 +65,49 @@ TEST(Spill, RecordsComeBackAsWrittenThroughManySmallFlushes) {
 
 TEST(Spill, AnAbsentFileReadsAsEmptyAndATruncatedOneIsABug) {
   EXPECT_TRUE(SpillReader::open(temp_file("never-written.bin")).at_end());
-  SpillReader r(std::vector<char>{1, 0});
-  EXPECT_THROW(r.get<std::uint64_t>(), std::logic_error);
+  const auto file = temp_file("truncated.bin");
+  {
+    SpillWriter w(file, 64);
+    w.put(std::uint16_t{1});
+    w.put_varint(std::uint64_t{1} << 40);
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  EXPECT_EQ(r.get<std::uint16_t>(), 1u);
+  EXPECT_THROW(r.get<std::uint64_t>(), std::logic_error);  // 6 bytes are left
+  std::filesystem::remove(file);
+}
+
+// The LEB128 and zigzag fields of a row hold every value, the extremes included.
+TEST(Spill, ExtremeValuesOfARowRoundTrip) {
+  const auto file = temp_file("extremes.bin");
+  const std::vector<Cents> amounts{0, 1, -1, 63, -64, 64, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+  const std::vector<std::uint64_t> lines{0, 1, 127, 128, 16383, 16384, UINT64_MAX};
+  {
+    SpillWriter w(file, 64);
+    for (std::size_t i = 0; i < amounts.size() * lines.size(); ++i) {
+      TxnRec t;
+      t.pos = {i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]};
+      t.amount = amounts[i % amounts.size()];
+      t.labels = i % 3 == 0 ? ~LabelSet{0} : LabelSet{i};
+      t.id = std::string(i % 4 == 0 ? 300 : 5, 'x');
+      const std::string purpose(i == 5 ? 20000 : 0, 'p');  // longer than the buffer and its slack
+      t.purpose = purpose;
+      t.write(w);
+    }
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (std::size_t i = 0; i < amounts.size() * lines.size(); ++i) {
+    const TxnRec t = TxnRec::read(r);
+    EXPECT_EQ(t.pos, (InputPos{i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]}));
+    EXPECT_EQ(t.amount, amounts[i % amounts.size()]);
+    EXPECT_EQ(t.labels, i % 3 == 0 ? ~LabelSet{0} : LabelSet{i});
+    EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
+    EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
 }
 
 TEST(Spill, KeysAndAccountsRoundTrip) {

@@ -73,6 +73,7 @@ TEST(FilterBench, DISABLED_Measure) {
     const char* name;
     ShardWriteOptions::Filter filter;
     int level;  // deflate or lz4 level
+    int text_level = 0;  // lz4 level of the text columns (0: `level`)
   };
   using F = ShardWriteOptions::Filter;
   std::vector<Candidate> candidates = {{"none", F::none, 0},
@@ -83,6 +84,7 @@ TEST(FilterBench, DISABLED_Measure) {
                                        {"shuffle+lz4", F::shuffle_lz4, 1},
                                        {"lz4hc(4)", F::lz4, 4},
                                        {"shuffle+lz4hc(4)", F::shuffle_lz4, 4},
+                                       {"shuffle+lz4hc(4)/lz4", F::shuffle_lz4, 4, 1},  // the default: LZ4 texts
                                        {"shuffle+lz4hc(9)", F::shuffle_lz4, 9}};
   if (h5::szip_encoder_available())
     candidates.push_back({"szip(nn,32)", F::szip, 0});
@@ -95,6 +97,7 @@ TEST(FilterBench, DISABLED_Measure) {
     options.filter = c.filter;
     options.deflate_level = c.filter == F::deflate || c.filter == F::shuffle_deflate ? c.level : 1;
     options.lz4_level = c.filter == F::lz4 || c.filter == F::shuffle_lz4 ? c.level : 1;
+    options.text_lz4_level = c.text_level > 0 ? c.text_level : options.lz4_level;
     options.chunk_elements = chunk;
     double write_s = 1e9, scan_s = 1e9, cold_s = 1e9, crc_s = 1e9, all_s = 1e9;
     ShardInfo info;

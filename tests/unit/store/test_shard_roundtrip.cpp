@@ -94,15 +94,18 @@ TEST(ShardRoundTrip, EveryFilterIsByteIdenticalForIdenticalData) {
   struct Chain {
     F filter;
     int lz4_level;
+    int text_lz4_level = 1;
   };
   for (const Chain chain : {Chain{F::none, 1}, Chain{F::shuffle_deflate, 1}, Chain{F::lz4, 1}, Chain{F::shuffle_lz4, 1},
-                            Chain{F::lz4, 4}, Chain{F::shuffle_lz4, 4}, Chain{F::shuffle_lz4, 12}}) {
+                            Chain{F::lz4, 4}, Chain{F::shuffle_lz4, 4}, Chain{F::shuffle_lz4, 4, 4},
+                            Chain{F::shuffle_lz4, 12, 12}}) {
     SCOPED_TRACE("filter " + std::to_string(static_cast<int>(chain.filter)) + ", lz4 level " +
                  std::to_string(chain.lz4_level));
     ScratchDir dir;
     ShardWriteOptions options;
     options.filter = chain.filter;
     options.lz4_level = chain.lz4_level;
+    options.text_lz4_level = chain.text_lz4_level;
     options.chunk_elements = 700;
     const ShardInfo a = write_shard(dir / "a.h5", data, taxonomy, options);
     write_shard(dir / "other.h5", test::hand_built_shard(), test::full_taxonomy(), options);
@@ -223,24 +226,34 @@ TEST(ShardWrite, RefusesInconsistentData) {
   EXPECT_THROW(write_shard(dir / "s.h5", labels, test::default_taxonomy()), std::logic_error);
 }
 
-TEST(ShardWrite, TheDefaultIsShuffleLz4HcAndLevelsAreChecked) {
+TEST(ShardWrite, TheDefaultIsShuffleLz4HcForNumbersLz4ForTextsAndLevelsAreChecked) {
   const ShardWriteOptions defaults;
   EXPECT_EQ(defaults.filter, ShardWriteOptions::Filter::shuffle_lz4);
   EXPECT_EQ(defaults.lz4_level, kDefaultLz4HcLevel);
+  EXPECT_EQ(defaults.text_lz4_level, 1);
   ScratchDir dir;
   const Taxonomy taxonomy = test::default_taxonomy();
   const ShardData data = test::synthetic_shard(10, 1, taxonomy);
   ShardWriteOptions fast;
   fast.lz4_level = 1;
-  // LZ4HC writes a smaller file that reads back the same.
-  const ShardInfo hc = write_shard(dir / "hc.h5", data, taxonomy);
+  ShardWriteOptions all_hc;
+  all_hc.text_lz4_level = kDefaultLz4HcLevel;
+  // LZ4HC writes a smaller file that reads back the same; the default's plain-LZ4 texts sit between.
+  const ShardInfo mixed = write_shard(dir / "mixed.h5", data, taxonomy);
+  const ShardInfo hc = write_shard(dir / "hc.h5", data, taxonomy, all_hc);
   const ShardInfo plain = write_shard(dir / "fast.h5", data, taxonomy, fast);
-  EXPECT_LT(hc.bytes, plain.bytes);
+  EXPECT_LT(hc.bytes, mixed.bytes);
+  EXPECT_LT(mixed.bytes, plain.bytes);
   EXPECT_EQ(read_shard(dir.path(), hc), data);
+  EXPECT_EQ(read_shard(dir.path(), mixed), data);
   for (const int bad : {0, 2, 13}) {
     ShardWriteOptions wrong;
     wrong.lz4_level = bad;
     EXPECT_THROW(write_shard(dir / "bad.h5", data, taxonomy, wrong), IoError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
+    ShardWriteOptions wrong_text;
+    wrong_text.text_lz4_level = bad;
+    EXPECT_THROW(write_shard(dir / "bad.h5", data, taxonomy, wrong_text), IoError);
     EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
   }
 }
