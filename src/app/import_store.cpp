@@ -155,17 +155,24 @@ void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) 
                                              4096, std::size_t{1} << 20);
 }
 
-// A rank holds one shard while it writes it (~3x the shard's CSV bytes, docs/import.md): say so
-// when too few shards make that large, with a shard count that keeps it small.
+// The CSV bytes of a shard when --shards is not given: the import's memory is bounded by
+// --memory-budget whatever the shard, but `finseg run` reads one shard's columns at a time.
+constexpr std::uint64_t kShardCsvBytes = std::uint64_t{128} << 20;
+
+// One shard per ~128 MB of CSV (the plan's estimate: the same on every rank, whatever P).
+int shards_for(std::uint64_t plain_bytes) {
+  return static_cast<int>(std::clamp<std::uint64_t>((plain_bytes + kShardCsvBytes - 1) / kShardCsvBytes, 1, 100000));
+}
+
+// `finseg run` holds one shard at a time: say so when too few shards make that large, with a
+// shard count that keeps it small (the import itself stays within --memory-budget).
 void warn_of_large_shards(const ingest::ImportContext& ctx) {
-  constexpr std::uint64_t kShardCsvBytes = std::uint64_t{256} << 20;
   const std::uint64_t per_shard = ctx.plan.estimated_plain_bytes / static_cast<std::uint64_t>(ctx.shards);
-  if (!ctx.comm.is_root() || per_shard <= kShardCsvBytes) return;
+  if (!ctx.comm.is_root() || per_shard <= 2 * kShardCsvBytes) return;
   std::fprintf(stderr,
-               "finseg import: warning: ~%.0f MB of CSV per shard: a rank holds ~%.1f GB while it writes one "
-               "(--shards %llu keeps a shard near 128 MB of CSV)\n",
-               static_cast<double>(per_shard) / 1e6, 3.0 * static_cast<double>(per_shard) / 1e9,
-               static_cast<unsigned long long>(ctx.plan.estimated_plain_bytes / (std::uint64_t{128} << 20) + 1));
+               "finseg import: warning: ~%.0f MB of CSV per shard: finseg run holds one shard's columns at a time "
+               "(--shards %d, the default, keeps a shard near 128 MB of CSV)\n",
+               static_cast<double>(per_shard) / 1e6, shards_for(ctx.plan.estimated_plain_bytes));
 }
 
 // Rank 0: the staging folder goes, the manifest lists every rank's shards, the model is saved
@@ -193,7 +200,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   const auto start = Clock::now();
   Phases phases;
   const ImportOptions& io = options.import;
-  if (io.shards < 1) throw UsageError("import: the number of shards must be at least 1");
+  if (io.shards < 0) throw UsageError("import: the number of shards must be at least 1");
   on_every_rank(comm, [&] {
     if (!comm.is_root()) return;
     check_rejects_file(io);
@@ -202,6 +209,8 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   ingest::ImportContext ctx{comm, taxonomy, io, {}, {}, io.shards, 1, 1 << 20, ingest::ProblemList(0)};
   ctx.problems = ingest::ProblemList(ctx.keep());
   on_every_rank(comm, [&] { ctx.plan = ingest::plan_input(comm, csv_dir, options.unit_bytes); });
+  if (ctx.shards == 0) ctx.shards = shards_for(ctx.plan.estimated_plain_bytes);
+  ctx.memory_budget = options.memory_budget;
   size_spills(ctx, options);
   warn_of_large_shards(ctx);
   phases.done("plan");
@@ -252,6 +261,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   }
   result.transaction_rows = static_cast<std::uint64_t>(all_sum(comm, transactions));
   result.account_rows = accounts.accepted;
+  result.shards = ctx.shards;
   commit_store(ctx, *builder, mine, options);
   phases.done("commit");
   result.phases = phases.text;

@@ -17,11 +17,13 @@
 namespace finseg {
 
 struct StoreImportOptions {
-  // shards, max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
+  // shards (0: one per ~128 MB of CSV, kShardCsvBytes), max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
   // every rank, with the same model loaded) as for import_csv.
   ImportOptions import;
   ShardWriteOptions write;
   std::uint64_t unit_bytes = std::uint64_t{64} << 20;  // target bytes of a unit of a plain file
+  // What a rank may hold while it sorts and writes a shard (docs/import.md, "Memory per rank").
+  std::uint64_t memory_budget = std::uint64_t{512} << 20;
   // Input bytes per bucket of the duplicate check (one bucket is in memory at a time).
   std::uint64_t bucket_input_bytes = std::uint64_t{128} << 20;
   std::optional<std::filesystem::path> save_model;
@@ -31,6 +33,7 @@ struct StoreImportOptions {
 
 struct StoreImportResult {
   std::uint64_t account_rows = 0, transaction_rows = 0, rejected_rows = 0;
+  int shards = 0;                // as given, or chosen from the input's size
   LabelSourceCounts sources;     // with a learner: how the rows got their labels, all ranks
   std::string phases;            // "plan 0.01 s, accounts 0.10 s, ..." (rank 0's wall clock)
   double seconds = 0;
