@@ -132,6 +132,9 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
     if (options.learner) std::fprintf(stderr, "finseg import: %s\n", r.sources.format().c_str());
     std::fprintf(stderr, "finseg import: phases: %s; peak RSS %.0f MiB (largest rank)\n", r.phases.c_str(),
                  static_cast<double>(r.max_peak_rss_kib) / 1024.0);
+    if (r.grouped_shards > 0)
+      std::fprintf(stderr, "finseg import: %llu of %d shards larger than the memory budget were sorted in groups of users\n",
+                   static_cast<unsigned long long>(r.grouped_shards), r.shards);
     std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %d shards (%.2f s, %.0f rows/s, %d ranks)\n",
                 csv.c_str(), out.c_str(), static_cast<unsigned long long>(r.account_rows),
                 static_cast<unsigned long long>(r.transaction_rows), static_cast<unsigned long long>(r.rejected_rows),

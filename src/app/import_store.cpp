@@ -240,7 +240,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
     phases.done("learn");
   }
   std::vector<ShardInfo> mine;
-  std::int64_t transactions = 0;
+  std::int64_t transactions = 0, grouped = 0;
   ImportProgress shard_progress(comm, ImportProgress::Kind::shards_written,
                                 static_cast<std::uint64_t>((ctx.shards + comm.size() - 1) / comm.size()), options.progress_seconds);
   on_every_rank(comm, [&] {
@@ -249,6 +249,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
       auto w = ingest::write_import_shard(ctx, k, dups, failing ? nullptr : io.learner, *builder, options.write, !failing);
       if (!failing) mine.push_back(std::move(w.info));
       transactions += static_cast<std::int64_t>(w.transactions);
+      grouped += w.groups > 1 ? 1 : 0;
       shard_progress(++done);
     }
   });
@@ -262,6 +263,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   result.transaction_rows = static_cast<std::uint64_t>(all_sum(comm, transactions));
   result.account_rows = accounts.accepted;
   result.shards = ctx.shards;
+  result.grouped_shards = static_cast<std::uint64_t>(all_sum(comm, grouped));
   commit_store(ctx, *builder, mine, options);
   phases.done("commit");
   result.phases = phases.text;

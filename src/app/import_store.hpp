@@ -34,6 +34,7 @@ struct StoreImportOptions {
 struct StoreImportResult {
   std::uint64_t account_rows = 0, transaction_rows = 0, rejected_rows = 0;
   int shards = 0;                // as given, or chosen from the input's size
+  std::uint64_t grouped_shards = 0;  // larger than --memory-budget: sorted in groups of users
   LabelSourceCounts sources;     // with a learner: how the rows got their labels, all ranks
   std::string phases;            // "plan 0.01 s, accounts 0.10 s, ..." (rank 0's wall clock)
   double seconds = 0;

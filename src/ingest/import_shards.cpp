@@ -289,7 +289,8 @@ WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates&
   // Every shard goes through the same streamed writer, so that its file does not depend on the
   // budget (the writer spools its columns beyond a quarter of it).
   ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), ctx.memory_budget / 4);
-  for (const UserGroup& group : plan_groups(ctx, shard, dups, acc)) {
+  const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
+  for (const UserGroup& group : groups) {
     LoadedShard s = load_group(group, acc, dups, true);
     record_money_bound_problems(ctx, s, acc);
     if (!write) continue;
@@ -297,6 +298,7 @@ WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates&
     append_group(s, group, acc, out);
   }
   WrittenShard written;
+  written.groups = groups.size();
   if (!write) return written;
   written.transactions = out.transactions();
   written.info = builder.write(shard, out, ctx.taxonomy, write_options);

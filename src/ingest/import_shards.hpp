@@ -25,6 +25,7 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 struct WrittenShard {
   ShardInfo info;
   std::uint64_t transactions = 0;
+  std::size_t groups = 1;  // of users sorted one at a time (more than one: the shard exceeded the budget)
 };
 
 // Pass 2: records the money-bound rejections in ctx.problems, labels the empty cells with
