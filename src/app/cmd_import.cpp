@@ -29,24 +29,26 @@ std::int64_t parse_count(const std::string& text, const char* option, std::int64
     used = 0;
   }
   if (used == 0 || used != text.size() || v < lo || v > hi)
-    throw UsageError(std::string(option) + " must be a whole number in " + std::to_string(lo) + ".." + std::to_string(hi) + ", not '" + text + "'");
+    throw UsageError(std::string(option) + ": must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" + text + "'");
   return v;
 }
 
-// "512M", "64M", "300K", "2G" or a number of bytes; at least 64 KiB (below, a group of users
-// would hold a few rows).
-std::uint64_t parse_byte_size(std::string text, const char* option) {
+// "512M", "64M", "300K", "2G" or a number of bytes, from 64K (below, a group of users would hold
+// a few rows) to 1024G.
+std::uint64_t parse_byte_size(const std::string& text, const char* option) {
+  const UsageError bad(std::string(option) + ": must be a size from 64K to 1024G (bytes, or a number with K, M or G), got '" + text + "'");
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 10 || text.size() > digits + 1) throw bad;  // 10 digits x 2^30 fit in 64 bits
   std::uint64_t unit = 1;
-  if (!text.empty()) {
+  if (digits < text.size()) {
     const std::size_t at = std::string_view("KMG").find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
-    if (at != std::string_view::npos) {
-      unit = std::uint64_t{1} << (10 * (at + 1));
-      text.pop_back();
-    }
+    if (at == std::string_view::npos) throw bad;
+    unit = std::uint64_t{1} << (10 * (at + 1));
   }
-  const auto v = static_cast<std::uint64_t>(parse_count(text, option, 1, std::int64_t{1} << 40));
-  if (v * unit < (std::uint64_t{64} << 10)) throw UsageError(std::string(option) + " must be at least 64K");
-  return v * unit;
+  const std::uint64_t v = std::stoull(text.substr(0, digits)) * unit;
+  if (v < (std::uint64_t{64} << 10) || v > (std::uint64_t{1} << 40)) throw bad;
+  return v;
 }
 
 }  // namespace

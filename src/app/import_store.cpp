@@ -155,15 +155,6 @@ void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) 
                                              4096, std::size_t{1} << 20);
 }
 
-// The CSV bytes of a shard when --shards is not given: the import's memory is bounded by
-// --memory-budget whatever the shard, but `finseg run` reads one shard's columns at a time.
-constexpr std::uint64_t kShardCsvBytes = std::uint64_t{128} << 20;
-
-// One shard per ~128 MB of CSV (the plan's estimate: the same on every rank, whatever P).
-int shards_for(std::uint64_t plain_bytes) {
-  return static_cast<int>(std::clamp<std::uint64_t>((plain_bytes + kShardCsvBytes - 1) / kShardCsvBytes, 1, 100000));
-}
-
 // `finseg run` holds one shard at a time: say so when too few shards make that large, with a
 // shard count that keeps it small (the import itself stays within --memory-budget).
 void warn_of_large_shards(const ingest::ImportContext& ctx) {
@@ -172,7 +163,7 @@ void warn_of_large_shards(const ingest::ImportContext& ctx) {
   std::fprintf(stderr,
                "finseg import: warning: ~%.0f MB of CSV per shard: finseg run holds one shard's columns at a time "
                "(--shards %d, the default, keeps a shard near 128 MB of CSV)\n",
-               static_cast<double>(per_shard) / 1e6, shards_for(ctx.plan.estimated_plain_bytes));
+               static_cast<double>(per_shard) / 1e6, default_shard_count(ctx.plan.estimated_plain_bytes));
 }
 
 // Rank 0: the staging folder goes, the manifest lists every rank's shards, the model is saved
@@ -195,6 +186,12 @@ void commit_store(ingest::ImportContext& ctx, StoreBuilder& builder, const std::
 
 }  // namespace
 
+// The import's memory is bounded by --memory-budget whatever the shard, but `finseg run` reads one
+// shard's columns at a time: shards of ~128 MB of CSV keep that small.
+int default_shard_count(std::uint64_t plain_bytes) {
+  return static_cast<int>(std::clamp<std::uint64_t>((plain_bytes + kShardCsvBytes - 1) / kShardCsvBytes, 1, 100000));
+}
+
 StoreImportResult import_store(Communicator& comm, const std::filesystem::path& csv_dir, const std::filesystem::path& out,
                                const Taxonomy& taxonomy, const StoreImportOptions& options) {
   const auto start = Clock::now();
@@ -209,7 +206,7 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   ingest::ImportContext ctx{comm, taxonomy, io, {}, {}, io.shards, 1, 1 << 20, ingest::ProblemList(0)};
   ctx.problems = ingest::ProblemList(ctx.keep());
   on_every_rank(comm, [&] { ctx.plan = ingest::plan_input(comm, csv_dir, options.unit_bytes); });
-  if (ctx.shards == 0) ctx.shards = shards_for(ctx.plan.estimated_plain_bytes);
+  if (ctx.shards == 0) ctx.shards = default_shard_count(ctx.plan.estimated_plain_bytes);
   ctx.memory_budget = options.memory_budget;
   size_spills(ctx, options);
   warn_of_large_shards(ctx);

@@ -41,6 +41,11 @@ struct StoreImportResult {
   long max_peak_rss_kib = 0;     // the largest peak RSS of any rank
 };
 
+// The shards of an import without --shards: one per kShardCsvBytes of (estimated plain) CSV, at
+// least 1, at most 100000; the plan's estimate is the same on every rank, so is the count.
+inline constexpr std::uint64_t kShardCsvBytes = std::uint64_t{128} << 20;
+int default_shard_count(std::uint64_t plain_bytes);
+
 // Collective. Throws (on every rank, the same error) InputError when rows are rejected beyond
 // the allowance, IoError when the input cannot be read or the store written; nothing is left.
 StoreImportResult import_store(Communicator& comm, const std::filesystem::path& csv_dir, const std::filesystem::path& out,
