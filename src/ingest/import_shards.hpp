@@ -3,7 +3,7 @@
 // transactions by bookingDate, ties in input order), the money bound applied per user as the
 // serial import applies it, then learned from (pass 1 with --labels learn) or labelled and
 // written as the shard file (pass 2). What is held is bounded by ctx.memory_budget whatever the
-// shard's size: a shard whose spilled rows exceed half of it is cut into groups of consecutive
+// shard's size: a shard whose spilled rows exceed a quarter of it is cut into groups of consecutive
 // users (each in a file of the staging folder), sorted and written one group at a time through
 // a ShardStreamWriter, which is also how a small shard is written (the same bytes either way).
 #pragma once

@@ -18,9 +18,10 @@ constexpr std::array<std::size_t, 4> kTextColumns = {0, 5, 7, 9};  // the bytes;
 
 }  // namespace
 
-void ShardStreamWriter::Spool::open(std::filesystem::path file, std::size_t element) {
+void ShardStreamWriter::Spool::open(std::filesystem::path file, std::size_t element, std::string& scratch) {
   file_ = std::move(file);
   element_ = element;
+  scratch_ = &scratch;
 }
 
 void ShardStreamWriter::Spool::flush() {
@@ -42,12 +43,13 @@ const void* ShardStreamWriter::Spool::next(std::size_t count) {
     return p;
   }
   if (!in_ && !(in_ = std::fopen(file_.c_str(), "rb"))) throw IoError("cannot read " + file_.string() + ": " + std::strerror(errno));
-  scratch_.resize(want);
+  std::string& scratch = *scratch_;
+  scratch.resize(want);
   const std::size_t from_file = static_cast<std::size_t>(std::min<std::uint64_t>(want, file_bytes_ - read_));
-  if (std::fread(scratch_.data(), 1, from_file, in_) != from_file) throw IoError("cannot read " + file_.string() + ": short read");
-  std::memcpy(scratch_.data() + from_file, buf_.data(), want - from_file);  // a slab across file and memory
+  if (std::fread(scratch.data(), 1, from_file, in_) != from_file) throw IoError("cannot read " + file_.string() + ": short read");
+  std::memcpy(scratch.data() + from_file, buf_.data(), want - from_file);  // a slab across file and memory
   read_ += want;
-  return scratch_.data();
+  return scratch.data();
 }
 
 void ShardStreamWriter::Spool::remove() noexcept {
@@ -60,7 +62,7 @@ void ShardStreamWriter::Spool::remove() noexcept {
 ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes)
     : memory_bytes_(memory_bytes) {
   for (std::size_t i = 0; i < txn_.size(); ++i)
-    txn_[i].open(spool_dir / (prefix + ".col" + std::to_string(kFirstTxnDataset + i)), kElement[i]);
+    txn_[i].open(spool_dir / (prefix + ".col" + std::to_string(kFirstTxnDataset + i)), kElement[i], scratch_);
   const std::int64_t zero = 0;
   for (const std::size_t c : kTextColumns) txn_[c + 1].append(&zero, sizeof zero);
 }

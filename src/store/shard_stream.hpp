@@ -49,7 +49,8 @@ class ShardStreamWriter {
   // One transaction dataset: bytes in memory, the older ones in a spool file.
   class Spool final : public h5::ColumnSource {
    public:
-    void open(std::filesystem::path file, std::size_t element);
+    // `scratch`: the writer's, shared (the datasets are written one after another).
+    void open(std::filesystem::path file, std::size_t element, std::string& scratch);
     void append(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
     std::size_t buffered() const noexcept { return buf_.size(); }
     std::uint64_t elements() const noexcept { return (file_bytes_ + buf_.size()) / element_; }
@@ -64,11 +65,12 @@ class ShardStreamWriter {
     std::uint64_t file_bytes_ = 0;
     std::uint64_t read_ = 0;  // bytes handed out by next()
     std::FILE* in_ = nullptr;
-    std::string scratch_;
+    std::string* scratch_ = nullptr;  // a slab read from the file
   };
   void add_text(std::size_t column, std::string_view s);
 
   ShardData head_;
+  std::string scratch_;
   std::array<Spool, 11> txn_;  // datasets 10..20 of h5layout::kDatasets
   std::array<std::int64_t, 11> text_bytes_{};
   std::uint64_t memory_bytes_;
