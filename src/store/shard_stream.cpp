@@ -1,6 +1,7 @@
 #include "store/shard_stream.hpp"
 
 #include "core/errors.hpp"
+#include "io/atomic_file.hpp"
 #include "store/store_structure.hpp"
 
 #include <algorithm>
@@ -26,11 +27,7 @@ void ShardStreamWriter::Spool::open(std::filesystem::path file, std::size_t elem
 
 void ShardStreamWriter::Spool::flush() {
   if (buf_.empty()) return;
-  std::FILE* f = std::fopen(file_.c_str(), "ab");
-  if (!f) throw IoError("cannot write " + file_.string() + ": " + std::strerror(errno));
-  const bool ok = std::fwrite(buf_.data(), 1, buf_.size(), f) == buf_.size();
-  const int err = errno;
-  if (std::fclose(f) != 0 || !ok) throw IoError("cannot write " + file_.string() + ": " + std::strerror(ok ? errno : err));
+  append_to_file(file_, buf_);
   file_bytes_ += buf_.size();
   buf_.clear();
 }
