@@ -24,6 +24,8 @@
 
 #include <cereal/types/vector.hpp>
 
+#include <malloc.h>  // malloc_trim (glibc)
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -240,6 +242,10 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   std::int64_t transactions = 0, grouped = 0;
   ImportProgress shard_progress(comm, ImportProgress::Kind::shards_written,
                                 static_cast<std::uint64_t>((ctx.shards + comm.size() - 1) / comm.size()), options.progress_seconds);
+  // The duplicate check frees millions of small blocks the heap keeps (fragmented): given back
+  // once here, a rank's RSS while it writes shards is what --memory-budget bounds. (Per shard it
+  // would cost ~5 % of the import's CPU in page faults.)
+  malloc_trim(0);
   on_every_rank(comm, [&] {
     std::uint64_t done = 0;
     for (int k = comm.rank(); k < ctx.shards; k += comm.size()) {

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <malloc.h>  // malloc_trim (glibc)
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -292,9 +291,6 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
                                 StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
-  // The earlier phases free millions of small blocks the heap keeps (fragmented): given back, a
-  // rank's RSS while it writes shards is what the budget bounds (~1 ms).
-  malloc_trim(0);
   const ShardAccounts acc = read_accounts(ctx, shard);
   // Every shard goes through the same streamed writer, so that its file does not depend on the
   // budget (the writer spools its columns beyond an eighth of it).
