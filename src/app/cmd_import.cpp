@@ -10,10 +10,48 @@
 #include "label/learned_labeller.hpp"
 #include "label/rule_file.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 namespace finseg {
+
+namespace {
+
+std::int64_t parse_count(const std::string& text, const char* option, std::int64_t lo, std::int64_t hi) {
+  std::size_t used = 0;
+  std::int64_t v = 0;
+  try {
+    v = std::stoll(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || v < lo || v > hi)
+    throw UsageError(std::string(option) + ": must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" + text + "'");
+  return v;
+}
+
+// "512M", "64M", "300K", "2G" or a number of bytes, from 64K (below, a group of users would hold
+// a few rows) to 1024G.
+std::uint64_t parse_byte_size(const std::string& text, const char* option) {
+  const UsageError bad(std::string(option) + ": must be a size from 64K to 1024G (bytes, or a number with K, M or G), got '" + text + "'");
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 10 || text.size() > digits + 1) throw bad;  // 10 digits x 2^30 fit in 64 bits
+  std::uint64_t unit = 1;
+  if (digits < text.size()) {
+    const std::size_t at = std::string_view("KMG").find(static_cast<char>(std::toupper(static_cast<unsigned char>(text.back()))));
+    if (at == std::string_view::npos) throw bad;
+    unit = std::uint64_t{1} << (10 * (at + 1));
+  }
+  const std::uint64_t v = std::stoull(text.substr(0, digits)) * unit;
+  if (v < (std::uint64_t{64} << 10) || v > (std::uint64_t{1} << 40)) throw bad;
+  return v;
+}
+
+}  // namespace
 
 // Import runs on every rank (app/import_store.hpp): each reads its units of the input, each shard is
 // sorted and written by one rank, rank 0 commits the store.
@@ -25,7 +63,9 @@ const CommandSpec& import_spec() {
                   "",
                   {option("csv", "DIR", "folder of accounts.csv and transactions.csv").required(),
                    option("out", "STORE", "the store folder to create (never overwritten)").required(),
-                   integer("shards", "K", "shard files", 4, 1, 100000),
+                   option("shards", "K", "shard files (1-100000)").default_is("one per ~128 MB of CSV (the input's size)"),
+                   option("memory-budget", "BYTES", "what a rank may hold while it sorts and writes a shard (K, M, G suffixes);\n"
+                          "a larger shard is sorted in groups of users through the staging folder").default_is("512M"),
                    integer("max-rejects", "N", "set up to N rejected rows aside (needs --rejects)", 0, 0, INT64_MAX),
                    option("rejects", "FILE", "where the rejected rows go, with their reasons (needs --max-rejects)"),
                    flag("replace-rejects", "overwrite an existing --rejects file"),
@@ -50,7 +90,8 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   const Args args(argv, import_spec());
   const ShardWriteOptions write_options = shard_write_options(args);
   ImportOptions options;
-  options.shards = static_cast<int>(args.get_int("shards"));
+  options.shards = 0;  // from the input's size (import_store)
+  if (const auto k = args.get("shards")) options.shards = static_cast<int>(parse_count(*k, "--shards", 1, 100000));
   options.max_rejects = static_cast<std::uint64_t>(args.get_int("max-rejects"));
   if (options.max_rejects > 0) {
     if (!args.has("rejects")) throw UsageError("--max-rejects needs --rejects FILE to set the rejected rows aside");
@@ -84,6 +125,7 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   store_options.import = options;
   store_options.write = write_options;
   store_options.unit_bytes = static_cast<std::uint64_t>(args.get_int("unit-bytes"));
+  store_options.memory_budget = parse_byte_size(args.get("memory-budget").value_or("512M"), "--memory-budget");
   store_options.progress_seconds = static_cast<double>(args.get_int("progress-every"));
   if (const auto file = args.get("save-model")) store_options.save_model = *file;
   store_options.created_by = "finseg import --csv " + csv.string();
@@ -92,10 +134,13 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
     if (options.learner) std::fprintf(stderr, "finseg import: %s\n", r.sources.format().c_str());
     std::fprintf(stderr, "finseg import: phases: %s; peak RSS %.0f MiB (largest rank)\n", r.phases.c_str(),
                  static_cast<double>(r.max_peak_rss_kib) / 1024.0);
+    if (r.grouped_shards > 0)
+      std::fprintf(stderr, "finseg import: %llu of %d shards larger than the memory budget were sorted in groups of users\n",
+                   static_cast<unsigned long long>(r.grouped_shards), r.shards);
     std::printf("imported %s into %s: %llu accounts, %llu transactions, %llu rejected rows set aside, %d shards (%.2f s, %.0f rows/s, %d ranks)\n",
                 csv.c_str(), out.c_str(), static_cast<unsigned long long>(r.account_rows),
                 static_cast<unsigned long long>(r.transaction_rows), static_cast<unsigned long long>(r.rejected_rows),
-                options.shards, r.seconds, static_cast<double>(r.account_rows + r.transaction_rows) / r.seconds, comm.size());
+                r.shards, r.seconds, static_cast<double>(r.account_rows + r.transaction_rows) / r.seconds, comm.size());
   }
   return 0;
 }

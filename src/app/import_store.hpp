@@ -17,11 +17,13 @@
 namespace finseg {
 
 struct StoreImportOptions {
-  // shards, max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
+  // shards (0: one per ~128 MB of CSV, kShardCsvBytes), max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
   // every rank, with the same model loaded) as for import_csv.
   ImportOptions import;
   ShardWriteOptions write;
   std::uint64_t unit_bytes = std::uint64_t{64} << 20;  // target bytes of a unit of a plain file
+  // What a rank may hold while it sorts and writes a shard (docs/import.md, "Memory per rank").
+  std::uint64_t memory_budget = std::uint64_t{512} << 20;
   // Input bytes per bucket of the duplicate check (one bucket is in memory at a time).
   std::uint64_t bucket_input_bytes = std::uint64_t{128} << 20;
   std::optional<std::filesystem::path> save_model;
@@ -31,11 +33,18 @@ struct StoreImportOptions {
 
 struct StoreImportResult {
   std::uint64_t account_rows = 0, transaction_rows = 0, rejected_rows = 0;
+  int shards = 0;                // as given, or chosen from the input's size
+  std::uint64_t grouped_shards = 0;  // larger than --memory-budget: sorted in groups of users
   LabelSourceCounts sources;     // with a learner: how the rows got their labels, all ranks
   std::string phases;            // "plan 0.01 s, accounts 0.10 s, ..." (rank 0's wall clock)
   double seconds = 0;
   long max_peak_rss_kib = 0;     // the largest peak RSS of any rank
 };
+
+// The shards of an import without --shards: one per kShardCsvBytes of (estimated plain) CSV, at
+// least 1, at most 100000; the plan's estimate is the same on every rank, so is the count.
+inline constexpr std::uint64_t kShardCsvBytes = std::uint64_t{128} << 20;
+int default_shard_count(std::uint64_t plain_bytes);
 
 // Collective. Throws (on every rank, the same error) InputError when rows are rejected beyond
 // the allowance, IoError when the input cannot be read or the store written; nothing is left.

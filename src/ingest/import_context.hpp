@@ -65,6 +65,9 @@ struct ImportContext {
   // sums can overflow, and the money bound rejects nothing (import_store.cpp uses it to learn
   // while reading).
   std::uint64_t money_total = 0;
+  // What the shard phase may hold (--memory-budget, docs/import.md): a shard whose spilled rows
+  // exceed a quarter of it is cut into groups of users sorted one at a time (import_shards.cpp).
+  std::uint64_t memory_budget = std::uint64_t{512} << 20;
 
   std::size_t keep() const noexcept { return std::max<std::size_t>(options.max_reported_errors, options.max_rejects); }
   bool keep_raw() const noexcept { return options.max_rejects > 0; }

@@ -2,9 +2,16 @@
 
 #include "csv/csv_checks.hpp"
 #include "ingest/import_accounts.hpp"
+#include "core/errors.hpp"
 #include "label/learned_labeller.hpp"
+#include "store/shard_stream.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <memory>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_map>
@@ -25,12 +32,41 @@ struct ShardRow {
   bool labels_empty = false;
 };
 
+// The shard's accepted accounts in store order, and what every group of its users needs of them.
+struct ShardAccounts {
+  SpillReader bytes;                                        // the views of `accounts` point here
+  std::vector<AccountRec> accounts;
+  std::vector<std::size_t> user_begin;                      // user u's accounts: [user_begin[u], user_begin[u + 1])
+  std::vector<std::uint32_t> user_of;                       // account -> user
+  std::unordered_map<std::uint64_t, std::uint32_t> index;  // accountId hash -> account
+  std::size_t users() const noexcept { return user_begin.size() - 1; }
+};
+
+ShardAccounts read_accounts(const ImportContext& ctx, int shard) {
+  ShardAccounts a;
+  a.accounts = read_shard_accounts(ctx, shard, a.bytes);
+  a.index.reserve(a.accounts.size());
+  for (std::size_t i = 0; i < a.accounts.size(); ++i) {
+    a.index.emplace(id_hash(a.accounts[i].id), static_cast<std::uint32_t>(i));
+    if (i == 0 || a.accounts[i].user != a.accounts[i - 1].user) a.user_begin.push_back(i);
+    a.user_of.push_back(static_cast<std::uint32_t>(a.user_begin.size() - 1));
+  }
+  a.user_begin.push_back(a.accounts.size());
+  return a;
+}
+
+// Users [first, last) of a shard and the spill files that hold (at least) their transactions.
+struct UserGroup {
+  std::size_t first = 0, last = 0;
+  std::vector<std::filesystem::path> files;
+  bool own_files = false;  // files written for this group alone: removed once read
+};
+
+// One group of a shard in memory: its transactions (as read, duplicates dropped) and their order.
 struct LoadedShard {
-  SpillReader account_bytes;
-  std::vector<AccountRec> accounts;             // store order
-  mutable std::vector<SpillReader> txn_bytes;   // one per rank; decoding seeks in them
-  std::vector<ShardRow> txns;                   // as read, duplicates dropped
-  std::vector<std::uint32_t> account_of;        // txns[i]'s index in accounts
+  mutable std::vector<SpillReader> txn_bytes;   // one per file; decoding seeks in them
+  std::vector<ShardRow> txns;
+  std::vector<std::uint32_t> account_of;        // txns[i]'s index in the shard's accounts
   std::vector<std::uint32_t> order;             // txns in store order
   std::vector<bool> over_bound;                 // rejected by the money bound
 
@@ -58,18 +94,13 @@ void sort_into_store_order(LoadedShard& s) {
 // in input order, to the user's total, and rejects the transaction that would take it past
 // INT64_MAX. Only a user whose total overflows needs the input order (a pass without sorting
 // finds them; they are rare).
-void apply_money_bound(LoadedShard& s, const std::vector<std::size_t>& user_begin) {
+void apply_money_bound(LoadedShard& s, const ShardAccounts& acc) {
   s.over_bound.assign(s.txns.size(), false);
-  const std::size_t users = user_begin.size() - 1;
-  std::vector<std::uint32_t> user_of(s.accounts.size());
-  std::vector<std::uint64_t> base(users, 0);
-  for (std::size_t u = 0; u < users; ++u)
-    for (std::size_t a = user_begin[u]; a < user_begin[u + 1]; ++a) {
-      user_of[a] = static_cast<std::uint32_t>(u);
-      csv::add_within_bound(base[u], s.accounts[a].balance);  // accepted accounts fit
-    }
+  const std::vector<std::uint32_t>& user_of = acc.user_of;
+  std::vector<std::uint64_t> base(acc.users(), 0);
+  for (std::size_t a = 0; a < acc.accounts.size(); ++a) csv::add_within_bound(base[user_of[a]], acc.accounts[a].balance);  // accepted accounts fit
   std::vector<std::uint64_t> total = base;
-  std::vector<bool> overflow(users, false);
+  std::vector<bool> overflow(acc.users(), false);
   bool any = false;
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     const std::uint32_t u = user_of[s.account_of[i]];
@@ -90,33 +121,110 @@ void apply_money_bound(LoadedShard& s, const std::vector<std::size_t>& user_begi
   }
 }
 
-// `store_order`: sort the transactions (the writer needs it, learning does not).
-LoadedShard load_shard(const ImportContext& ctx, int shard, const Duplicates& dups, std::vector<std::size_t>& user_begin,
-                       bool store_order) {
-  LoadedShard s;
-  s.accounts = read_shard_accounts(ctx, shard, s.account_bytes);
-  std::unordered_map<std::uint64_t, std::uint32_t> index;
-  index.reserve(s.accounts.size());
-  for (std::size_t a = 0; a < s.accounts.size(); ++a) {
-    index.emplace(id_hash(s.accounts[a].id), static_cast<std::uint32_t>(a));
-    if (a == 0 || s.accounts[a].user != s.accounts[a - 1].user) user_begin.push_back(a);
+// The transaction records of a spill file, one at a time, read through a window of `window`
+// bytes (doubled for a longer record): what a rank holds does not grow with the file.
+void for_each_spilled_txn(const std::filesystem::path& file, std::size_t window,
+                          const std::function<void(const TxnRec&, std::size_t bytes)>& fn) {
+  std::error_code ec;
+  const std::uint64_t size = std::filesystem::file_size(file, ec);
+  if (ec || size == 0) return;  // no rank had a row of this shard
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
+  for (std::uint64_t at = 0; at < size;) {
+    std::vector<char> bytes(static_cast<std::size_t>(std::min<std::uint64_t>(window, size - at)));
+    if (fseeko(f.get(), static_cast<off_t>(at), SEEK_SET) != 0 || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
+      throw IoError("cannot read " + file.string() + ": short read");
+    const bool last = at + bytes.size() == size;
+    SpillReader r(std::move(bytes));
+    std::size_t whole = 0;  // bytes of the records read whole from this window
+    while (!r.at_end()) {
+      TxnRec t;
+      // The spill format has no record lengths: a record cut by the window's end is only found
+      // by reading it, and is read again at the start of the next window.
+      try {
+        t = TxnRec::read(r);
+      } catch (const std::logic_error&) {
+        if (last) throw;
+        break;
+      }
+      fn(t, r.position() - whole);
+      whole = r.position();
+    }
+    if (whole == 0) window *= 2;
+    at += whole;
   }
-  user_begin.push_back(s.accounts.size());
-  s.txn_bytes.reserve(static_cast<std::size_t>(ctx.comm.size()));
+}
+
+constexpr std::size_t kSpillWindow = std::size_t{8} << 20;
+// How the budget is shared while a group is written (docs/import.md, measured: a group's spilled
+// bytes come with ~45 B per row of sort keys and order, up to twice that while the vectors grow,
+// and the writer's buffers grow to up to twice what they hold): a quarter of it for a group's
+// spilled rows, an eighth for the writer's columns.
+constexpr std::uint64_t kGroupShare = 4;
+constexpr std::uint64_t kWriterShare = 8;
+
+// The users of a shard cut into consecutive groups whose spilled rows fit `group_bytes`: one group
+// reading the ranks' spill files when the whole shard fits (the usual case), else a pass counting
+// each user's bytes, the cut, and a pass copying every row into its group's file (a user larger
+// than `group_bytes` is a group alone).
+std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Duplicates& dups, const ShardAccounts& acc) {
+  UserGroup all{0, acc.users(), {}, false};
+  std::uint64_t total = 0;
   for (int r = 0; r < ctx.comm.size(); ++r) {
-    s.txn_bytes.push_back(SpillReader::open(ctx.spill("txn-rows", shard, r)));
+    all.files.push_back(ctx.spill("txn-rows", shard, r));
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(all.files.back(), ec);
+    total += ec ? 0 : size;
+  }
+  const std::uint64_t group_bytes = std::max<std::uint64_t>(1, ctx.memory_budget / kGroupShare);
+  if (total <= group_bytes) return {all};
+  std::vector<std::uint64_t> user_bytes(acc.users(), 0);
+  for (const auto& file : all.files)
+    for_each_spilled_txn(file, kSpillWindow, [&](const TxnRec& t, std::size_t bytes) {
+      if (!dups.contains(t.pos)) user_bytes[acc.user_of[acc.index.at(t.account_hash)]] += bytes;
+    });
+  std::vector<UserGroup> groups;
+  std::vector<std::uint32_t> group_of(acc.users());
+  for (std::size_t u = 0, bytes = 0; u < acc.users(); ++u) {
+    if (groups.empty() || (bytes > 0 && bytes + user_bytes[u] > group_bytes)) {
+      groups.push_back({u, u, {ctx.staging / ("group-" + std::to_string(shard) + "-" + std::to_string(groups.size()) + ".bin")}, true});
+      bytes = 0;
+    }
+    groups.back().last = u + 1;
+    bytes += user_bytes[u];
+    group_of[u] = static_cast<std::uint32_t>(groups.size() - 1);
+  }
+  // The groups' writers share a quarter of the budget (at least 4 KiB each).
+  const std::size_t buffer = std::clamp<std::size_t>(static_cast<std::size_t>(ctx.memory_budget / 4 / groups.size()), 4096, std::size_t{1} << 20);
+  std::vector<SpillWriter> out;
+  for (const auto& g : groups) out.emplace_back(g.files.front(), buffer);
+  for (const auto& file : all.files)
+    for_each_spilled_txn(file, kSpillWindow, [&](const TxnRec& t, std::size_t) {
+      if (!dups.contains(t.pos)) t.write(out[group_of[acc.user_of[acc.index.at(t.account_hash)]]]);
+    });
+  for (auto& w : out) w.flush();
+  return groups;
+}
+
+// `store_order`: sort the transactions (the writer needs it, learning does not).
+LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const Duplicates& dups, bool store_order) {
+  LoadedShard s;
+  s.txn_bytes.reserve(group.files.size());
+  for (std::size_t part = 0; part < group.files.size(); ++part) {
+    s.txn_bytes.push_back(SpillReader::open(group.files[part]));
+    if (group.own_files) std::filesystem::remove(group.files[part]);
     SpillReader& in = s.txn_bytes.back();
-    if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: a spill file of shard " + std::to_string(shard) + " over 4 GiB: use more shards");
+    if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: " + group.files[part].string() + " over 4 GiB: use a smaller --memory-budget");
     while (!in.at_end()) {
       const auto offset = static_cast<std::uint32_t>(in.position());
       const TxnRec t = TxnRec::read(in);
       if (dups.contains(t.pos)) continue;
-      s.account_of.push_back(index.at(t.account_hash));
-      s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, offset, static_cast<std::uint16_t>(r), t.labels_empty});
+      s.account_of.push_back(acc.index.at(t.account_hash));
+      s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, offset, static_cast<std::uint16_t>(part), t.labels_empty});
     }
   }
   if (store_order) sort_into_store_order(s);
-  apply_money_bound(s, user_begin);
+  apply_money_bound(s, acc);
   return s;
 }
 
@@ -135,59 +243,72 @@ void label_empty_cells(LoadedShard& s, LearnedLabeller& learner) {
   for (std::size_t k = 0; k < which.size(); ++k) s.txns[which[k]].labels = labels[k];
 }
 
-ShardData shard_data(const LoadedShard& s, const std::vector<std::size_t>& user_begin) {
-  ShardData d;
+// The group's users, their accounts and their transactions in store order, appended.
+void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccounts& acc, ShardStreamWriter& out) {
   std::size_t t = 0;
-  for (std::size_t u = 0; u + 1 < user_begin.size(); ++u) {
-    d.add_user(s.accounts[user_begin[u]].user);
-    for (std::size_t a = user_begin[u]; a < user_begin[u + 1]; ++a) {
-      const AccountRec& acc = s.accounts[a];
-      d.add_account(acc.id, acc.type, acc.currency, acc.balance, acc.balance_date);
+  for (std::size_t u = group.first; u < group.last; ++u) {
+    out.add_user(acc.accounts[acc.user_begin[u]].user);
+    for (std::size_t a = acc.user_begin[u]; a < acc.user_begin[u + 1]; ++a) {
+      const AccountRec& account = acc.accounts[a];
+      out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
         if (s.over_bound[s.order[t]]) continue;
         const TxnRec x = s.record(s.order[t]);
         const LabelSet labels = s.txns[s.order[t]].labels;  // labelled since it was read, maybe
-        d.add_transaction(x.id, x.booking_date, x.amount, labels, x.counterpart_name, x.counterpart_iban, x.purpose);
+        out.add_transaction(x.id, x.booking_date, x.amount, labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
     }
   }
-  return d;
+}
+
+void record_money_bound_problems(ImportContext& ctx, const LoadedShard& s, const ShardAccounts& acc) {
+  for (std::size_t i = 0; i < s.txns.size(); ++i) {
+    if (!s.over_bound[i]) continue;
+    const TxnRec t = s.record(i);
+    const AccountRec& a = acc.accounts[s.account_of[i]];
+    ctx.problems.add({t.pos, false, csv::Problem{ctx.file_name(t.pos.file), t.pos.line, std::string(csv::kTransactionColumns[csv::kAmount]),
+                                                std::string(t.amount_text), csv::money_bound_reason(a.id, a.user), std::string(t.raw)}},
+                     true);
+  }
 }
 
 }  // namespace
 
 void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller& local) {
-  std::vector<std::size_t> user_begin;
-  const LoadedShard s = load_shard(ctx, shard, dups, user_begin, false);
-  for (std::size_t i = 0; i < s.txns.size(); ++i) {
-    if (s.over_bound[i]) continue;
-    const TxnRec t = s.record(i);
-    if (t.labels_empty)
-      local.note_unlabelled(text_of(t));
-    else
-      local.observe(text_of(t), t.labels);
+  const ShardAccounts acc = read_accounts(ctx, shard);
+  for (const UserGroup& group : plan_groups(ctx, shard, dups, acc)) {
+    const LoadedShard s = load_group(group, acc, dups, false);
+    for (std::size_t i = 0; i < s.txns.size(); ++i) {
+      if (s.over_bound[i]) continue;
+      const TxnRec t = s.record(i);
+      if (t.labels_empty)
+        local.note_unlabelled(text_of(t));
+      else
+        local.observe(text_of(t), t.labels);
+    }
   }
 }
 
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
                                 StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
-  std::vector<std::size_t> user_begin;
-  LoadedShard s = load_shard(ctx, shard, dups, user_begin, true);
-  for (std::size_t i = 0; i < s.txns.size(); ++i) {
-    if (!s.over_bound[i]) continue;
-    const TxnRec t = s.record(i);
-    const AccountRec& a = s.accounts[s.account_of[i]];
-    ctx.problems.add({t.pos, false, csv::Problem{ctx.file_name(t.pos.file), t.pos.line, std::string(csv::kTransactionColumns[csv::kAmount]),
-                                                std::string(t.amount_text), csv::money_bound_reason(a.id, a.user), std::string(t.raw)}},
-                     true);
+  const ShardAccounts acc = read_accounts(ctx, shard);
+  // Every shard goes through the same streamed writer, so that its file does not depend on the
+  // budget (the writer spools its columns beyond an eighth of it).
+  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), ctx.memory_budget / kWriterShare);
+  const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
+  for (const UserGroup& group : groups) {
+    LoadedShard s = load_group(group, acc, dups, true);
+    record_money_bound_problems(ctx, s, acc);
+    if (!write) continue;
+    if (learner) label_empty_cells(s, *learner);
+    append_group(s, group, acc, out);
   }
-  WrittenShard out;
-  if (!write) return out;
-  if (learner) label_empty_cells(s, *learner);
-  const ShardData data = shard_data(s, user_begin);
-  out.transactions = data.transactions();
-  out.info = builder.write(shard, data, ctx.taxonomy, write_options);
-  return out;
+  WrittenShard written;
+  written.groups = groups.size();
+  if (!write) return written;
+  written.transactions = out.transactions();
+  written.info = builder.write(shard, out, ctx.taxonomy, write_options);
+  return written;
 }
 
 }  // namespace finseg::ingest

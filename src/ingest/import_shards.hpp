@@ -2,7 +2,10 @@
 // the duplicates, sorted into store order (users and accounts in byte order, each account's
 // transactions by bookingDate, ties in input order), the money bound applied per user as the
 // serial import applies it, then learned from (pass 1 with --labels learn) or labelled and
-// written as the shard file (pass 2). One shard is in memory at a time.
+// written as the shard file (pass 2). What is held is bounded by ctx.memory_budget whatever the
+// shard's size: a shard whose spilled rows exceed a quarter of it is cut into groups of consecutive
+// users (each in a file of the staging folder), sorted and written one group at a time through
+// a ShardStreamWriter, which is also how a small shard is written (the same bytes either way).
 #pragma once
 
 #include "ingest/import_context.hpp"
@@ -22,6 +25,7 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 struct WrittenShard {
   ShardInfo info;
   std::uint64_t transactions = 0;
+  std::size_t groups = 1;  // of users sorted one at a time (more than one: the shard exceeded the budget)
 };
 
 // Pass 2: records the money-bound rejections in ctx.problems, labels the empty cells with

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace finseg {
 
@@ -22,5 +23,10 @@ void fsync_path(const std::filesystem::path& path);
 
 // Reads a whole file; throws IoError naming it.
 std::string read_file(const std::filesystem::path& path);
+
+// Appends `bytes` to `path` (created when absent), opened only for the call: a scratch file
+// written in many flushes (spill and spool files) holds no descriptor between them. Not atomic.
+// Throws IoError naming the file and the system's reason.
+void append_to_file(const std::filesystem::path& path, std::string_view bytes);
 
 }  // namespace finseg

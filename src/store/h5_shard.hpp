@@ -7,7 +7,9 @@
 #include "store/store.hpp"
 #include "store/store_structure.hpp"
 
+#include <array>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,8 +45,55 @@ void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns
 // by position; throws StoreError.
 std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx);
 
-// Writes the HDF5 file (must not exist); throws IoError. No checksum, no fsync.
+// The elements of one dataset handed out in order, a slab at a time: from memory (a ShardData's
+// column) or from the files a streamed shard was spooled to (shard_stream.hpp).
+class ColumnSource {
+ public:
+  virtual ~ColumnSource() = default;
+  // The next `count` elements, valid until the next call.
+  virtual const void* next(std::size_t count) = 0;
+};
+
+// What a shard file is written from: its counts and dates (root attributes) and, for each dataset
+// of h5layout::kDatasets in that order, its length and source.
+struct ShardColumns {
+  static constexpr std::size_t kCount = 21;
+  ShardCounts counts;
+  DateRange bookings;
+  std::optional<Day> latest_balance_date;
+  std::array<std::uint64_t, kCount> lengths{};
+  std::array<ColumnSource*, kCount> sources{};
+};
+
+class MemorySource final : public ColumnSource {
+ public:
+  MemorySource(const void* data, std::size_t element) : at_(static_cast<const char*>(data)), element_(element) {}
+  const void* next(std::size_t count) override {
+    const char* p = at_;
+    at_ += count * element_;
+    return p;
+  }
+
+ private:
+  const char* at_;
+  std::size_t element_;
+};
+
+// The columns of a ShardData as sources (it must outlive this object).
+struct MemoryColumns {
+  explicit MemoryColumns(const ShardData& data);
+  MemoryColumns(const MemoryColumns&) = delete;
+  MemoryColumns& operator=(const MemoryColumns&) = delete;
+  std::vector<MemorySource> sources;
+  ShardColumns columns;
+};
+
+// Writes the HDF5 file (must not exist); throws IoError. No checksum, no fsync. Every dataset is
+// written in slabs of whole chunks whatever its source, so that the bytes depend on the data and
+// the options only, never on whether the columns were in memory.
 void write_shard_file(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options, const Context& ctx);
+void write_shard_file(const std::filesystem::path& file, const ShardColumns& columns, const Taxonomy& taxonomy,
                       const ShardWriteOptions& options, const Context& ctx);
 
 // Whether this HDF5 library can encode szip (Debian's links libaec's szip encoder).

@@ -8,6 +8,8 @@
 #include "store/h5_shard.hpp"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 #include <string>
 
 namespace finseg::h5 {
@@ -23,6 +25,21 @@ enum class Element { integer, fixed_string, text };
 
 constexpr unsigned kSzipPixelsPerBlock = 32;
 
+// The 21 datasets of h5layout::kDatasets, in that order: what each holds.
+// bytes and offsets: a string column (text level of LZ4, see Element::text).
+enum class Kind { bytes, offsets, i64, i32, u8, u64, currency };
+constexpr std::array<Kind, ShardColumns::kCount> kKinds = {
+    Kind::bytes, Kind::offsets, Kind::i64,                                             // users
+    Kind::bytes, Kind::offsets, Kind::u8, Kind::currency, Kind::i64, Kind::i32, Kind::i64,  // accounts
+    Kind::bytes, Kind::offsets, Kind::i32, Kind::i64, Kind::u64,                        // transactions
+    Kind::bytes, Kind::offsets, Kind::bytes, Kind::offsets, Kind::bytes, Kind::offsets,
+};
+static_assert(std::size(L::kDatasets) == ShardColumns::kCount);
+
+// Each H5Dwrite covers whole chunks of about this many bytes: the slabs depend only on the chunk
+// size, so a column from memory and the same column from a spool file are written alike.
+constexpr std::uint64_t kSlabBytes = std::uint64_t{8} << 20;
+
 class ShardWriter {
  public:
   ShardWriter(hid_t file, const ShardWriteOptions& options, const Context& ctx)
@@ -36,43 +53,37 @@ class ShardWriter {
     g.close(ctx_);
   }
 
-  template <class T>
-  void numeric(const char* path, hid_t file_type, hid_t mem_type, const std::vector<T>& values,
-               Element element = Element::integer) {
-    dataset(path, file_type, mem_type, values.data(), values.size(), options_.chunk_elements, element);
-  }
-
-  void strings(const char* path, const StringColumn& column) {
-    const std::string base = path;
-    // Bytes get chunks of about the same size in bytes as an int64 column's chunks.
-    dataset((base + L::kBytesSuffix).c_str(), H5T_STD_U8LE, H5T_NATIVE_UINT8, column.bytes().data(),
-            column.bytes().size(), options_.chunk_elements * 8, Element::text);
-    numeric((base + L::kOffsetsSuffix).c_str(), H5T_STD_I64LE, H5T_NATIVE_INT64, column.offsets(), Element::text);
-  }
-
-  void currency(const char* path, const std::vector<Currency>& values) {
-    static_assert(sizeof(Currency) == 3, "Currency must be 3 packed chars");
-    Datatype type = make<Datatype>(H5Tcopy(H5T_C_S1), ctx_, "copying the string type");
-    check(H5Tset_size(type.get(), 3), ctx_, "setting the currency string size");
-    check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), ctx_, "setting the currency string padding");
-    dataset(path, type.get(), type.get(), values.data(), values.size(), options_.chunk_elements, Element::fixed_string);
+  void column(std::size_t i, std::uint64_t n, ColumnSource& source) {
+    switch (kKinds[i]) {
+      // Bytes get chunks of about the same size in bytes as an int64 column's chunks.
+      case Kind::bytes:
+        return dataset(L::kDatasets[i], H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements * 8, Element::text);
+      case Kind::offsets:
+        return dataset(L::kDatasets[i], H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::text);
+      case Kind::i64:
+        return dataset(L::kDatasets[i], H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::integer);
+      case Kind::i32:
+        return dataset(L::kDatasets[i], H5T_STD_I32LE, H5T_NATIVE_INT32, source, n, options_.chunk_elements, Element::integer);
+      case Kind::u8:
+        return dataset(L::kDatasets[i], H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements, Element::integer);
+      case Kind::u64:
+        return dataset(L::kDatasets[i], H5T_STD_U64LE, H5T_NATIVE_UINT64, source, n, options_.chunk_elements, Element::integer);
+      case Kind::currency: {
+        static_assert(sizeof(Currency) == 3, "Currency must be 3 packed chars");
+        Datatype type = make<Datatype>(H5Tcopy(H5T_C_S1), ctx_, "copying the string type");
+        check(H5Tset_size(type.get(), 3), ctx_, "setting the currency string size");
+        check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), ctx_, "setting the currency string padding");
+        return dataset(L::kDatasets[i], type.get(), type.get(), source, n, options_.chunk_elements, Element::fixed_string);
+      }
+    }
   }
 
  private:
-  void dataset(const char* path, hid_t file_type, hid_t mem_type, const void* data, std::size_t n,
-               std::uint64_t chunk_target, Element element) {
-    const std::string what = std::string("dataset ") + path;
-    // A zero-length dataset still has to be chunked (for the filters); HDF5 wants chunk
-    // dimensions > 0 and <= the maximum size, so it gets an unlimited maximum size.
-    const hsize_t dims[1] = {n};
-    const hsize_t maxdims[1] = {n == 0 ? H5S_UNLIMITED : n};
-    const hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(n, std::max<std::uint64_t>(chunk_target, 1)))};
-    Dataspace space = make<Dataspace>(H5Screate_simple(1, dims, maxdims), ctx_, "creating the dataspace of " + what);
+  PropList creation_list(const std::string& what, const hsize_t chunk[1], std::size_t element_size, Element element) {
     PropList dcpl = make<PropList>(H5Pcreate(H5P_DATASET_CREATE), ctx_, "creating the creation list of " + what);
     check(H5Pset_obj_track_times(dcpl.get(), false), ctx_, "switching off timestamps of " + what);
     check(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), ctx_, "switching off fill values of " + what);
     check(H5Pset_chunk(dcpl.get(), 1, chunk), ctx_, "chunking " + what);
-    const std::size_t element_size = H5Tget_size(file_type);
     switch (options_.filter) {
       case ShardWriteOptions::Filter::none:
         break;
@@ -104,9 +115,30 @@ class ShardWriter {
     // Last in the pipeline: the checksum covers the stored (compressed) bytes and is checked
     // first on reading, so a damaged chunk is reported as such, not as a decompression error.
     check(H5Pset_fletcher32(dcpl.get()), ctx_, "adding the Fletcher32 filter to " + what);
+    return dcpl;
+  }
+
+  void dataset(const char* path, hid_t file_type, hid_t mem_type, ColumnSource& source, std::uint64_t n,
+               std::uint64_t chunk_target, Element element) {
+    const std::string what = std::string("dataset ") + path;
+    // A zero-length dataset still has to be chunked (for the filters); HDF5 wants chunk
+    // dimensions > 0 and <= the maximum size, so it gets an unlimited maximum size.
+    const hsize_t dims[1] = {n};
+    const hsize_t maxdims[1] = {n == 0 ? H5S_UNLIMITED : n};
+    const hsize_t chunk[1] = {std::max<hsize_t>(1, std::min<hsize_t>(n, std::max<std::uint64_t>(chunk_target, 1)))};
+    Dataspace space = make<Dataspace>(H5Screate_simple(1, dims, maxdims), ctx_, "creating the dataspace of " + what);
+    const std::size_t element_size = H5Tget_size(file_type);
+    PropList dcpl = creation_list(what, chunk, element_size, element);
     Dataset ds = make<Dataset>(H5Dcreate2(file_, path, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                                ctx_, "creating " + what);
-    if (n > 0) check(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), ctx_, "writing " + what);
+    const hsize_t slab = chunk[0] * std::max<hsize_t>(1, kSlabBytes / (chunk[0] * element_size));
+    for (hsize_t at = 0; at < n; at += slab) {
+      const hsize_t start[1] = {at};
+      const hsize_t count[1] = {std::min<hsize_t>(slab, n - at)};
+      Dataspace memory = make<Dataspace>(H5Screate_simple(1, count, nullptr), ctx_, "creating a slab's dataspace of " + what);
+      check(H5Sselect_hyperslab(space.get(), H5S_SELECT_SET, start, nullptr, count, nullptr), ctx_, "selecting a slab of " + what);
+      check(H5Dwrite(ds.get(), mem_type, memory.get(), space.get(), H5P_DEFAULT, source.next(count[0])), ctx_, "writing " + what);
+    }
     ds.close(ctx_);
   }
 
@@ -117,6 +149,37 @@ class ShardWriter {
 
 }  // namespace
 
+MemoryColumns::MemoryColumns(const ShardData& d) {
+  sources.reserve(ShardColumns::kCount);
+  const auto add = [&](const auto& v) {
+    columns.lengths[sources.size()] = v.size();
+    sources.emplace_back(v.data(), sizeof(v[0]));
+  };
+  const auto add_strings = [&](const StringColumn& c) {
+    add(c.bytes());
+    add(c.offsets());
+  };
+  add_strings(d.user_id);
+  add(d.user_account_offsets);
+  add_strings(d.account_id);
+  add(d.account_type);
+  add(d.currency);
+  add(d.balance);
+  add(d.balance_date);
+  add(d.account_txn_offsets);
+  add_strings(d.transaction_id);
+  add(d.booking_date);
+  add(d.amount);
+  add(d.labels);
+  add_strings(d.counterpart_name);
+  add_strings(d.counterpart_iban);
+  add_strings(d.purpose);
+  for (std::size_t i = 0; i < ShardColumns::kCount; ++i) columns.sources[i] = &sources[i];
+  columns.counts = {d.users(), d.accounts(), d.transactions()};
+  columns.bookings = date_range(d.booking_date);
+  columns.latest_balance_date = date_range(d.balance_date).last;
+}
+
 bool szip_encoder_available() noexcept {
   if (H5Zfilter_avail(H5Z_FILTER_SZIP) <= 0) return false;
   unsigned config = 0;
@@ -125,6 +188,12 @@ bool szip_encoder_available() noexcept {
 }
 
 void write_shard_file(const std::filesystem::path& path, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options, const Context& ctx) {
+  const MemoryColumns memory(data);
+  write_shard_file(path, memory.columns, taxonomy, options, ctx);
+}
+
+void write_shard_file(const std::filesystem::path& path, const ShardColumns& data, const Taxonomy& taxonomy,
                       const ShardWriteOptions& options, const Context& ctx) {
   if (options.filter == ShardWriteOptions::Filter::szip && !szip_encoder_available())
     fail(ctx, "this HDF5 library has no szip encoder; choose another filter");
@@ -155,43 +224,27 @@ void write_shard_file(const std::filesystem::path& path, const ShardData& data, 
   const hid_t root = file.get();
   write_string_attribute(root, L::kFormatAttr, L::kFormatName, ctx);
   write_int32_attribute(root, L::kFormatVersionAttr, kStoreFormatVersion, ctx);
-  write_uint64_attribute(root, L::kUsersAttr, data.users(), ctx);
-  write_uint64_attribute(root, L::kAccountsAttr, data.accounts(), ctx);
-  write_uint64_attribute(root, L::kTransactionsAttr, data.transactions(), ctx);
+  write_uint64_attribute(root, L::kUsersAttr, data.counts.users, ctx);
+  write_uint64_attribute(root, L::kAccountsAttr, data.counts.accounts, ctx);
+  write_uint64_attribute(root, L::kTransactionsAttr, data.counts.transactions, ctx);
   write_strings_attribute(root, L::kLabelsAttr, taxonomy.names(), ctx);
   std::vector<std::string> groups;
   for (const auto& g : taxonomy.groups()) groups.push_back(g.name);
   write_strings_attribute(root, L::kLabelGroupsAttr, groups, ctx);
   if (options.record_dates) {
     // What the manifest entry records, so a reader can check an edited manifest (store-format.md 1.5).
-    const DateRange bookings = date_range(data.booking_date);
-    if (bookings.first) write_int32_attribute(root, L::kFirstBookingAttr, *bookings.first, ctx);
-    if (bookings.last) write_int32_attribute(root, L::kLastBookingAttr, *bookings.last, ctx);
-    if (const auto latest = date_range(data.balance_date).last)
-      write_int32_attribute(root, L::kLatestBalanceDateAttr, *latest, ctx);
+    if (data.bookings.first) write_int32_attribute(root, L::kFirstBookingAttr, *data.bookings.first, ctx);
+    if (data.bookings.last) write_int32_attribute(root, L::kLastBookingAttr, *data.bookings.last, ctx);
+    if (data.latest_balance_date) write_int32_attribute(root, L::kLatestBalanceDateAttr, *data.latest_balance_date, ctx);
   }
 
   ShardWriter w(root, options, ctx);
-  w.group(L::kUsers);
-  w.strings(L::kUserId, data.user_id);
-  w.numeric(L::kUserAccountOffsets, H5T_STD_I64LE, H5T_NATIVE_INT64, data.user_account_offsets);
-
-  w.group(L::kAccounts);
-  w.strings(L::kAccountId, data.account_id);
-  w.numeric(L::kAccountType, H5T_STD_U8LE, H5T_NATIVE_UINT8, data.account_type);
-  w.currency(L::kCurrency, data.currency);
-  w.numeric(L::kBalance, H5T_STD_I64LE, H5T_NATIVE_INT64, data.balance);
-  w.numeric(L::kBalanceDate, H5T_STD_I32LE, H5T_NATIVE_INT32, data.balance_date);
-  w.numeric(L::kAccountTxnOffsets, H5T_STD_I64LE, H5T_NATIVE_INT64, data.account_txn_offsets);
-
-  w.group(L::kTransactions);
-  w.strings(L::kTransactionId, data.transaction_id);
-  w.numeric(L::kBookingDate, H5T_STD_I32LE, H5T_NATIVE_INT32, data.booking_date);
-  w.numeric(L::kAmount, H5T_STD_I64LE, H5T_NATIVE_INT64, data.amount);
-  w.numeric(L::kLabels, H5T_STD_U64LE, H5T_NATIVE_UINT64, data.labels);
-  w.strings(L::kCounterpartName, data.counterpart_name);
-  w.strings(L::kCounterpartIban, data.counterpart_iban);
-  w.strings(L::kPurpose, data.purpose);
+  for (std::size_t i = 0; i < ShardColumns::kCount; ++i) {
+    if (i == 0) w.group(L::kUsers);
+    if (i == 3) w.group(L::kAccounts);
+    if (i == 10) w.group(L::kTransactions);
+    w.column(i, data.lengths[i], *data.sources[i]);
+  }
 
   file.close(ctx);
 }

@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "io/atomic_file.hpp"
 #include "store/h5_shard.hpp"
+#include "store/shard_stream.hpp"
 #include "store/store_files.hpp"
 #include "store/store_manifest.hpp"
 #include "store/store_structure.hpp"
@@ -165,12 +166,11 @@ void rename_no_replace(const std::filesystem::path& from, const std::filesystem:
 
 }  // namespace
 
-ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
-                      const ShardWriteOptions& options) {
-  h5::prepare_library();
-  const ShardCounts counts{data.users(), data.accounts(), data.transactions()};
-  if (const auto problem = shard_structure_problem(data, kAllColumns, counts, taxonomy.size()); !problem.empty())
-    throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
+namespace {
+
+// The file, then its size and checksum; nothing is left when it fails.
+ShardInfo write_checked_shard(const std::filesystem::path& file, const h5::ShardColumns& columns, const Taxonomy& taxonomy,
+                              const ShardWriteOptions& options) {
   if (options.chunk_elements == 0) throw std::logic_error("write_shard: chunk_elements must be > 0");
   std::error_code ec;
   if (std::filesystem::exists(file, ec))
@@ -178,17 +178,16 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
 
   ShardInfo info;
   info.file = file.filename().string();
-  info.users = counts.users;
-  info.accounts = counts.accounts;
-  info.transactions = counts.transactions;
-  const DateRange bookings = date_range(data.booking_date);
-  info.first_booking = bookings.first;
-  info.last_booking = bookings.last;
-  info.latest_balance_date = date_range(data.balance_date).last;
+  info.users = columns.counts.users;
+  info.accounts = columns.counts.accounts;
+  info.transactions = columns.counts.transactions;
+  info.first_booking = columns.bookings.first;
+  info.last_booking = columns.bookings.last;
+  info.latest_balance_date = columns.latest_balance_date;
 
   const h5::Context ctx{"shard " + file.string(), h5::Failure::io};
   try {
-    h5::write_shard_file(file, data, taxonomy, options, ctx);
+    h5::write_shard_file(file, columns, taxonomy, options, ctx);
     info.bytes = std::filesystem::file_size(file);
     info.checksum = crc32_text(crc32_of_file(file));
     fsync_path(file);
@@ -200,6 +199,31 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
     throw;
   }
   return info;
+}
+
+}  // namespace
+
+ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options) {
+  h5::prepare_library();
+  const ShardCounts counts{data.users(), data.accounts(), data.transactions()};
+  if (const auto problem = shard_structure_problem(data, kAllColumns, counts, taxonomy.size()); !problem.empty())
+    throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
+  const h5::MemoryColumns memory(data);
+  return write_checked_shard(file, memory.columns, taxonomy, options);
+}
+
+ShardInfo write_shard(const std::filesystem::path& file, ShardStreamWriter& rows, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options) {
+  h5::prepare_library();
+  const ShardData& head = rows.head();
+  const ShardCounts counts{head.users(), head.accounts(), rows.transactions()};
+  constexpr ColumnSet kHead = kUserIds | kAccountIds | kAccountMeta;
+  std::string problem = shard_structure_problem(head, kHead, counts, taxonomy.size());
+  if (problem.empty() && taxonomy.size() < 64 && (rows.label_bits() >> taxonomy.size()) != 0)
+    problem = "transactions/labels: a label bit beyond the taxonomy's " + std::to_string(taxonomy.size()) + " names";
+  if (!problem.empty()) throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
+  return write_checked_shard(file, rows.columns(), taxonomy, options);
 }
 
 ShardData read_shard(const std::filesystem::path& store, const ShardInfo& shard, ColumnSet columns,
@@ -314,6 +338,13 @@ ShardInfo StoreBuilder::write(int shard, const ShardData& data, const Taxonomy& 
   if (taxonomy_ && !(*taxonomy_ == taxonomy)) throw std::logic_error("StoreBuilder: shards written with different taxonomies");
   if (!taxonomy_) taxonomy_ = taxonomy;
   return write_shard(temp_ / shard_file_name(shard), data, taxonomy, options);
+}
+
+ShardInfo StoreBuilder::write(int shard, ShardStreamWriter& rows, const Taxonomy& taxonomy, const ShardWriteOptions& options) {
+  if (committed_) throw std::logic_error("StoreBuilder::write after commit");
+  if (taxonomy_ && !(*taxonomy_ == taxonomy)) throw std::logic_error("StoreBuilder: shards written with different taxonomies");
+  if (!taxonomy_) taxonomy_ = taxonomy;
+  return write_shard(temp_ / shard_file_name(shard), rows, taxonomy, options);
 }
 
 void StoreBuilder::commit(StoreManifest manifest) {

@@ -17,6 +17,8 @@
 
 namespace finseg {
 
+class ShardStreamWriter;
+
 inline constexpr int kStoreFormatVersion = 1;
 // The LZ4HC level of the default filter chain (docs/store-format.md 4).
 inline constexpr int kDefaultLz4HcLevel = 4;
@@ -142,6 +144,8 @@ class StoreBuilder {
   const std::filesystem::path& temp_dir() const noexcept { return temp_; }
   static std::string shard_file_name(int shard);  // "shard-00003.h5"
   ShardInfo write(int shard, const ShardData& data, const Taxonomy& taxonomy, const ShardWriteOptions& options = {});
+  // The same from rows streamed in store order (shard_stream.hpp): a shard larger than memory.
+  ShardInfo write(int shard, ShardStreamWriter& rows, const Taxonomy& taxonomy, const ShardWriteOptions& options = {});
   // Writes manifest.json (snapshotDate computed from the shards) and renames temp -> target.
   void commit(StoreManifest manifest);
   // Leaves the temporary folder for another rank's builder to commit (MPI non-root ranks).

@@ -93,6 +93,12 @@ expect_exit 2 "$FINSEG" serve --store "$WORK/s" --results "$WORK/r" --no-auth --
 grep -q -- "--launcher: must be one of local, slurm, got 'pbs'" "$WORK/err" || fail "bad --launcher: $(cat "$WORK/err")"
 expect_exit 2 "$FINSEG" import --csv "$WORK/c" --out "$WORK/s" --labels guess
 grep -q -- "--labels: must be one of learn, rules, none, got 'guess'" "$WORK/err" || fail "bad --labels: $(cat "$WORK/err")"
+expect_exit 2 "$FINSEG" import --csv "$WORK/c" --out "$WORK/s" --memory-budget 1K
+grep -q -- "--memory-budget: must be a size from 64K to 1024G (bytes, or a number with K, M or G), got '1K'" "$WORK/err" || fail "bad --memory-budget: $(cat "$WORK/err")"
+expect_exit 2 "$FINSEG" import --csv "$WORK/c" --out "$WORK/s" --memory-budget 12X
+grep -q -- "--memory-budget: must be a size from 64K to 1024G .*, got '12X'" "$WORK/err" || fail "bad --memory-budget: $(cat "$WORK/err")"
+expect_exit 2 "$FINSEG" import --csv "$WORK/c" --out "$WORK/s" --shards 0
+grep -q -- "--shards: must be an integer from 1 to 100000, got '0'" "$WORK/err" || fail "bad --shards: $(cat "$WORK/err")"
 expect_exit 2 "$FINSEG" generate --out "$WORK/s" --compression zstd
 grep -q -- "--compression: must be one of none, deflate" "$WORK/err" || fail "bad --compression: $(cat "$WORK/err")"
 expect_exit 2 "$FINSEG" get --results

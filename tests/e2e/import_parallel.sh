@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `mpirun -np P finseg import` (issue 12): several files per kind, gzip and zstd among them, tiny
-# units; the same store at 1-4 ranks, and the rows of a serial import of the same data in one
+# units; the same store at 1-4 ranks, also with a --memory-budget that sorts every shard in groups
+# of users, and the rows of a serial import of the same data in one
 # file (its export); a bad row in the last range at np 3 fails with file:line and writes nothing;
 # --max-rejects sets rows aside across ranks into one rejects file; a rank killed mid-import
 # leaves nothing committed and a rerun succeeds; scripts/quarterly --csv.
@@ -35,6 +36,11 @@ for np in 1 2 3 4; do
   mpi $np "$FINSEG" import --csv "$WORK/many" --out "$WORK/s$np" --shards 3 --unit-bytes 3000 >/dev/null 2>"$WORK/log$np" ||
     { cat "$WORK/log$np"; fail "import at np $np failed"; }
   [ $np = 1 ] || diff -r "$WORK/s1" "$WORK/s$np" >/dev/null || fail "the store at np $np differs from np 1"
+  # A budget far below a shard's rows: every shard sorted in groups of users, the same bytes.
+  mpi $np "$FINSEG" import --csv "$WORK/many" --out "$WORK/t$np" --shards 3 --unit-bytes 3000 --memory-budget 64K >/dev/null 2>"$WORK/tlog$np" ||
+    { cat "$WORK/tlog$np"; fail "import with a tiny budget at np $np failed"; }
+  grep -q "3 of 3 shards larger than the memory budget were sorted in groups" "$WORK/tlog$np" || fail "not grouped: $(cat "$WORK/tlog$np")"
+  diff -r "$WORK/s1" "$WORK/t$np" >/dev/null || fail "the store with a tiny budget at np $np differs"
 done
 grep -q "phases: plan" "$WORK/log2" || fail "no phase times on stderr: $(cat "$WORK/log2")"
 "$FINSEG" export --store "$WORK/s3" --csv "$WORK/s3.csv" >/dev/null
@@ -45,9 +51,11 @@ cmp "$WORK/s3.csv/accounts.csv" "$WORK/ref.csv/accounts.csv" || fail "accounts d
 cp -r "$WORK/many" "$WORK/bad"
 printf 'bad-1,%s,2026-01-02,12.345,X,DE1,p,\n' "$(sed -n 2p "$WORK/one/accounts.csv" | cut -d, -f1)" >> "$WORK/bad/transactions-2.csv"
 line=$(wc -l < "$WORK/bad/transactions-2.csv")
-expect_exit 3 mpi 3 "$FINSEG" import --csv "$WORK/bad" --out "$WORK/b" --unit-bytes 2000
-grep -q "transactions-2.csv:$line: column 'amount' value '12.345'" "$WORK/err" || fail "not named: $(cat "$WORK/err")"
-[ ! -e "$WORK/b" ] && ! ls "$WORK" | grep -q '^b\.tmp' || fail "something was left: $(ls "$WORK")"
+for budget in 512M 64K; do
+  expect_exit 3 mpi 3 "$FINSEG" import --csv "$WORK/bad" --out "$WORK/b" --unit-bytes 2000 --memory-budget $budget
+  grep -q "transactions-2.csv:$line: column 'amount' value '12.345'" "$WORK/err" || fail "not named: $(cat "$WORK/err")"
+  [ ! -e "$WORK/b" ] && ! ls "$WORK" | grep -q '^b\.tmp' || fail "something was left: $(ls "$WORK")"
+done
 
 # Two bad rows in two files found by different ranks: set aside in file order, once.
 printf 'bad-0,nowhere,2026-01-02,1.00,X,DE1,p,\n' >> "$WORK/bad/transactions-0.csv"

@@ -97,6 +97,8 @@ struct Outcome {
   ShardData rows;
   std::string rejects;
   std::string sources;
+  std::vector<std::string> checksums;  // of the shard files, in the manifest's order
+  std::uint64_t grouped_shards = 0;
 };
 
 enum class Mode { none, rules, learn };
@@ -123,8 +125,9 @@ Outcome serial_import(const std::filesystem::path& dir, const Taxonomy& tax, con
 
 Outcome parallel_import(const std::filesystem::path& dir, const std::filesystem::path& store, const Taxonomy& tax,
                         const Labeller& rules, Mode mode, std::uint64_t max_rejects, const std::filesystem::path& rejects,
-                        std::uint64_t unit_bytes) {
+                        std::uint64_t unit_bytes, std::uint64_t memory_budget = std::uint64_t{512} << 20) {
   StoreImportOptions o;
+  o.memory_budget = memory_budget;
   o.import.shards = 5;
   o.import.max_rejects = max_rejects;
   o.import.rejects_file = max_rejects ? rejects : std::filesystem::path();
@@ -140,6 +143,8 @@ Outcome parallel_import(const std::filesystem::path& dir, const std::filesystem:
     const StoreManifest m = read_manifest(store);
     std::vector<ShardData> shards;
     for (const auto& s : m.shards) shards.push_back(read_shard(store, s));
+    for (const auto& s : m.shards) out.checksums.push_back(s.checksum);
+    out.grouped_shards = r.grouped_shards;
     out.rows = flatten(shards);
     if (max_rejects && world().is_root()) out.rejects = slurp(rejects);
     if (mode == Mode::learn) out.sources = r.sources.format();
@@ -150,7 +155,8 @@ Outcome parallel_import(const std::filesystem::path& dir, const std::filesystem:
 }
 
 void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_rejects, std::uint64_t unit_bytes,
-                           const std::function<void(HostileBank&)>& spoil = nullptr) {
+                           const std::function<void(HostileBank&)>& spoil = nullptr,
+                           std::uint64_t memory_budget = std::uint64_t{512} << 20) {
   SharedTempDir tmp;
   const Taxonomy tax = load_taxonomy(default_taxonomy_path());
   const Labeller rules = load_labeller(default_label_rules_path(default_taxonomy_path()), tax);
@@ -164,7 +170,7 @@ void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_reject
   }
   world().barrier();
   const Outcome par = parallel_import(tmp.path() / "csv", tmp.path() / "store", tax, rules, mode, max_rejects,
-                                      tmp.path() / "rejects-par.csv", unit_bytes);
+                                      tmp.path() / "rejects-par.csv", unit_bytes, memory_budget);
   if (world().is_root()) {
     const Outcome ser = serial_import(tmp.path() / "csv", tax, rules, mode, max_rejects, tmp.path() / "rejects-ser.csv");
     EXPECT_EQ(par.error, ser.error);
@@ -183,6 +189,47 @@ void expect_same_as_serial(bool with_errors, Mode mode, std::uint64_t max_reject
       for (const char* reason : {"duplicate accountId", "duplicate transactionId", "the account was rejected", "no such account",
                                  "would overflow", "after the account's balanceDate", "fields, the header has", "UTF-8"})
         EXPECT_NE(said.find(reason), std::string::npos) << reason << " in:\n" << said;
+    }
+  }
+  world().barrier();
+}
+
+// The same input imported with the default budget and with `budget`, so small that every shard
+// is sorted in groups of users and its columns spooled: the same outcome, the same shard bytes,
+// and nothing left beside the store (staging, groups, spools) after success or failure.
+void expect_same_with_budget(bool with_errors, Mode mode, std::uint64_t max_rejects, std::uint64_t budget) {
+  SharedTempDir tmp;
+  const Taxonomy tax = load_taxonomy(default_taxonomy_path());
+  const Labeller rules = load_labeller(default_label_rules_path(default_taxonomy_path()), tax);
+  const HostileBank b = hostile_bank(11, with_errors);
+  if (world().is_root()) {
+    std::filesystem::create_directories(tmp.path() / "csv");
+    write_text(tmp.path() / "csv" / "accounts.csv", b.accounts);
+    write_text(tmp.path() / "csv" / "transactions.csv", b.transactions);
+  }
+  world().barrier();
+  const Outcome large = parallel_import(tmp.path() / "csv", tmp.path() / "large", tax, rules, mode, max_rejects,
+                                        tmp.path() / "rejects-large.csv", 400);
+  const Outcome small = parallel_import(tmp.path() / "csv", tmp.path() / "small", tax, rules, mode, max_rejects,
+                                        tmp.path() / "rejects-small.csv", 400, budget);
+  if (world().is_root()) {
+    const std::string what = "budget " + std::to_string(budget) + ", errors " + std::to_string(with_errors);
+    EXPECT_EQ(small.error, large.error) << what;
+    EXPECT_EQ(small.rejects, large.rejects) << what;
+    EXPECT_EQ(small.sources, large.sources) << what;
+    EXPECT_TRUE(small.rows == large.rows) << what;
+    EXPECT_EQ(small.checksums, large.checksums) << what << ": the shard files depend on the budget";
+    if (small.error.empty()) {
+      EXPECT_EQ(large.grouped_shards, 0u) << what;
+      EXPECT_GT(small.grouped_shards, 0u) << what << ": the budget did not force the external path";
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+      const std::string name = entry.path().filename().string();
+      EXPECT_TRUE(name == "csv" || name == "large" || name == "small" || name.starts_with("rejects-")) << "left over: " << name;
+    }
+    if (small.error.empty()) {
+      for (const auto& entry : std::filesystem::directory_iterator(tmp.path() / "small"))
+        EXPECT_TRUE(entry.path().extension() == ".h5" || entry.path().filename() == "manifest.json") << "left in the store: " << entry.path();
     }
   }
   world().barrier();
@@ -223,4 +270,18 @@ TEST(ImportMpi, UnreadableInputFailsWithTheSerialErrorOnEveryRank) {
     expect_same_as_serial(false, Mode::none, 0, unit, [&](HostileBank& b) { at_middle(b.accounts, "acc-q,user-1,checking,EUR,\"1.00,2026-10-01\r\n"); });
   }
   expect_same_as_serial(false, Mode::none, 0, 100, [](HostileBank& b) { b.transactions.replace(0, b.transactions.find(','), "txnId"); });
+}
+
+// A shard larger than --memory-budget (import_shards.cpp): sorted in groups of users through the
+// staging folder into the same bytes, with the same rejections (money bound and duplicates among
+// them) as the serial import, whether groups hold one user (3 KiB; a user's rows are ~5-8 KB) or
+// two (24 KiB: groups of 12 KiB, shards of ~12-20 KB).
+TEST(ImportMpi, ShardsLargerThanTheBudgetGiveTheSameStore) {
+  for (const std::uint64_t budget : {std::uint64_t{3} << 10, std::uint64_t{24} << 10}) {
+    expect_same_with_budget(false, Mode::learn, 0, budget);
+    expect_same_with_budget(true, Mode::learn, 1000, budget);
+    expect_same_with_budget(true, Mode::rules, 0, budget);
+    expect_same_as_serial(true, Mode::learn, 1000, 300, nullptr, budget);
+    expect_same_as_serial(true, Mode::none, 5, 300, nullptr, budget);
+  }
 }

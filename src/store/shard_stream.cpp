@@ -1,0 +1,111 @@
+#include "store/shard_stream.hpp"
+
+#include "core/errors.hpp"
+#include "io/atomic_file.hpp"
+#include "store/store_structure.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace finseg {
+
+namespace {
+
+// Datasets 10..20 of h5layout::kDatasets: which are string bytes, which offsets, element sizes.
+constexpr std::size_t kFirstTxnDataset = 10;
+constexpr std::array<std::size_t, 11> kElement = {1, 8, sizeof(Day), sizeof(Cents), sizeof(LabelSet), 1, 8, 1, 8, 1, 8};
+constexpr std::array<std::size_t, 4> kTextColumns = {0, 5, 7, 9};  // the bytes; offsets follow each
+
+}  // namespace
+
+void ShardStreamWriter::Spool::open(std::filesystem::path file, std::size_t element, std::string& scratch) {
+  file_ = std::move(file);
+  element_ = element;
+  scratch_ = &scratch;
+}
+
+void ShardStreamWriter::Spool::flush() {
+  if (buf_.empty()) return;
+  append_to_file(file_, buf_);
+  file_bytes_ += buf_.size();
+  buf_.clear();
+}
+
+const void* ShardStreamWriter::Spool::next(std::size_t count) {
+  const std::size_t want = count * element_;
+  if (read_ >= file_bytes_) {  // the rest is in memory
+    const char* p = buf_.data() + (read_ - file_bytes_);
+    read_ += want;
+    return p;
+  }
+  if (!in_ && !(in_ = std::fopen(file_.c_str(), "rb"))) throw IoError("cannot read " + file_.string() + ": " + std::strerror(errno));
+  std::string& scratch = *scratch_;
+  scratch.resize(want);
+  const std::size_t from_file = static_cast<std::size_t>(std::min<std::uint64_t>(want, file_bytes_ - read_));
+  if (std::fread(scratch.data(), 1, from_file, in_) != from_file) throw IoError("cannot read " + file_.string() + ": short read");
+  std::memcpy(scratch.data() + from_file, buf_.data(), want - from_file);  // a slab across file and memory
+  read_ += want;
+  return scratch.data();
+}
+
+void ShardStreamWriter::Spool::remove() noexcept {
+  if (in_) std::fclose(in_);
+  in_ = nullptr;
+  std::error_code ec;
+  if (file_bytes_ > 0) std::filesystem::remove(file_, ec);
+}
+
+ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes)
+    : memory_bytes_(memory_bytes) {
+  for (std::size_t i = 0; i < txn_.size(); ++i)
+    txn_[i].open(spool_dir / (prefix + ".col" + std::to_string(kFirstTxnDataset + i)), kElement[i], scratch_);
+  const std::int64_t zero = 0;
+  for (const std::size_t c : kTextColumns) txn_[c + 1].append(&zero, sizeof zero);
+}
+
+ShardStreamWriter::~ShardStreamWriter() {
+  for (auto& s : txn_) s.remove();
+}
+
+void ShardStreamWriter::add_text(std::size_t column, std::string_view s) {
+  txn_[column].append(s.data(), s.size());
+  text_bytes_[column] += static_cast<std::int64_t>(s.size());
+  txn_[column + 1].append(&text_bytes_[column], sizeof(std::int64_t));
+  buffered_ += s.size() + sizeof(std::int64_t);
+}
+
+void ShardStreamWriter::add_transaction(std::string_view id, Day booking, Cents amount, LabelSet labels,
+                                        std::string_view cp_name, std::string_view cp_iban, std::string_view purpose) {
+  if (head_.accounts() == 0) throw std::logic_error("ShardStreamWriter: a transaction before any account");
+  add_text(0, id);
+  txn_[2].append(&booking, sizeof booking);
+  txn_[3].append(&amount, sizeof amount);
+  txn_[4].append(&labels, sizeof labels);
+  add_text(5, cp_name);
+  add_text(7, cp_iban);
+  add_text(9, purpose);
+  buffered_ += sizeof booking + sizeof amount + sizeof labels;
+  ++head_.account_txn_offsets.back();
+  label_bits_ |= labels;
+  bookings_.first = bookings_.first ? std::min(*bookings_.first, booking) : booking;
+  bookings_.last = bookings_.last ? std::max(*bookings_.last, booking) : booking;
+  if (buffered_ > memory_bytes_) {
+    for (auto& s : txn_) s.flush();
+    buffered_ = 0;
+    spooled_ = true;
+  }
+}
+
+const h5::ShardColumns& ShardStreamWriter::columns() {
+  memory_ = std::make_unique<h5::MemoryColumns>(head_);
+  columns_ = memory_->columns;
+  for (std::size_t i = 0; i < txn_.size(); ++i) {
+    columns_.lengths[kFirstTxnDataset + i] = txn_[i].elements();
+    columns_.sources[kFirstTxnDataset + i] = &txn_[i];
+  }
+  columns_.bookings = bookings_;
+  return columns_;
+}
+
+}  // namespace finseg

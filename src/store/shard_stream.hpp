@@ -1,0 +1,89 @@
+// A shard written row by row, for a shard larger than memory (the import's external path, issue
+// 12): rows are appended in store order and the transaction columns are kept in memory up to a
+// budget, beyond which they are spooled to one file per column; the shard file is then written
+// column after column from memory and spool files through the same slab writer as write_shard,
+// so the file is byte-identical to write_shard's of the same rows whatever the budget.
+#pragma once
+
+#include "core/shard_data.hpp"
+#include "store/h5_shard.hpp"
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace finseg {
+
+class ShardStreamWriter {
+ public:
+  // Spool files go to `spool_dir` (which must exist) as `<prefix>.colN`; at most `memory_bytes`
+  // of transaction columns are held (users and accounts are always held: one shard's worth).
+  ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes);
+  ~ShardStreamWriter();  // removes the spool files
+  ShardStreamWriter(const ShardStreamWriter&) = delete;
+  ShardStreamWriter& operator=(const ShardStreamWriter&) = delete;
+
+  // As ShardData's: a user, then its accounts, then each account's transactions right after it.
+  void add_user(std::string_view id) { head_.add_user(id); }
+  void add_account(std::string_view id, AccountType type, Currency cur, Cents bal, Day bal_date) {
+    head_.add_account(id, type, cur, bal, bal_date);
+  }
+  void add_transaction(std::string_view id, Day booking, Cents amount, LabelSet labels, std::string_view cp_name,
+                       std::string_view cp_iban, std::string_view purpose);
+
+  std::uint64_t transactions() const noexcept { return static_cast<std::uint64_t>(head_.account_txn_offsets.back()); }
+  // Whether the columns went to spool files (tests: the budget forced the external path).
+  bool spooled() const noexcept { return spooled_; }
+  // Users and accounts as written (transaction columns empty).
+  const ShardData& head() const noexcept { return head_; }
+  // The label bits of every transaction or-ed (write_shard checks them against the taxonomy).
+  LabelSet label_bits() const noexcept { return label_bits_; }
+
+  // The columns to write, read from the start (once: the sources are consumed).
+  const h5::ShardColumns& columns();
+
+ private:
+  // One transaction dataset: bytes in memory, the older ones in a spool file.
+  class Spool final : public h5::ColumnSource {
+   public:
+    // `scratch`: the writer's, shared (the datasets are written one after another).
+    void open(std::filesystem::path file, std::size_t element, std::string& scratch);
+    void append(const void* p, std::size_t n) { buf_.append(static_cast<const char*>(p), n); }
+    std::size_t buffered() const noexcept { return buf_.size(); }
+    std::uint64_t elements() const noexcept { return (file_bytes_ + buf_.size()) / element_; }
+    void flush();
+    const void* next(std::size_t count) override;
+    void remove() noexcept;
+
+   private:
+    std::filesystem::path file_;
+    std::size_t element_ = 1;
+    std::string buf_;
+    std::uint64_t file_bytes_ = 0;
+    std::uint64_t read_ = 0;  // bytes handed out by next()
+    std::FILE* in_ = nullptr;
+    std::string* scratch_ = nullptr;  // a slab read from the file
+  };
+  void add_text(std::size_t column, std::string_view s);
+
+  ShardData head_;
+  std::string scratch_;
+  std::array<Spool, 11> txn_;  // datasets 10..20 of h5layout::kDatasets
+  std::array<std::int64_t, 11> text_bytes_{};
+  std::uint64_t memory_bytes_;
+  std::size_t buffered_ = 0;
+  bool spooled_ = false;
+  LabelSet label_bits_ = 0;
+  DateRange bookings_;
+  std::unique_ptr<h5::MemoryColumns> memory_;
+  h5::ShardColumns columns_;
+};
+
+// Writes the streamed shard as write_shard writes a ShardData (checks, file, ShardInfo).
+ShardInfo write_shard(const std::filesystem::path& file, ShardStreamWriter& rows, const Taxonomy& taxonomy,
+                      const ShardWriteOptions& options = {});
+
+}  // namespace finseg
