@@ -135,7 +135,7 @@ void for_each_spilled_txn(const std::filesystem::path& file, std::size_t window,
     if (fseeko(f.get(), static_cast<off_t>(at), SEEK_SET) != 0 || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
       throw IoError("cannot read " + file.string() + ": short read");
     const bool last = at + bytes.size() == size;
-    SpillReader r(std::move(bytes));
+    SpillReader r = SpillReader::of(std::move(bytes));
     std::size_t whole = 0;  // bytes of the records read whole from this window
     while (!r.at_end()) {
       TxnRec t;

@@ -56,4 +56,13 @@ SpillReader SpillReader::open(const std::filesystem::path& file) {
   return r;
 }
 
+SpillReader SpillReader::of(std::vector<char> bytes) {
+  auto owner = std::make_shared<const std::vector<char>>(std::move(bytes));
+  SpillReader r;
+  r.data_ = owner->data();
+  r.size_ = owner->size();
+  r.mapping_ = std::shared_ptr<const char>(owner, owner->data());
+  return r;
+}
+
 }  // namespace finseg::ingest

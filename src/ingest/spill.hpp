@@ -76,6 +76,8 @@ class SpillReader {
   SpillReader() = default;
   // The whole file (an absent file reads as empty: no rank had a record for it).
   static SpillReader open(const std::filesystem::path& file);
+  // Records already in memory (a window of a file the caller read); the reader keeps the bytes.
+  static SpillReader of(std::vector<char> bytes);
 
   bool at_end() const noexcept { return pos_ >= size_; }
   template <class T>
