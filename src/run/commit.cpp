@@ -1,6 +1,5 @@
 #include "run/commit.hpp"
 
-#include "results/results_index.hpp"
 
 namespace finseg {
 
@@ -8,8 +7,6 @@ void commit_staged_jobs(const ResultsDir& results, const std::string& stage_tag,
                         const std::function<std::string(std::size_t)>& manifest_of) {
   try {
     for (std::size_t i = 0; i < job_ids.size(); ++i) {
-      // One pass over the document just written (in the page cache): pages of it cost one seek (docs/formats.md).
-      UserIndex::write_beside(results.staged_dir(job_ids[i], stage_tag) / "result.json");
       results.commit_staged(job_ids[i], stage_tag, manifest_of(i));
     }
   } catch (...) {
