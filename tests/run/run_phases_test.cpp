@@ -165,7 +165,7 @@ TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
   }
 }
 
-TEST(DocumentWriters, RanksToSpareSplitTheLargeDocuments) {
+TEST(DocumentWriters, EveryRankWritesARangeOfEveryLargeDocument) {
   const std::uint64_t mib = 1 << 20;
   const std::vector<std::uint64_t> bytes{100, 10 * mib, 0, 3 * mib, 50 * mib, 7 * mib, 200};
   for (int ranks = 1; ranks <= 40; ranks += ranks < 8 ? 1 : 11) {
@@ -177,14 +177,11 @@ TEST(DocumentWriters, RanksToSpareSplitTheLargeDocuments) {
       EXPECT_TRUE(std::is_sorted(writers[j].begin(), writers[j].end()));
       EXPECT_EQ(std::adjacent_find(writers[j].begin(), writers[j].end()), writers[j].end()) << "one range per rank";
       for (const int r : writers[j]) load.at(static_cast<std::size_t>(r)) += bytes[j] / writers[j].size();
-      if (ranks <= 7) {
-        EXPECT_EQ(writers[j].size(), 1u) << "as many documents as ranks: each whole";
-      } else {
-        EXPECT_LE(writers[j].size(), std::max<std::uint64_t>(1, bytes[j] / (4 * mib))) << "ranges of at least 4 MiB";
-      }
+      const std::uint64_t ranges = std::clamp<std::uint64_t>(bytes[j] / (4 * mib), 1, static_cast<std::uint64_t>(ranks));
+      EXPECT_EQ(writers[j].size(), ranges) << "as many ranges of at least 4 MiB as there are ranks, the small documents whole";
     }
-    if (ranks > 7) {
-      EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is split when ranks are to spare";
+    if (ranks >= 2) {
+      EXPECT_EQ(writers[4].size(), std::min<std::size_t>(12, static_cast<std::size_t>(ranks))) << "the 50 MiB document is split over the ranks";
     }
     // No rank gets more than its share plus the largest whole piece.
     const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
@@ -226,7 +223,10 @@ TEST_P(MergeAndCommit, GiveTheSerialDocuments) {
     const auto& id = run.planned().job_ids[j];
     EXPECT_EQ(results_dir.state(id), ResultsDir::State::done) << id;
     EXPECT_EQ(results_dir.read_result(id), serial[j]) << id;
-    EXPECT_TRUE(fs::exists(UserIndex::path_of(results_dir.job_dir(id) / "result.json"))) << "the page index is committed beside it";
+    const auto index = UserIndex::path_of(results_dir.job_dir(id) / "result.json");
+    const std::string written = testing::slurp(index);  // by the merge's writers, a range each
+    UserIndex::write_beside(results_dir.job_dir(id) / "result.json");  // the index of one pass over the document
+    EXPECT_EQ(written, testing::slurp(index)) << "the page index is committed beside it: " << id;
   }
   EXPECT_FALSE(fs::exists(run.checkpoint().dir())) << "the checkpoint is removed after commit";
 }
