@@ -88,7 +88,7 @@ DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::
 }
 
 SegmentTotals write_document_slice(const DocumentLayout& layout, int slice_index, std::size_t job, const std::vector<PartialFileRef>& files,
-                                   const std::filesystem::path& document, const std::filesystem::path& index) {
+                                   const std::filesystem::path& document, const std::filesystem::path& index, bool sync) {
   const DocumentSlice& slice = layout.slices.at(static_cast<std::size_t>(slice_index));
   std::vector<PendingSource> sources;
   for (const std::size_t f : slice.files) sources.push_back(section_source(files[f], job));
@@ -110,8 +110,8 @@ SegmentTotals write_document_slice(const DocumentLayout& layout, int slice_index
     writer.skip_to(layout.tail_offset);
     writer.write(layout.tail);
   }
-  writer.close();
-  if (entries) entries->close();
+  writer.close(sync);
+  if (entries) entries->close(sync);
   return totals;
 }
 

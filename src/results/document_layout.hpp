@@ -45,12 +45,14 @@ std::uint64_t document_bytes(const JobSpec& spec, std::size_t job, const std::ve
 DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files, int slices);
 
 // Slice `slice` (slice 0: and the head and tail) written into `document`, which exists at
-// layout.total_bytes(), and fsynced; returns the totals of its sections (the users it wrote).
+// layout.total_bytes(), and fsynced unless `sync` is false (the caller then fsyncs the files:
+// a writer of several files syncs them all at its end, when the first fsync commits the others'
+// metadata too); returns the totals of its sections (the users it wrote).
 // With `index` (created by UserIndex::create_sized for layout.users), the slice also writes its
-// users' entries of the document's page index (slice 0: and its header), fsynced too: the index
+// users' entries of the document's page index (slice 0: and its header), synced alike: the index
 // comes out of the merge instead of a second pass over the document by one process.
-// Records that do not match their headers' sizes: IoError naming the job.
+// Records that do not match their headers' sizes or user counts: IoError naming the job.
 SegmentTotals write_document_slice(const DocumentLayout& layout, int slice, std::size_t job, const std::vector<PartialFileRef>& files,
-                                   const std::filesystem::path& document, const std::filesystem::path& index = {});
+                                   const std::filesystem::path& document, const std::filesystem::path& index = {}, bool sync = true);
 
 }  // namespace finseg

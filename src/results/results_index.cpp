@@ -118,7 +118,7 @@ void UserIndex::Part::add(std::uint64_t line_offset) {
   out_->write(std::string_view(entry, 8));
 }
 
-void UserIndex::Part::close() { out_->close(true); }
+void UserIndex::Part::close(bool sync) { out_->close(sync); }
 
 UserIndex UserIndex::open_or_build(const std::filesystem::path& document, DocumentKind kind) {
   std::error_code ec;

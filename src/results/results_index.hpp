@@ -44,7 +44,7 @@ class UserIndex {
     Part(const Part&) = delete;
     Part& operator=(const Part&) = delete;
     void add(std::uint64_t line_offset);  // the next user's line starts at this byte of the document
-    void close();                         // flushed and fdatasynced: the index is as durable as its document
+    void close(bool sync = true);         // flushed and fsynced: the index is as durable as its document
    private:
     std::unique_ptr<DocumentWriter> out_;
   };

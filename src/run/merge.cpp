@@ -1,5 +1,6 @@
 #include "run/merge.hpp"
 
+#include "io/atomic_file.hpp"
 #include "results/results_index.hpp"
 #include "results/results_writer.hpp"
 #include "run/clock.hpp"
@@ -56,15 +57,21 @@ void create_documents(const RunPlan& plan, const MergePlan& merge, const Results
 
 std::vector<WrittenDocument> write_document_ranges(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank) {
   std::vector<WrittenDocument> written;
+  std::vector<std::filesystem::path> to_sync;
   for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
     for (std::size_t s = 0; s < merge.writers[j].size(); ++s) {
       if (merge.writers[j][s] != rank) continue;
       const auto t_doc = Clock::now();
-      const auto document = document_of(plan, results, j);
-      const SegmentTotals totals = write_document_slice(merge.layouts[j], static_cast<int>(s), j, merge.files, document, UserIndex::path_of(document));
+      const auto document = document_of(plan, results, j), index = UserIndex::path_of(document);
+      const SegmentTotals totals = write_document_slice(merge.layouts[j], static_cast<int>(s), j, merge.files, document, index, false);
       written.push_back({j, totals, since(t_doc)});
+      to_sync.insert(to_sync.end(), {document, index});
     }
   }
+  // Synced once everything is written: the first fsync waits for the disk and commits the
+  // journal with the blocks of every file, so the others find little left to do (12 fsyncs of
+  // ~4 ms each on this VM at np=1 were a third of the merge of the 10,000-user bank).
+  for (const auto& file : to_sync) fsync_path(file);
   return written;
 }
 
