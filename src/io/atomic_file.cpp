@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace finseg {
 
@@ -24,6 +25,37 @@ void fsync_path(const std::filesystem::path& path) {
   const int rc = ::fsync(fd);
   ::close(fd);
   if (rc != 0 && errno != EINVAL) sys_fail("cannot fsync", path);
+}
+
+void fsync_paths(const std::vector<std::filesystem::path>& paths) {
+  if (paths.size() <= 1) {
+    for (const auto& p : paths) fsync_path(p);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(paths.size());
+  std::vector<std::thread> threads;
+  threads.reserve(paths.size());
+  try {
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      threads.emplace_back([&paths, &errors, i] {
+        try {
+          fsync_path(paths[i]);
+        } catch (...) {
+          errors[i] = std::current_exception();
+        }
+      });
+  } catch (...) {  // no thread to be had: the rest one after the other
+    for (std::size_t i = threads.size(); i < paths.size(); ++i) {
+      try {
+        fsync_path(paths[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync, unsigned mode) {
