@@ -6,6 +6,7 @@
 #include "run/clock.hpp"
 
 #include <algorithm>
+#include <numeric>
 
 namespace finseg {
 
@@ -21,8 +22,15 @@ std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>&
   std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
   std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
   std::vector<std::vector<int>> writers(bytes.size());
+  // A rank's fair share of all the bytes, with some slack: a document is split into as many
+  // ranges as it has such shares (rounded up), so the ranks' loads stay within about that slack
+  // of each other, and no more, since every range costs its writer files to open and fsync and
+  // two writers of one file contend on this VM's disk (section 2.4 of docs/performance.md).
+  const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
+  const std::uint64_t share = std::max<std::uint64_t>(1, total / load.size() + total / load.size() / kShareSlack);
   for (const std::size_t j : by_size) {
-    const std::uint64_t n = std::clamp<std::uint64_t>(bytes[j] / std::max<std::uint64_t>(min_range, 1), 1, load.size());
+    const std::uint64_t most = std::min((bytes[j] + share - 1) / share, bytes[j] / std::max<std::uint64_t>(min_range, 1));
+    const std::uint64_t n = std::clamp<std::uint64_t>(most, 1, load.size());
     std::vector<int> least(load.size());
     for (std::size_t r = 0; r < load.size(); ++r) least[r] = static_cast<int>(r);
     std::stable_sort(least.begin(), least.end(), [&](int a, int b) { return load[static_cast<std::size_t>(a)] < load[static_cast<std::size_t>(b)]; });

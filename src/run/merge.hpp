@@ -1,16 +1,18 @@
 // Merge, the phase after the scan: every job's document is merged from the partial files of every
-// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp). Every rank
-// writes a byte range of every large document: the ranges follow from the partial files' headers
-// (each section's first and last user and JSON bytes: results/document_layout.hpp), so every rank
-// knows its offset in the one file before anything is read, and merges its users (the one merge,
-// core/segments/user_merge.hpp) straight into its range, with its entries of the page index.
-// Documents smaller than two ranges of kMinRangeBytes are written whole, each by the least loaded
-// rank. Nobody holds a whole document; the merge's time divides by the ranks down to what the
-// filesystem delivers.
+// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp). The large
+// documents are written in byte ranges by several ranks at once: the ranges follow from the partial
+// files' headers (each section's first and last user and JSON bytes: results/document_layout.hpp),
+// so every rank knows its offset in the one file before anything is read, and merges its users
+// (the one merge, core/segments/user_merge.hpp) straight into its range, with its entries of the
+// page index. A document is split into as many ranges as the balance of the ranks needs
+// (document_writers): with 2 ranks and this bank's six documents (the largest is half the bytes)
+// every document stays whole; with 32 ranks the largest is written by 16. Nobody holds a whole
+// document; the merge's time divides by the ranks down to what the filesystem delivers.
 //
-// Measured on this VM (docs/performance.md 2.1 and 3): the merge's CPU per rank halves at np=2, but
-// its one disk writes and fsyncs 220 MB in 0.20-0.27 s whether one or two processes write, so the
-// merge of the 100,000-user bank cannot fall below that here; on a parallel filesystem it can.
+// Measured on this VM (docs/performance.md 2.4): its one disk writes and fsyncs 220 MB in
+// 0.20-0.27 s whether one or two processes write, and every document split over 2 ranks made the
+// merge of the 100,000-user bank slower (0.21 -> 0.28 s, 5 interleaved runs): two writers and two
+// ranges to sync per file, where whole documents balance the two ranks already.
 #pragma once
 
 #include "core/segments/segment_totals.hpp"
@@ -30,9 +32,14 @@ namespace finseg {
 // (~1 GB/s of CPU here, 4 ms per 4 MiB), so below a few MiB a document is better written whole.
 inline constexpr std::uint64_t kMinRangeBytes = std::uint64_t{4} << 20;
 
+// A rank's share of the documents' bytes may exceed the fair one by 1/kShareSlack before a
+// document is split further (document_writers).
+inline constexpr std::uint64_t kShareSlack = 10;
+
 // Which ranks write the documents of `bytes` bytes: writers[j][s] is the rank of slice s of
-// document j. A document gets min(ranks, bytes / min_range) writers, at least one; the writers are
-// the least loaded ranks so far, the largest documents first. Every rank computes the same answer.
+// document j. A document gets as many writers as it holds fair shares of all the bytes (+10 %),
+// rounded up, at most min(ranks, bytes / min_range), at least one; the writers are the least
+// loaded ranks so far, the largest documents first. Every rank computes the same answer.
 std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range);
 
 // What a rank reports of its part of one document (rank 0 adds them up).
