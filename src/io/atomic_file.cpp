@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <atomic>
+#include <thread>
 
 namespace finseg {
 
@@ -25,6 +27,35 @@ void fsync_path(const std::filesystem::path& path) {
   const int rc = ::fsync(fd);
   ::close(fd);
   if (rc != 0 && errno != EINVAL) sys_fail("cannot fsync", path);
+}
+
+void fsync_paths(const std::vector<std::filesystem::path>& paths) {
+  if (paths.size() <= 1) {
+    for (const auto& p : paths) fsync_path(p);
+    return;
+  }
+  // At most kFsyncThreads waits at once: a run of many jobs must not start a thread per file.
+  constexpr std::size_t kFsyncThreads = 16;
+  std::vector<std::exception_ptr> errors(paths.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
+      try {
+        fsync_path(paths[i]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  try {
+    for (std::size_t t = 0; t < std::min(paths.size(), kFsyncThreads); ++t) threads.emplace_back(work);
+  } catch (...) {  // no thread to be had: this thread does the rest
+  }
+  work();
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
 }
 
 void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync, unsigned mode) {

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace finseg {
 
@@ -20,6 +21,11 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
 
 // fsync a file or a folder (a folder after a rename inside it). Throws IoError.
 void fsync_path(const std::filesystem::path& path);
+
+// fsync_path of every one of `paths` at once, each in its own thread: concurrent fsyncs share the
+// filesystem's journal commits and the disk's cache flushes (ext4's group commit), where one
+// after the other each waits for its own. Throws the first path's IoError when any fails.
+void fsync_paths(const std::vector<std::filesystem::path>& paths);
 
 // Reads a whole file; throws IoError naming it.
 std::string read_file(const std::filesystem::path& path);

@@ -2,9 +2,12 @@
 
 #include "core/errors.hpp"
 #include "core/segments/document.hpp"
+#include "results/results_index.hpp"
 #include "results/results_writer.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 namespace finseg {
 
@@ -74,7 +77,10 @@ DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::
     started = started || slice.starts_document;
     slice.offset = offset;
     slice.bytes = document_users_bytes(of_slice[r].users, of_slice[r].json_bytes, slice.starts_document);
+    slice.users_before = layout.users;
+    slice.users = of_slice[r].users;
     offset += slice.bytes;
+    layout.users += slice.users;
   }
   layout.tail = std::string(document_tail(!started));
   layout.tail_offset = offset;
@@ -82,7 +88,7 @@ DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::
 }
 
 SegmentTotals write_document_slice(const DocumentLayout& layout, int slice_index, std::size_t job, const std::vector<PartialFileRef>& files,
-                                   const std::filesystem::path& document) {
+                                   const std::filesystem::path& document, const std::filesystem::path& index, bool sync) {
   const DocumentSlice& slice = layout.slices.at(static_cast<std::size_t>(slice_index));
   std::vector<PendingSource> sources;
   for (const std::size_t f : slice.files) sources.push_back(section_source(files[f], job));
@@ -90,17 +96,22 @@ SegmentTotals write_document_slice(const DocumentLayout& layout, int slice_index
     for (const std::size_t f : layout.userless) sources.push_back(section_source(files[f], job));  // their totals, once
   if (sources.empty() && slice_index != 0) return {};
   DocumentWriter writer(document, slice_index == 0 ? 0 : slice.offset);
+  std::optional<UserIndex::Part> entries;
+  if (!index.empty()) entries.emplace(index, slice.users_before, slice_index == 0 ? std::optional(layout.total_bytes()) : std::nullopt);
   if (slice_index == 0) writer.write(layout.head);
+  std::function<void()> line_start;  // each user's line starts where the writer is, after its separator
+  if (entries) line_start = [&] { entries->add(writer.bytes()); };
   const SegmentTotals totals = write_document_users(
       std::move(sources), [&writer](std::string_view piece) { writer.write(piece); }, slice.starts_document,
-      "merge of job " + std::to_string(job));
-  if (writer.bytes() != slice.offset + slice.bytes)
+      "merge of job " + std::to_string(job), line_start);
+  if (writer.bytes() != slice.offset + slice.bytes || totals.users != slice.users)
     throw IoError("merge of job " + std::to_string(job) + " into " + document.string() + ": the partial files' records do not match their headers' sizes");
   if (slice_index == 0) {
     writer.skip_to(layout.tail_offset);
     writer.write(layout.tail);
   }
-  writer.close();
+  writer.close(sync);
+  if (entries) entries->close(sync);
   return totals;
 }
 

@@ -96,6 +96,30 @@ void UserIndex::build(const std::filesystem::path& document, const std::filesyst
   }
 }
 
+void UserIndex::create_sized(const std::filesystem::path& file, std::uint64_t users) {
+  create_sized_file(file, kHeader + 8 * users);
+}
+
+UserIndex::Part::Part(const std::filesystem::path& file, std::uint64_t first_user, std::optional<std::uint64_t> document_size)
+    : out_(std::make_unique<DocumentWriter>(file, document_size ? 0 : kHeader + 8 * first_user)) {
+  if (!document_size) return;
+  char header[kHeader];
+  std::memcpy(header, kMagic.data(), 8);
+  put_u64(header + 8, *document_size);
+  out_->write(std::string_view(header, kHeader));
+  out_->skip_to(kHeader + 8 * first_user);
+}
+
+UserIndex::Part::~Part() = default;
+
+void UserIndex::Part::add(std::uint64_t line_offset) {
+  char entry[8];
+  put_u64(entry, line_offset);
+  out_->write(std::string_view(entry, 8));
+}
+
+void UserIndex::Part::close(bool sync) { out_->close(sync); }
+
 UserIndex UserIndex::open_or_build(const std::filesystem::path& document, DocumentKind kind) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(document, ec);

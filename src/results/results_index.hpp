@@ -11,9 +11,12 @@
 #pragma once
 
 #include "results/results_reader.hpp"
+#include "results/results_writer.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <optional>
 
 namespace finseg {
 
@@ -27,6 +30,24 @@ class UserIndex {
   // Writes the index beside `document` (path_of), replacing any: `finseg run`, in the staged job
   // folder before it is renamed into place, so the index arrives with its document.
   static void write_beside(const std::filesystem::path& document) { build(document, path_of(document)); }
+
+  // The index written while the document is (finseg run: each rank's range of the users, no
+  // second pass): `file` created at its full size for `users` users (never over an existing
+  // file), then every writer fills its entries through a Part. Throws IoError.
+  static void create_sized(const std::filesystem::path& file, std::uint64_t users);
+  class Part {
+   public:
+    // Entries from user number `first_user` on; with `document_size`, also the header (one Part
+    // of the index must write it). Throws IoError.
+    Part(const std::filesystem::path& file, std::uint64_t first_user, std::optional<std::uint64_t> document_size);
+    ~Part();
+    Part(const Part&) = delete;
+    Part& operator=(const Part&) = delete;
+    void add(std::uint64_t line_offset);  // the next user's line starts at this byte of the document
+    void close(bool sync = true);         // flushed and fsynced: the index is as durable as its document
+   private:
+    std::unique_ptr<DocumentWriter> out_;
+  };
 
   UserIndex(UserIndex&& other) noexcept;
   UserIndex& operator=(UserIndex&&) = delete;

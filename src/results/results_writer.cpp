@@ -16,6 +16,11 @@ namespace finseg {
 
 namespace {
 constexpr std::size_t kWriteBuffer = 1024 * 1024;
+// Every this many bytes the writer asks the kernel to start writing them to the disk: without it
+// nothing reaches the disk before close()'s fsync, which then waits for the whole file (on this
+// VM ~0.25 s per 220 MB, more than merging them costs in CPU); with it the disk writes while the
+// merge goes on, and the fsync waits for the last few MiB only.
+constexpr std::uint64_t kWritebackBytes = 8 << 20;
 }
 
 DocumentWriter::DocumentWriter(const std::filesystem::path& out) : out_(out), buffer_(new char[kWriteBuffer]) {
@@ -25,7 +30,7 @@ DocumentWriter::DocumentWriter(const std::filesystem::path& out) : out_(out), bu
 }
 
 DocumentWriter::DocumentWriter(const std::filesystem::path& out, std::uint64_t offset)
-    : out_(out), buffer_(new char[kWriteBuffer]), position_(offset) {
+    : out_(out), buffer_(new char[kWriteBuffer]), position_(offset), unsent_(offset) {
   f_ = std::fopen(out.c_str(), "r+b");
   if (!f_) throw IoError("cannot open " + out.string() + ": " + std::strerror(errno));
   std::setvbuf(f_, buffer_.get(), _IOFBF, kWriteBuffer);
@@ -52,6 +57,12 @@ void DocumentWriter::write(std::string_view bytes) {
   if (!bytes.empty() && ::fwrite_unlocked(bytes.data(), 1, bytes.size(), f_) != bytes.size())
     throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
   position_ += bytes.size();
+  if (position_ - unsent_ >= kWritebackBytes) {
+    if (std::fflush(f_) != 0) throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+    // A hint: a failure here shows again in close()'s fsync, which is what makes the bytes durable.
+    (void)::sync_file_range(::fileno(f_), static_cast<off_t>(unsent_), static_cast<off_t>(position_ - unsent_), SYNC_FILE_RANGE_WRITE);
+    unsent_ = position_;
+  }
 }
 
 void DocumentWriter::skip_to(std::uint64_t offset) {
@@ -59,6 +70,7 @@ void DocumentWriter::skip_to(std::uint64_t offset) {
   if (std::fflush(f_) != 0 || ::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0)
     throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
   position_ = offset;
+  unsent_ = offset;
 }
 
 void DocumentWriter::close(bool sync) {

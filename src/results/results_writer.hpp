@@ -31,6 +31,7 @@ class DocumentWriter {
   std::unique_ptr<char[]> buffer_;  // outlives f_
   std::FILE* f_ = nullptr;
   std::uint64_t position_ = 0;
+  std::uint64_t unsent_ = 0;  // where the bytes not yet handed to the disk start
 };
 
 // Creates `file` (never over an existing one) with `bytes` bytes (zeros) for other writers to fill

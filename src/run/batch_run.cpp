@@ -98,6 +98,7 @@ void BatchRun::stop_if_asked() {
 
 void BatchRun::merge() {
   const auto t_merge = Clock::now();
+  const double cpu_merge = thread_cpu_seconds();
   const ResultsDir results(options_.request.results);
   MergePlan merge;
   std::vector<WrittenDocument> written;
@@ -109,6 +110,7 @@ void BatchRun::merge() {
     on_every_rank(comm_, [&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); });
   });
   stats_.merge = since(t_merge);
+  stats_.merge_cpu = thread_cpu_seconds() - cpu_merge;
   stats_.peak_rss_kib = peak_rss_kib();
   const auto all_written = gather_values(comm_, written);
   const auto all_stats = gather_values(comm_, stats_);

@@ -1,14 +1,18 @@
 // Merge, the phase after the scan: every job's document is merged from the partial files of every
-// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp). With at
-// least as many documents as ranks, each document is written whole by one rank (the largest first,
-// each to the least loaded rank). Ranks to spare split the large documents: several ranks write
-// byte ranges of the one file at once (results/document_layout.hpp, over the one merge of
-// core/segments/user_merge.hpp). Nobody holds a whole document.
+// shard (results/partial_file.hpp) into its staged folder (results/results_dir.hpp). The large
+// documents are written in byte ranges by several ranks at once: the ranges follow from the partial
+// files' headers (each section's first and last user and JSON bytes: results/document_layout.hpp),
+// so every rank knows its offset in the one file before anything is read, and merges its users
+// (the one merge, core/segments/user_merge.hpp) straight into its range, with its entries of the
+// page index. A document is split into as many ranges as the balance of the ranks needs
+// (document_writers): with 2 ranks and this bank's six documents (the largest is half the bytes)
+// every document stays whole; with 32 ranks the largest is written by 16. Nobody holds a whole
+// document; the merge's time divides by the ranks down to what the filesystem delivers.
 //
-// Why not always split: on this VM's one disk, every document split over 2 ranks made the merge
-// of the 100,000-user bank slower (0.49 -> 0.76 s, 6 interleaved runs): two writers and two fsyncs
-// per file instead of one. A rank with no document of its own is idle otherwise (32 ranks per
-// node, 6 documents: docs/performance.md section 4).
+// Measured on this VM (docs/performance.md 2.4): its one disk writes and fsyncs 220 MB in
+// 0.20-0.27 s whether one or two processes write, and every document split over 2 ranks made the
+// merge of the 100,000-user bank slower (0.21 -> 0.28 s, 5 interleaved runs): two writers and two
+// ranges to sync per file, where whole documents balance the two ranks already.
 #pragma once
 
 #include "core/segments/segment_totals.hpp"
@@ -23,14 +27,19 @@
 
 namespace finseg {
 
-// The smallest byte range of a split document a rank is given: below a few MiB a range costs
-// more in opening and fsyncing than writing it in parallel saves.
+// The smallest byte range of a split document a rank is given: a range costs a rank two files to
+// open and fsync (document and index, 1-15 ms on this VM's disk) and saves the merge of its bytes
+// (~1 GB/s of CPU here, 4 ms per 4 MiB), so below a few MiB a document is better written whole.
 inline constexpr std::uint64_t kMinRangeBytes = std::uint64_t{4} << 20;
 
+// A rank's share of the documents' bytes may exceed the fair one by 1/kShareSlack before a
+// document is split further (document_writers).
+inline constexpr std::uint64_t kShareSlack = 10;
+
 // Which ranks write the documents of `bytes` bytes: writers[j][s] is the rank of slice s of
-// document j. A document gets one writer, or, when there are more ranks than documents, its share
-// of the ranks by size, at most bytes / min_range; the writers are the least loaded ranks so far,
-// the largest documents first. Every rank computes the same answer.
+// document j. A document gets as many writers as it holds fair shares of all the bytes (+10 %),
+// rounded up, at most min(ranks, bytes / min_range), at least one; the writers are the least
+// loaded ranks so far, the largest documents first. Every rank computes the same answer.
 std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range);
 
 // What a rank reports of its part of one document (rank 0 adds them up).
@@ -53,10 +62,12 @@ struct MergePlan {
 };
 MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range = kMinRangeBytes);
 
-// Rank 0, before any rank writes: each job's staged folder with its document file at full size.
+// Rank 0, before any rank writes: each job's staged folder with its document and its page index
+// (results/results_index.hpp) at full size.
 void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results);
 
-// Every rank, once the files exist: its ranges of the documents. Throws IoError (a read or write
+// Every rank, once the files exist: its ranges of the documents and of their indexes, fsynced
+// once all are written. Throws IoError (a read or write
 // failing, records that do not match their headers) and std::logic_error (a user in two shards).
 std::vector<WrittenDocument> write_document_ranges(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank);
 

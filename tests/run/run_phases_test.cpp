@@ -165,32 +165,40 @@ TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
   }
 }
 
-TEST(DocumentWriters, RanksToSpareSplitTheLargeDocuments) {
+TEST(DocumentWriters, DocumentsAreSplitAsFarAsTheBalanceOfTheRanksNeeds) {
   const std::uint64_t mib = 1 << 20;
   const std::vector<std::uint64_t> bytes{100, 10 * mib, 0, 3 * mib, 50 * mib, 7 * mib, 200};
+  const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
   for (int ranks = 1; ranks <= 40; ranks += ranks < 8 ? 1 : 11) {
     const auto writers = document_writers(bytes, ranks, 4 * mib);
     ASSERT_EQ(writers.size(), bytes.size());
+    const std::uint64_t fair = total / static_cast<std::uint64_t>(ranks), share = fair + fair / kShareSlack;
     std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
     for (std::size_t j = 0; j < bytes.size(); ++j) {
       ASSERT_FALSE(writers[j].empty());
       EXPECT_TRUE(std::is_sorted(writers[j].begin(), writers[j].end()));
       EXPECT_EQ(std::adjacent_find(writers[j].begin(), writers[j].end()), writers[j].end()) << "one range per rank";
       for (const int r : writers[j]) load.at(static_cast<std::size_t>(r)) += bytes[j] / writers[j].size();
-      if (ranks <= 7) {
-        EXPECT_EQ(writers[j].size(), 1u) << "as many documents as ranks: each whole";
-      } else {
-        EXPECT_LE(writers[j].size(), std::max<std::uint64_t>(1, bytes[j] / (4 * mib))) << "ranges of at least 4 MiB";
-      }
+      EXPECT_LE(writers[j].size(), std::max<std::uint64_t>(1, bytes[j] / (4 * mib))) << "ranges of at least 4 MiB";
+      EXPECT_LE(bytes[j] / writers[j].size(), std::max(share, 8 * mib)) << "a range is at most a fair share (or small)";
+      if (writers[j].size() > 1) EXPECT_GT(bytes[j], share * (writers[j].size() - 1)) << "no more ranges than shares";
     }
-    if (ranks > 7) {
-      EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is split when ranks are to spare";
-    }
-    // No rank gets more than its share plus the largest whole piece.
-    const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
-    for (const auto l : load) EXPECT_LE(l, total / static_cast<std::uint64_t>(ranks) + 50 * mib) << ranks << " ranks";
+    if (ranks >= 2) EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is 71 % of the bytes: split from 2 ranks on";
+    // No rank gets more than its share plus one more range.
+    for (const auto l : load) EXPECT_LE(l, share + std::max(share, 8 * mib)) << ranks << " ranks";
     EXPECT_EQ(document_writers(bytes, ranks, 4 * mib), writers) << "deterministic";
   }
+}
+
+TEST(DocumentWriters, TheSixDocumentsOfTheLargeBank) {
+  // 100,000 users: financialBreakdown is about half of the bytes.
+  const std::vector<std::uint64_t> bytes{32505385, 1513095, 1402972, 2388313, 111149049, 70632098};
+  for (const auto& w : document_writers(bytes, 2, kMinRangeBytes)) EXPECT_EQ(w.size(), 1u) << "whole documents balance 2 ranks";
+  const auto at32 = document_writers(bytes, 32, kMinRangeBytes);
+  EXPECT_GE(at32[4].size(), 12u);
+  EXPECT_GE(at32[5].size(), 8u);
+  const auto at4 = document_writers(bytes, 4, kMinRangeBytes);
+  EXPECT_EQ(at4[4].size(), 2u);
 }
 
 // The phases merge and commit, with every document split over every rank (ranges of at least one
@@ -226,7 +234,10 @@ TEST_P(MergeAndCommit, GiveTheSerialDocuments) {
     const auto& id = run.planned().job_ids[j];
     EXPECT_EQ(results_dir.state(id), ResultsDir::State::done) << id;
     EXPECT_EQ(results_dir.read_result(id), serial[j]) << id;
-    EXPECT_TRUE(fs::exists(UserIndex::path_of(results_dir.job_dir(id) / "result.json"))) << "the page index is committed beside it";
+    const auto index = UserIndex::path_of(results_dir.job_dir(id) / "result.json");
+    const std::string written = testing::slurp(index);  // by the merge's writers, a range each
+    UserIndex::write_beside(results_dir.job_dir(id) / "result.json");  // the index of one pass over the document
+    EXPECT_EQ(written, testing::slurp(index)) << "the page index is committed beside it: " << id;
   }
   EXPECT_FALSE(fs::exists(run.checkpoint().dir())) << "the checkpoint is removed after commit";
 }

@@ -14,12 +14,13 @@ std::string document_head(const JobSpec& job) {
 }
 
 SegmentTotals write_document_users(std::vector<PendingSource> sources, const std::function<void(std::string_view)>& write,
-                                   bool starts_document, const std::string& what) {
+                                   bool starts_document, const std::string& what, const std::function<void()>& line_start) {
   bool first = starts_document;
   return merge_users(
       std::move(sources),
       [&](std::string_view, std::string_view json) {
         write(document_separator(first));
+        if (line_start) line_start();
         write(json);
         first = false;
       },

@@ -25,8 +25,10 @@ SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sour
                              const std::function<void(std::string_view)>& write, const std::string& what);
 // The users part of it only, (separator + user)...: a range of a document's users whose first is
 // the document's first user when `starts_document` (write_document is head + this + tail).
+// `line_start`, when given, is called before each user's JSON, after its separator: where a page
+// index entry points (results/results_index.hpp).
 SegmentTotals write_document_users(std::vector<PendingSource> sources, const std::function<void(std::string_view)>& write,
-                                   bool starts_document, const std::string& what);
+                                   bool starts_document, const std::string& what, const std::function<void()>& line_start = {});
 // The bytes write_document_users writes for users whose JSON objects have `json_bytes` bytes.
 inline std::uint64_t document_users_bytes(std::uint64_t users, std::uint64_t json_bytes, bool starts_document) {
   return users == 0 ? 0 : json_bytes + 2 * users - (starts_document ? 1 : 0);

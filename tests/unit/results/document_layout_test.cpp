@@ -6,6 +6,7 @@
 #include "core/segments/document.hpp"
 #include "io/atomic_file.hpp"
 #include "results/document_layout.hpp"
+#include "results/results_index.hpp"
 #include "results/results_writer.hpp"
 
 #include "results_test_support.hpp"
@@ -44,14 +45,20 @@ void expect_ranges_render(const std::vector<std::vector<std::string>>& shards) {
   for (int ranks = 1; ranks <= 6; ++ranks) {
     const DocumentLayout layout = layout_document(merge_test_job(), 0, refs, ranks);
     ASSERT_EQ(layout.total_bytes(), expected.size()) << ranks << " ranks";
-    const auto doc = tmp.path / ("doc-" + std::to_string(ranks) + ".json");
+    const auto dir = tmp.path / ("ranks-" + std::to_string(ranks));
+    fs::create_directory(dir);
+    const auto doc = dir / "result.json", index = UserIndex::path_of(doc);
     create_sized_file(doc, layout.total_bytes());
+    UserIndex::create_sized(index, layout.users);
     std::vector<int> order(static_cast<std::size_t>(ranks));
     std::iota(order.begin(), order.end(), 0);
     std::shuffle(order.begin(), order.end(), rng);
     SegmentTotals totals;
-    for (const int r : order) totals += write_document_slice(layout, r, 0, refs, doc);
+    for (const int r : order) totals += write_document_slice(layout, r, 0, refs, doc, index);
     EXPECT_EQ(read_file(doc), expected) << ranks << " ranks";
+    const std::string entries = read_file(index);  // a range of it per slice
+    UserIndex::write_beside(doc);                  // one pass over the whole document
+    EXPECT_EQ(entries, read_file(index)) << ranks << " ranks: the page index";
     EXPECT_EQ(totals, all.totals()) << ranks << " ranks";
   }
 }
@@ -90,6 +97,10 @@ TEST(DocumentLayout, HeadersThatLieAboutTheirRecordsAreIoErrors) {
   EXPECT_THROW(merge_of(ref), IoError);
   ref = honest;
   ref.header.jobs[0].last_user = "u4";
+  EXPECT_THROW(merge_of(ref), IoError);
+  ref = honest;  // the same bytes, one user more: its page index would have an entry too many
+  ref.header.jobs[0].totals.users += 1;
+  ref.header.jobs[0].json_bytes -= 2;
   EXPECT_THROW(merge_of(ref), IoError);
 }
 
