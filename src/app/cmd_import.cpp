@@ -63,7 +63,7 @@ const CommandSpec& import_spec() {
                   "",
                   {option("csv", "DIR", "folder of accounts.csv and transactions.csv").required(),
                    option("out", "STORE", "the store folder to create (never overwritten)").required(),
-                   option("shards", "K", "shard files (1-100000)").default_is("one per ~128 MB of CSV (the input's size)"),
+                   option("shards", "K", "shard files (1-100000)").default_is("one per ~64 MB of CSV, at least 4 (the input's size)"),
                    option("memory-budget", "BYTES", "what a rank may hold while it sorts and writes a shard (K, M, G suffixes);\n"
                           "a larger shard is sorted in groups of users through the staging folder").default_is("512M"),
                    integer("max-rejects", "N", "set up to N rejected rows aside (needs --rejects)", 0, 0, INT64_MAX),

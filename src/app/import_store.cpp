@@ -164,7 +164,7 @@ void warn_of_large_shards(const ingest::ImportContext& ctx) {
   if (!ctx.comm.is_root() || per_shard <= 2 * kShardCsvBytes) return;
   std::fprintf(stderr,
                "finseg import: warning: ~%.0f MB of CSV per shard: finseg run holds one shard's columns at a time "
-               "(--shards %d, the default, keeps a shard near 128 MB of CSV)\n",
+               "(--shards %d, the default, keeps a shard near 64 MB of CSV)\n",
                static_cast<double>(per_shard) / 1e6, default_shard_count(ctx.plan.estimated_plain_bytes));
 }
 
@@ -189,9 +189,11 @@ void commit_store(ingest::ImportContext& ctx, StoreBuilder& builder, const std::
 }  // namespace
 
 // The import's memory is bounded by --memory-budget whatever the shard, but `finseg run` reads one
-// shard's columns at a time: shards of ~128 MB of CSV keep that small.
+// shard's columns at a time: shards of ~64 MB of CSV keep that
+// small, and their spilled rows (~1.25x the CSV) fit a quarter of the default --memory-budget, so the
+// usual shard is sorted in memory.
 int default_shard_count(std::uint64_t plain_bytes) {
-  return static_cast<int>(std::clamp<std::uint64_t>((plain_bytes + kShardCsvBytes - 1) / kShardCsvBytes, 1, 100000));
+  return static_cast<int>(std::clamp<std::uint64_t>((plain_bytes + kShardCsvBytes - 1) / kShardCsvBytes, 4, 100000));
 }
 
 StoreImportResult import_store(Communicator& comm, const std::filesystem::path& csv_dir, const std::filesystem::path& out,

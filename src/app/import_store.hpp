@@ -17,7 +17,7 @@
 namespace finseg {
 
 struct StoreImportOptions {
-  // shards (0: one per ~128 MB of CSV, kShardCsvBytes), max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
+  // shards (0: one per ~64 MB of CSV, at least 4, kShardCsvBytes), max_rejects, rejects file, labeller (--labels rules) or learner (--labels learn: on
   // every rank, with the same model loaded) as for import_csv.
   ImportOptions import;
   ShardWriteOptions write;
@@ -42,8 +42,8 @@ struct StoreImportResult {
 };
 
 // The shards of an import without --shards: one per kShardCsvBytes of (estimated plain) CSV, at
-// least 1, at most 100000; the plan's estimate is the same on every rank, so is the count.
-inline constexpr std::uint64_t kShardCsvBytes = std::uint64_t{128} << 20;
+// least 4 (the old fixed default: a small bank still spreads over a few ranks), at most 100000; the plan's estimate is the same on every rank, so is the count.
+inline constexpr std::uint64_t kShardCsvBytes = std::uint64_t{64} << 20;
 int default_shard_count(std::uint64_t plain_bytes);
 
 // Collective. Throws (on every rank, the same error) InputError when rows are rejected beyond

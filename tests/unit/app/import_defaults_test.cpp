@@ -5,13 +5,15 @@
 
 using namespace finseg;
 
-// One shard per ~128 MB of CSV, never none, never more than --shards allows.
-TEST(ImportDefaults, OneShardPer128MbOfCsv) {
-  EXPECT_EQ(default_shard_count(0), 1);
-  EXPECT_EQ(default_shard_count(1), 1);
-  EXPECT_EQ(default_shard_count(kShardCsvBytes), 1);
-  EXPECT_EQ(default_shard_count(kShardCsvBytes + 1), 2);
-  EXPECT_EQ(default_shard_count(std::uint64_t{11} << 30), 88);           // the 100,000-user bank's 11 GiB
-  EXPECT_EQ(default_shard_count(std::uint64_t{1100} * 1000 * 1000 * 1000), 8196);  // 10M users, ~1.1 TB
+// One shard per ~64 MB of CSV, at least 4 (a small bank still spreads over a few ranks), never
+// more than --shards allows.
+TEST(ImportDefaults, OneShardPer64MbOfCsvAtLeastFour) {
+  EXPECT_EQ(kShardCsvBytes, std::uint64_t{64} << 20);
+  EXPECT_EQ(default_shard_count(0), 4);
+  EXPECT_EQ(default_shard_count(1), 4);
+  EXPECT_EQ(default_shard_count(4 * kShardCsvBytes), 4);
+  EXPECT_EQ(default_shard_count(4 * kShardCsvBytes + 1), 5);
+  EXPECT_EQ(default_shard_count(std::uint64_t{11} << 30), 176);          // the 100,000-user bank's 11 GiB
+  EXPECT_EQ(default_shard_count(std::uint64_t{1100} * 1000 * 1000 * 1000), 16392);  // 10M users, ~1.1 TB
   EXPECT_EQ(default_shard_count(~std::uint64_t{0} / 2), 100000);
 }
