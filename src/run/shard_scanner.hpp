@@ -1,6 +1,6 @@
-// The scan of one shard for every job of a run: its columns read once, then every job's kernel
-// over the same block of users while the block is in cache (core/segments/kernels.hpp,
-// compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
+// The scan of one shard for every job of a run: its transaction columns decoded chunk by chunk
+// (store/store.hpp, ShardStream) just before every job's kernel scans the same block of users,
+// so the block is used while it is in cache (core/segments/kernels.hpp, compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
 #pragma once
 
 #include "core/columns.hpp"

@@ -8,6 +8,7 @@
 #include "store/store_structure.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,29 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx);
 ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx);
 // The same into `into`, whose buffers are reused (the columns left out are emptied).
 void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
+
+// The transaction columns of an open shard decoded chunk by chunk while a scan goes (ShardStream,
+// store.hpp), into `into`'s whole-shard buffers. The constructor reads and checks what a scan
+// needs whole (the offsets, the user and account columns) and the type and length of every
+// requested transaction column; decode_until(t) decodes the chunks that hold transactions
+// [0, t) (with their strings) and checks them as read_shard_columns does before they are used;
+// finish() decodes the rest, makes the checks that need a whole column, and returns the range of
+// the booking dates (none when not read). Errors are read_shard_columns' (StoreError); after one
+// the stream must not be used again. `file`, `ctx` and `into` must outlive the stream.
+class TransactionStream {
+ public:
+  TransactionStream(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
+  ~TransactionStream();
+  TransactionStream(const TransactionStream&) = delete;
+  TransactionStream& operator=(const TransactionStream&) = delete;
+
+  void decode_until(std::uint64_t transactions);
+  DateRange finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The chunks of every dataset of an open shard file, in layout order (h5layout::kDatasets), then
 // by position; throws StoreError.

@@ -7,6 +7,11 @@
 #include "store/h5_layout.hpp"
 #include "store/h5_shard.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace finseg::h5 {
@@ -33,26 +38,54 @@ class ShardReader {
  public:
   ShardReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx), direct_(file, ctx) {}
 
+  // A 1-D dataset opened, its element type checked.
+  struct Opened {
+    Dataset dataset;
+    Datatype type;
+    std::uint64_t n = 0;
+  };
+  Opened open(const std::string& path, const Expected& expected) {
+    const std::string what = "dataset " + path;
+    Opened o;
+    o.dataset = make<Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), ctx_, "opening " + what);
+    o.type = make<Datatype>(H5Dget_type(o.dataset.get()), ctx_, "reading the type of " + what);
+    const hid_t type = o.type.get();
+    if (H5Tget_class(type) != expected.type_class || H5Tget_size(type) != expected.size ||
+        (expected.type_class == H5T_INTEGER && H5Tget_sign(type) != expected.sign))
+      fail(ctx_, what + " has an unexpected element type");
+    Dataspace space = make<Dataspace>(H5Dget_space(o.dataset.get()), ctx_, "reading the shape of " + what);
+    hsize_t dims[1] = {0};
+    if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 1)
+      fail(ctx_, what + " is not one-dimensional");
+    o.n = dims[0];
+    return o;
+  }
+
+  void expect_length(const std::string& path, std::uint64_t n, std::uint64_t expected_n) {
+    if (n != expected_n)
+      fail(ctx_, "dataset " + path + " has " + std::to_string(n) + " values, expected " + std::to_string(expected_n));
+  }
+
+  // Opens `path` and checks that it has `expected_n` values.
+  Opened open(const std::string& path, const Expected& expected, std::uint64_t expected_n) {
+    Opened o = open(path, expected);
+    expect_length(path, o.n, expected_n);
+    return o;
+  }
+
   // Reads the whole 1-D dataset `path` into `out`, which must end up with `expected_n` values.
   template <class T>
   void read(const std::string& path, hid_t mem_type, const Expected& expected, std::uint64_t expected_n,
             std::vector<T>& out) {
-    const std::string what = "dataset " + path;
-    Dataset ds = make<Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), ctx_, "opening " + what);
-    Datatype type = make<Datatype>(H5Dget_type(ds.get()), ctx_, "reading the type of " + what);
-    if (H5Tget_class(type.get()) != expected.type_class || H5Tget_size(type.get()) != expected.size ||
-        (expected.type_class == H5T_INTEGER && H5Tget_sign(type.get()) != expected.sign))
-      fail(ctx_, what + " has an unexpected element type");
-    Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx_, "reading the shape of " + what);
-    hsize_t dims[1] = {0};
-    if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 1)
-      fail(ctx_, what + " is not one-dimensional");
-    if (dims[0] != expected_n)
-      fail(ctx_, what + " has " + std::to_string(dims[0]) + " values, expected " + std::to_string(expected_n));
+    const Opened o = open(path, expected, expected_n);
     out.resize(static_cast<std::size_t>(expected_n));
-    if (expected_n > 0 && !direct_.read(ds.get(), type.get(), mem_type, expected_n, out.data(), what))
-      check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
+    const std::string what = "dataset " + path;
+    if (expected_n > 0 && !direct_.read(o.dataset.get(), o.type.get(), mem_type, expected_n, out.data(), what))
+      check(H5Dread(o.dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
   }
+
+  DirectReader& direct() noexcept { return direct_; }
+  const Context& context() const noexcept { return ctx_; }
 
   void read_strings(const char* path, std::uint64_t n, StringColumn& column) {
     const std::string base = path;
@@ -137,10 +170,13 @@ void clear_unread(ColumnSet columns, ShardData& d) {
 
 }  // namespace
 
-void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
-  const ShardCounts& c = h.counts;
-  ShardReader r(file, ctx);
-  clear_unread(columns, d);
+namespace {
+
+constexpr ColumnSet kHeadColumns = kUserIds | kAccountIds | kAccountMeta;
+
+// The offsets and the user and account columns: what a scan needs whole before its first block.
+void read_head_columns(ShardReader& r, const ShardCounts& c, ColumnSet columns, ShardData& d) {
+  const Context& ctx = r.context();
   r.read(L::kUserAccountOffsets, H5T_NATIVE_INT64, kI64, c.users + 1, d.user_account_offsets);
   r.read(L::kAccountTxnOffsets, H5T_NATIVE_INT64, kI64, c.accounts + 1, d.account_txn_offsets);
   if (columns & kUserIds) r.read_strings(L::kUserId, c.users, d.user_id);
@@ -155,6 +191,15 @@ void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, con
     r.read(L::kBalance, H5T_NATIVE_INT64, kI64, c.accounts, d.balance);
     r.read(L::kBalanceDate, H5T_NATIVE_INT32, kI32, c.accounts, d.balance_date);
   }
+}
+
+}  // namespace
+
+void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
+  const ShardCounts& c = h.counts;
+  ShardReader r(file, ctx);
+  clear_unread(columns, d);
+  read_head_columns(r, c, columns, d);
   if (columns & kTransactionIds) r.read_strings(L::kTransactionId, c.transactions, d.transaction_id);
   if (columns & kBookingDate) r.read(L::kBookingDate, H5T_NATIVE_INT32, kI32, c.transactions, d.booking_date);
   if (columns & kAmount) r.read(L::kAmount, H5T_NATIVE_INT64, kI64, c.transactions, d.amount);
@@ -171,6 +216,198 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet co
   ShardData d;
   read_shard_columns(file, header, columns, ctx, d);
   return d;
+}
+
+namespace {
+
+// One transaction dataset of a TransactionStream, decoded chunk by chunk into its column's buffer.
+struct StreamColumn {
+  // What the values must satisfy before the kernels use them (shard_structure_problem's checks).
+  enum class Check { none, dates, labels, offsets } check = Check::none;
+  ShardReader::Opened opened;
+  std::string what;  // "dataset <path>"
+  hid_t mem_type = H5I_INVALID_HID;
+  unsigned char* out = nullptr;            // the whole column's buffer
+  std::optional<DirectReader::Plan> plan;  // none: H5Dread reads the whole dataset at first use
+  std::uint64_t next_chunk = 0;
+  std::uint64_t decoded = 0;  // values decoded so far
+  std::uint64_t checked = 0;  // values checked so far (a prefix of the decoded ones)
+  std::uint64_t n() const noexcept { return opened.n; }
+  template <class T>
+  const T* values() const noexcept { return reinterpret_cast<const T*>(out); }
+};
+
+struct StringStream {
+  std::string base;  // "/transactions/counterpart_name"
+  StreamColumn offsets;
+  StreamColumn bytes;
+};
+
+}  // namespace
+
+struct TransactionStream::State {
+  State(hid_t file, const Context& ctx) : reader(file, ctx) {}
+  ShardReader reader;
+  ShardCounts counts;
+  ColumnSet columns = 0;
+  std::size_t label_names = 0;
+  ShardData* data = nullptr;
+  std::vector<StringStream> strings;  // in the order read_shard_columns reads them
+  std::optional<StreamColumn> booking, amount, labels;
+  Day first_day = 0, last_day = 0;
+  bool any_day = false;
+  LabelSet label_bits = 0;
+  std::string anomaly;  // the first problem a chunk's check found
+
+  template <class T>
+  StreamColumn column(const std::string& path, hid_t mem_type, const Expected& expected,
+                      std::optional<std::uint64_t> expected_n, std::vector<T>& buffer,
+                      StreamColumn::Check kind = StreamColumn::Check::none) {
+    StreamColumn c;
+    c.check = kind;
+    c.opened = expected_n ? reader.open(path, expected, *expected_n) : reader.open(path, expected);
+    c.what = "dataset " + path;
+    c.mem_type = mem_type;
+    buffer.resize(static_cast<std::size_t>(c.n()));
+    c.out = reinterpret_cast<unsigned char*>(buffer.data());
+    c.plan = reader.direct().plan(c.opened.dataset.get(), c.opened.type.get(), mem_type, c.n(), c.what);
+    return c;
+  }
+
+  void add_strings(const char* base, StringColumn& column_) {
+    StringStream s;
+    s.base = base;
+    s.offsets = column(s.base + L::kOffsetsSuffix, H5T_NATIVE_INT64, kI64, counts.transactions + 1, column_.raw_offsets(),
+                       StreamColumn::Check::offsets);
+    // The bytes' length is checked against the last offset when the stream ends (finish()).
+    s.bytes = column(s.base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, std::nullopt, column_.raw_bytes());
+    strings.push_back(std::move(s));
+  }
+
+  // Decodes chunks of `c` until `want` values (at most all) are decoded.
+  void advance(StreamColumn& c, std::uint64_t want) {
+    want = std::min(want, c.n());
+    while (c.decoded < want) {
+      if (c.plan && reader.direct().read_chunk(*c.plan, c.next_chunk, c.out)) {
+        ++c.next_chunk;
+        c.decoded = std::min(c.n(), c.next_chunk * c.plan->per_chunk);
+        continue;
+      }
+      check(H5Dread(c.opened.dataset.get(), c.mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.out), reader.context(),
+            "reading " + c.what);
+      c.plan.reset();
+      c.decoded = c.n();
+    }
+  }
+
+  // The checks shard_structure_problem makes, on the values decoded since the last call: the
+  // kernels may use them as soon as this passes. Sets `anomaly` on the first problem.
+  void check_new(StreamColumn& c, const StringStream* s) {
+    const std::uint64_t from = c.checked, to = c.decoded;
+    c.checked = to;
+    if (from == to) return;
+    if (c.check == StreamColumn::Check::dates) {
+      const Day* d = c.values<Day>();
+      Day lo = any_day ? first_day : d[from], hi = any_day ? last_day : d[from];
+      for (std::uint64_t i = from; i < to; ++i) {  // vectorised, as date_range
+        lo = std::min(lo, d[i]);
+        hi = std::max(hi, d[i]);
+      }
+      first_day = lo, last_day = hi, any_day = true;
+    } else if (c.check == StreamColumn::Check::labels) {
+      const LabelSet* l = c.values<LabelSet>();
+      LabelSet any = 0;
+      for (std::uint64_t i = from; i < to; ++i) any |= l[i];
+      label_bits |= any;
+      const LabelSet allowed = label_names >= 64 ? ~LabelSet{0} : (LabelSet{1} << label_names) - 1;
+      if ((label_bits & ~allowed) && anomaly.empty()) anomaly = "a label bit beyond the taxonomy names";
+    } else if (c.check == StreamColumn::Check::offsets && s) {
+      // Offsets start at 0, never decrease and stay within the bytes: then every string the
+      // kernels take is inside the buffer. Branch-free, as offsets_problem.
+      const std::int64_t* o = c.values<std::int64_t>();
+      const auto limit = static_cast<std::int64_t>(std::min<std::uint64_t>(s->bytes.n(), INT64_MAX));
+      bool bad = from == 0 && o[0] != 0;
+      for (std::uint64_t i = std::max<std::uint64_t>(from, 1); i < to; ++i) bad |= (o[i] < o[i - 1]) | (o[i] > limit);
+      if (bad && anomaly.empty()) anomaly = c.what + ": an offset out of order or beyond the bytes";
+    }
+  }
+
+  // Every requested transaction column decoded and checked up to transaction `t` (and the
+  // strings' bytes up to the end of transaction t - 1).
+  void step(std::uint64_t t) {
+    t = std::min(t, counts.transactions);
+    for (auto* c : {booking ? &*booking : nullptr, amount ? &*amount : nullptr, labels ? &*labels : nullptr}) {
+      if (!c) continue;
+      advance(*c, t);
+      check_new(*c, nullptr);
+    }
+    for (auto& s : strings) {
+      advance(s.offsets, t + 1);
+      check_new(s.offsets, &s);
+      if (!anomaly.empty()) break;
+      advance(s.bytes, static_cast<std::uint64_t>(s.offsets.values<std::int64_t>()[t]));
+    }
+    if (!anomaly.empty()) fail_whole();
+  }
+
+  // The checks read_strings makes before it reads a string column's bytes.
+  void check_string_totals(const StringStream& s) {
+    const std::int64_t total = s.offsets.values<std::int64_t>()[counts.transactions];
+    if (total < 0) fail(reader.context(), "dataset " + s.base + L::kOffsetsSuffix + " ends with a negative offset");
+    reader.expect_length(s.base + L::kBytesSuffix, s.bytes.n(), static_cast<std::uint64_t>(total));
+  }
+
+  // A chunk failed a check: the rest is read as read_shard_columns reads a shard, so that the
+  // error is the one it reports (the first problem in its order, not in the order of chunks).
+  [[noreturn]] void fail_whole() {
+    if (!strings.empty() && strings.front().base == L::kTransactionId) {
+      advance(strings.front().offsets, strings.front().offsets.n());
+      advance(strings.front().bytes, strings.front().bytes.n());
+    }
+    for (auto* c : {booking ? &*booking : nullptr, amount ? &*amount : nullptr, labels ? &*labels : nullptr})
+      if (c) advance(*c, c->n());
+    for (auto& s : strings) {
+      advance(s.offsets, s.offsets.n());
+      advance(s.bytes, s.bytes.n());
+    }
+    for (const auto& s : strings) check_string_totals(s);
+    const std::string problem = shard_structure_problem(*data, columns, counts, label_names);
+    fail(reader.context(), "corrupt structure: " + (problem.empty() ? anomaly : problem));
+  }
+};
+
+TransactionStream::TransactionStream(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx,
+                                     ShardData& d)
+    : state_(std::make_unique<State>(file, ctx)) {
+  State& st = *state_;
+  st.counts = h.counts;
+  st.columns = columns;
+  st.label_names = h.labels.size();
+  st.data = &d;
+  clear_unread(columns, d);
+  read_head_columns(st.reader, h.counts, columns, d);
+  const std::string problem = shard_structure_problem(d, columns & kHeadColumns, h.counts, h.labels.size());
+  if (!problem.empty()) fail(ctx, "corrupt structure: " + problem);
+  const std::uint64_t n = h.counts.transactions;
+  if (columns & kTransactionIds) st.add_strings(L::kTransactionId, d.transaction_id);
+  if (columns & kBookingDate) st.booking = st.column(L::kBookingDate, H5T_NATIVE_INT32, kI32, n, d.booking_date, StreamColumn::Check::dates);
+  if (columns & kAmount) st.amount = st.column(L::kAmount, H5T_NATIVE_INT64, kI64, n, d.amount);
+  if (columns & kLabels) st.labels = st.column(L::kLabels, H5T_NATIVE_UINT64, kU64, n, d.labels, StreamColumn::Check::labels);
+  if (columns & kCounterpartName) st.add_strings(L::kCounterpartName, d.counterpart_name);
+  if (columns & kCounterpartIban) st.add_strings(L::kCounterpartIban, d.counterpart_iban);
+  if (columns & kPurpose) st.add_strings(L::kPurpose, d.purpose);
+}
+
+TransactionStream::~TransactionStream() = default;
+
+void TransactionStream::decode_until(std::uint64_t transactions) { state_->step(transactions); }
+
+DateRange TransactionStream::finish() {
+  State& st = *state_;
+  st.step(st.counts.transactions);
+  for (const auto& s : st.strings) st.check_string_totals(s);
+  if (!st.any_day) return {};
+  return {st.first_day, st.last_day};
 }
 
 std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx) {

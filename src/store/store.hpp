@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ namespace finseg {
 inline constexpr int kStoreFormatVersion = 1;
 // The LZ4HC level of the default filter chain (docs/store-format.md 4).
 inline constexpr int kDefaultLz4HcLevel = 4;
+// Elements per chunk of a shard's numeric columns by default (ShardWriteOptions::chunk_elements).
+inline constexpr std::uint64_t kDefaultChunkElements = 8192;
 
 struct ShardInfo {
   std::string file;  // name relative to the store folder, e.g. "shard-00003.h5"
@@ -52,7 +55,10 @@ struct StoreManifest {
 // Which columns read_shard fills (core/columns.hpp); the others stay empty (offsets are always read).
 
 struct ShardWriteOptions {
-  std::uint64_t chunk_elements = 1u << 16;  // elements per chunk for numeric columns
+  // Elements per chunk for numeric columns: about one block of a scan (kBlockTransactions in
+  // core/segments/kernels.hpp), so a run decodes a chunk just before its jobs use it, while it
+  // is in cache (docs/store-format.md 1.6 and 4). Stores written with other sizes read the same.
+  std::uint64_t chunk_elements = kDefaultChunkElements;
   // Filter chain, Fletcher32 always last; see docs/store-format.md for the measurement that
   // chose the default. lz4 is HDF5 filter 32004, built in (store/h5_lz4.hpp).
   enum class Filter { none, deflate, shuffle_deflate, szip, lz4, shuffle_lz4 } filter = Filter::shuffle_lz4;
@@ -98,6 +104,31 @@ ShardData read_shard(const std::filesystem::path& store, const std::vector<Label
 // are emptied. After an error `into` holds garbage.
 void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
                 ColumnSet columns, bool verify_file_checksum, ShardData& into);
+
+// One shard read while a scan goes (what `finseg run` does): the checks and errors of read_shard,
+// but the transaction columns are decoded chunk by chunk into `into`'s buffers as the scan asks
+// for them, so the kernels use each chunk while it is in cache. The constructor checks the file
+// and its header against the manifest entry and reads the offsets and the user and account
+// columns whole; decode_until(t) makes transactions [0, t) available, every chunk verified
+// (Fletcher32, structure) before it is used; finish() reads and checks the rest (the whole
+// column's checks, the dates against the manifest). A result computed from the columns counts
+// only once finish() returned. Throws StoreError as read_shard does; `into` must outlive the
+// stream and holds garbage after an error.
+class ShardStream {
+ public:
+  ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
+              ColumnSet columns, bool verify_file_checksum, ShardData& into);
+  ~ShardStream();
+  ShardStream(const ShardStream&) = delete;
+  ShardStream& operator=(const ShardStream&) = delete;
+
+  void decode_until(std::uint64_t transactions);
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
 // manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names
