@@ -1,0 +1,181 @@
+// ShardStream (the run's read: transaction columns decoded chunk by chunk as the scan asks for
+// them) gives exactly what read_shard gives, for every chunk size, filter chain and step, and
+// fails with exactly read_shard's error on a damaged shard: a flipped byte in a late chunk
+// (Fletcher32) and structure damage behind valid checksums (offsets, label bits, dates), also
+// when the damage lies after the chunks already handed to the kernels.
+#include "core/errors.hpp"
+#include "store/h5_shard.hpp"
+#include "store/store.hpp"
+#include "store_test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+
+namespace finseg {
+namespace {
+
+using test::ScratchDir;
+
+// What `finseg run` reads for the six jobs of jobs/.
+constexpr ColumnSet kRunColumns =
+    kUserIds | kAccountIds | kAccountMeta | kBookingDate | kAmount | kLabels | kCounterpartName;
+
+// Streams `info` in steps of `step` transactions (each step checks that what it asked for is
+// there), then finishes.
+ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                   std::uint64_t step, const ShardData* expected = nullptr) {
+  ShardData into;
+  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, into);
+  std::size_t ready = 0;
+  for (std::uint64_t t = 0; t < info.transactions + step; t += step) {
+    s.decode_until(t);
+    if (!expected) continue;
+    for (; ready < std::min(t, info.transactions); ++ready) {
+      if (columns & kAmount) EXPECT_EQ(into.amount[ready], expected->amount[ready]) << ready;
+      if (columns & kCounterpartName) EXPECT_EQ(into.counterpart_name[ready], expected->counterpart_name[ready]) << ready;
+    }
+  }
+  s.finish();
+  return into;
+}
+
+// The message of the StoreError read_shard throws for the shard, and ShardStream's, streamed in
+// steps of `step` transactions (the error may come at any step, or at finish()).
+std::pair<std::string, std::string> errors_of(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy,
+                                              ColumnSet columns, std::uint64_t step) {
+  const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, columns); });
+  const auto stream = test::store_error_of([&] { streamed(dir, info, taxonomy, columns, step); });
+  return {whole, stream};
+}
+
+TEST(ShardStream, EqualsReadShardForEveryChunkSizeFilterAndStep) {
+  using F = ShardWriteOptions::Filter;
+  using V = ShardWriteOptions::Hdf5Format;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  struct Case {
+    std::uint64_t chunk;
+    F filter;
+    V format;
+  };
+  const Case cases[] = {{7, F::shuffle_lz4, V::v110},           {1000, F::shuffle_lz4, V::v110},
+                        {1000, F::lz4, V::v18},                 {1000, F::none, V::v110},
+                        {1000, F::shuffle_deflate, V::v110},    {kDefaultChunkElements, F::shuffle_lz4, V::v110},
+                        {std::uint64_t{1} << 16, F::shuffle_lz4, V::v110}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE("chunk " + std::to_string(c.chunk) + ", filter " + std::to_string(static_cast<int>(c.filter)) +
+                 ", format " + std::to_string(static_cast<int>(c.format)));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = c.chunk;
+    options.filter = c.filter;
+    options.hdf5_format = c.format;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    ASSERT_GT(info.transactions, 3000u);
+    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns, ColumnSet{kBookingDate | kAmount}})
+      for (const std::uint64_t step : {std::uint64_t{1}, std::uint64_t{997}, info.transactions}) {
+        if (step == 1 && (c.chunk != 1000 || c.filter != F::shuffle_lz4)) continue;  // one walk by 1 is enough
+        EXPECT_EQ(streamed(dir, info, taxonomy, columns, step, &data),
+                  read_shard(dir.path(), taxonomy.groups(), info, columns));
+      }
+  }
+}
+
+TEST(ShardStream, EmptyShardAndUsersWithoutTransactions) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  ShardData data;
+  data.add_user("u1");
+  data.add_account("u1-a", AccountType::checking, test::cur("EUR"), 100, 20'000);
+  data.add_user("u2");
+  for (const ShardData& d : {ShardData{}, data}) {
+    ScratchDir dir;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", d, taxonomy);
+    EXPECT_EQ(streamed(dir, info, taxonomy, kAllColumns, 5), read_shard(dir.path(), taxonomy.groups(), info));
+  }
+}
+
+// The file offset of the chunk of `dataset` that holds element `element`.
+std::uint64_t chunk_holding(const ScratchDir& dir, const ShardInfo& info, const std::string& dataset,
+                            std::uint64_t element, std::uint64_t* bytes) {
+  std::uint64_t offset = 0;
+  for (const auto& c : shard_chunk_locations(dir.path(), info))
+    if (c.dataset == dataset && c.first <= element) {
+      offset = c.offset;
+      *bytes = c.bytes;
+    }
+  return offset;
+}
+
+TEST(ShardStream, AFlippedByteInALateChunkIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  for (const char* dataset : {"/transactions/amount", "/transactions/labels", "/transactions/counterpart_name_bytes",
+                              "/transactions/counterpart_name_offsets"}) {
+    SCOPED_TRACE(dataset);
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    std::uint64_t bytes = 0;
+    const std::uint64_t at = chunk_holding(dir, info, dataset, info.transactions - 1, &bytes);
+    ASSERT_GT(bytes, 16u);
+    std::string file = test::read_bytes(dir / "shard-00000.h5");
+    file[at + bytes / 2] ^= 0x10;
+    test::write_bytes(dir / "shard-00000.h5", file);
+    const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, 997);
+    EXPECT_NE(whole.find("Fletcher32"), std::string::npos) << whole;
+    EXPECT_EQ(stream, whole);
+  }
+}
+
+// Writes `damaged` as shard 0 with valid checksums (past write_shard's own structure check)
+// and returns the manifest entry of `good` (same counts and dates) with the file's size.
+ShardInfo write_damaged(const ScratchDir& dir, const ShardData& good, const ShardData& damaged, const Taxonomy& taxonomy,
+                        ShardWriteOptions options) {
+  const auto aside = dir / "aside";
+  std::filesystem::create_directory(aside);
+  ShardInfo info = write_shard(aside / "shard-00000.h5", good, taxonomy, options);
+  const auto file = dir / "shard-00000.h5";
+  h5::prepare_library();
+  h5::write_shard_file(file, damaged, taxonomy, options, h5::Context{"shard " + file.string(), h5::Failure::io});
+  info.bytes = std::filesystem::file_size(file);
+  return info;
+}
+
+TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  const std::size_t late = good.transactions() - 10;
+  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
+      {"a name offset decreases in the last chunk",
+       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
+      {"a name offset beyond the bytes in the first chunk",
+       [](ShardData& d) { d.counterpart_name.raw_offsets()[3] = static_cast<std::int64_t>(d.counterpart_name.bytes().size()) + 5; }},
+      {"the names' bytes longer than their last offset",
+       [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
+      {"the first name offset is not 0", [](ShardData& d) { d.counterpart_name.raw_offsets()[0] = 1; }},
+      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
+      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
+  };
+  for (const auto& [what, damage] : damages) {
+    SCOPED_TRACE(what);
+    ScratchDir dir;
+    ShardData damaged = good;
+    damage(damaged);
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    options.record_dates = false;  // the dates are then checked from the data
+    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    for (const std::uint64_t step : {std::uint64_t{997}, info.transactions}) {
+      const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, step);
+      EXPECT_FALSE(whole.empty());
+      EXPECT_EQ(stream, whole);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace finseg
