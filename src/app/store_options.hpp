@@ -14,11 +14,14 @@ inline std::vector<OptionDef> shard_write_option_defs() {
   return {choice("compression", "FILTER", "HDF5 filter chain of the shards (docs/store-format.md 4); lz4hc is LZ4HC level 4",
                  {"none", "deflate", "shuffle-deflate", "szip", "lz4", "shuffle-lz4", "lz4hc", "shuffle-lz4hc"}, "shuffle-lz4hc"),
           integer("deflate-level", "L", "deflate level of --compression deflate and shuffle-deflate",
-                  ShardWriteOptions{}.deflate_level, 1, 9)};
+                  ShardWriteOptions{}.deflate_level, 1, 9),
+          integer("chunk-elements", "N",
+                  "values per HDF5 chunk of a numeric column (docs/store-format.md 1.6; about one scan block)",
+                  static_cast<std::int64_t>(kDefaultChunkElements), 64, 1 << 20)};
 }
 
 // --compression none|deflate|shuffle-deflate|szip|lz4|shuffle-lz4|lz4hc|shuffle-lz4hc (default
-// shuffle-lz4hc), --deflate-level 1..9. lz4 is plain LZ4, lz4hc LZ4HC level 4 (same decoder).
+// shuffle-lz4hc), --deflate-level 1..9, --chunk-elements 64..2^20. lz4 is plain LZ4, lz4hc LZ4HC level 4 (same decoder).
 inline ShardWriteOptions shard_write_options(const Args& args) {
   using F = ShardWriteOptions::Filter;
   ShardWriteOptions o;
@@ -34,6 +37,7 @@ inline ShardWriteOptions shard_write_options(const Args& args) {
                      "': one of none, deflate, shuffle-deflate, szip, lz4, shuffle-lz4, lz4hc, shuffle-lz4hc");
   o.lz4_level = c.ends_with("lz4hc") ? kDefaultLz4HcLevel : 1;
   o.deflate_level = static_cast<int>(args.get_int("deflate-level"));
+  o.chunk_elements = static_cast<std::uint64_t>(args.get_int("chunk-elements"));
   return o;
 }
 
