@@ -17,26 +17,26 @@ ShardScanner::ShardScanner(std::filesystem::path store, std::vector<LabelGroup> 
 bool ShardScanner::scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
                         const std::function<bool()>& between_blocks) {
   // The read is the stream's opening (offsets, user and account columns), each block's decoding
-  // (timed inside the scan of the blocks and taken out of the compute) and its finish.
-  const auto t_open = Clock::now();
-  ShardStream stream(store_, label_groups_, shard, columns_, verify_store_, data_);
-  read_ += since(t_open);
-  double decode = 0;
-  const auto t_blocks = Clock::now();
+  // and its finish; the compute is every job over each block.
+  auto t_read = Clock::now();
+  ShardStream stream(store_, label_groups_, shard, columns_, verify_store_, head_);
+  read_ += since(t_read);
   partials.assign(jobs_.size(), SegmentPartial{});
-  const bool complete = compute_segments(jobs_, taxonomy_, data_, partials, between_blocks, [&](std::size_t end) {
-    const auto t_decode = Clock::now();
-    stream.decode_until(end);
-    decode += since(t_decode);
-  });
-  compute_ += since(t_blocks) - decode;
-  read_ += decode;
-  if (complete) {
-    const auto t_finish = Clock::now();
-    stream.finish();
-    read_ += since(t_finish);
+  for (std::size_t begin = 0; begin < head_.users();) {
+    const std::size_t end = block_end(head_, begin);
+    t_read = Clock::now();
+    stream.block(begin, end, window_);
+    read_ += since(t_read);
+    const auto t_compute = Clock::now();
+    const bool complete = compute_segments(jobs_, taxonomy_, window_, partials, between_blocks);
+    compute_ += since(t_compute);
+    if (!complete) return false;
+    begin = end;
   }
-  return complete;
+  t_read = Clock::now();
+  stream.finish();
+  read_ += since(t_read);
+  return true;
 }
 
 }  // namespace finseg

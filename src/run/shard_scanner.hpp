@@ -1,6 +1,8 @@
-// The scan of one shard for every job of a run: its transaction columns decoded chunk by chunk
-// (store/store.hpp, ShardStream) just before every job's kernel scans the same block of users,
-// so the block is used while it is in cache (core/segments/kernels.hpp, compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
+// The scan of one shard for every job of a run, block by block of users (about kBlockTransactions
+// transactions): each block's transaction columns are decoded chunk by chunk into a small window
+// (store/store.hpp, ShardStream) just before every job's kernel scans it, so the block is used
+// while it is in cache and no transaction column of the shard is ever whole in memory
+// (core/segments/kernels.hpp, compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
 #pragma once
 
 #include "core/columns.hpp"
@@ -32,7 +34,7 @@ class ShardScanner {
   double read_seconds() const noexcept { return read_; }
   double compute_seconds() const noexcept { return compute_; }
   // Transactions of the last shard scanned.
-  std::uint64_t last_transactions() const noexcept { return data_.transactions(); }
+  std::uint64_t last_transactions() const noexcept { return head_.transactions(); }
 
  private:
   std::filesystem::path store_;
@@ -41,7 +43,8 @@ class ShardScanner {
   const Taxonomy& taxonomy_;
   ColumnSet columns_ = 0;
   bool verify_store_ = false;
-  ShardData data_;
+  ShardData head_;    // the shard's offsets, user and account columns
+  ShardData window_;  // one block of users with their transactions, reused block after block
   double read_ = 0;
   double compute_ = 0;
 };

@@ -222,8 +222,9 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
                         const std::string& what) {
   const std::optional<Plan> p = plan(dataset, file_type, mem_type, n, what);
   if (!p) return false;
+  auto* dest = static_cast<unsigned char*>(out);
   for (std::uint64_t index = 0; index < p->chunks(); ++index)
-    if (!read_chunk(*p, index, out)) return false;
+    if (!read_chunk(*p, index, dest + static_cast<std::size_t>(index * p->per_chunk) * p->size)) return false;
   return true;
 }
 
@@ -235,7 +236,6 @@ bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
   const hid_t dataset = p.dataset;
   const std::string& what = p.what;
   const std::size_t chunk_bytes = static_cast<std::size_t>(per_chunk) * size;
-  auto* dest = static_cast<unsigned char*>(out);
   const std::uint64_t first = index * per_chunk;
   // The chunk's name only for an error message: no string is built per chunk that reads well.
   const auto chunk = [&] { return "chunk " + std::to_string(first / per_chunk) + " of " + what; };
@@ -267,7 +267,7 @@ bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
     fail(ctx_, "reading " + chunk() + ": data error detected by Fletcher32 checksum");
 
   const std::size_t valid = static_cast<std::size_t>(std::min(per_chunk, n - first)) * size;
-  unsigned char* target = dest + static_cast<std::size_t>(first) * size;
+  auto* target = static_cast<unsigned char*>(out);
   switch (chain) {
     case Chain::fletcher32:
       if (payload != chunk_bytes)

@@ -48,9 +48,10 @@ class DirectReader {
   bool read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, void* out, const std::string& what);
 
   // The same in steps: plan() says whether the dataset's layout and chain are ones this reader
-  // handles (none: read it with H5Dread), read_chunk() decodes chunk `index` of it into its
-  // place in `out` (the whole column's buffer). read_chunk returns false for a chunk HDF5 must
-  // read (not written, or a filter skipped); the caller then reads the whole dataset with H5Dread.
+  // handles (none: read it with H5Dread), read_chunk() decodes chunk `index` of it to `out` (room
+  // for its valid values: per_chunk, fewer in the last chunk). read_chunk returns false for a
+  // chunk HDF5 must read (not written, or a filter skipped); the caller then reads the whole
+  // dataset with H5Dread.
   std::optional<Plan> plan(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, const std::string& what);
   bool read_chunk(const Plan& plan, std::uint64_t index, void* out);
 

@@ -40,22 +40,25 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet co
 // The same into `into`, whose buffers are reused (the columns left out are emptied).
 void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
 
-// The transaction columns of an open shard decoded chunk by chunk while a scan goes (ShardStream,
-// store.hpp), into `into`'s whole-shard buffers. The constructor reads and checks what a scan
-// needs whole (the offsets, the user and account columns) and the type and length of every
-// requested transaction column; decode_until(t) decodes the chunks that hold transactions
-// [0, t) (with their strings) and checks them as read_shard_columns does before they are used;
-// finish() decodes the rest, makes the checks that need a whole column, and returns the range of
-// the booking dates (none when not read). Errors are read_shard_columns' (StoreError); after one
-// the stream must not be used again. `file`, `ctx` and `into` must outlive the stream.
+// A shard read block by block while a scan goes (ShardStream, store.hpp). The constructor reads
+// and checks into `head` what a scan needs whole (the offsets, the user and account columns; its
+// transaction columns are left empty) and checks the type and length of every requested
+// transaction column. block(b, e, window) makes `window` a shard of its own holding users [b, e)
+// (offsets relative to them): their transactions are decoded chunk by chunk into small buffers
+// reused block after block, each chunk checked as read_shard_columns checks it before anything
+// of it is used. finish() makes the checks that need the whole column and returns the range of
+// the booking dates (none when not read). Errors are read_shard_columns' (StoreError; a chunk
+// failing a check makes the stream read the shard again as read_shard_columns does, to report
+// the same error); after one the stream must not be used again. `file`, `ctx` and `head` must
+// outlive the stream.
 class TransactionStream {
  public:
-  TransactionStream(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
+  TransactionStream(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& head);
   ~TransactionStream();
   TransactionStream(const TransactionStream&) = delete;
   TransactionStream& operator=(const TransactionStream&) = delete;
 
-  void decode_until(std::uint64_t transactions);
+  void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
   DateRange finish();
 
  private:

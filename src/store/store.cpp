@@ -246,24 +246,26 @@ struct ShardStream::Impl {
 };
 
 ShardStream::ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
-                         const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum, ShardData& into)
+                         const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum, ShardData& head)
     : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
   open_checked(store, shard, &label_groups, verify_file_checksum, s.open);
   s.shard = shard;
   s.columns = columns_to_read(columns, s.open.header);
-  s.data = &into;
-  s.transactions.emplace(s.open.file.get(), s.open.header, s.columns, s.open.ctx, into);
+  s.data = &head;
+  s.transactions.emplace(s.open.file.get(), s.open.header, s.columns, s.open.ctx, head);
 }
 
 ShardStream::~ShardStream() = default;
 
-void ShardStream::decode_until(std::uint64_t transactions) { impl_->transactions->decode_until(transactions); }
+void ShardStream::block(std::size_t user_begin, std::size_t user_end, ShardData& window) {
+  impl_->transactions->block(user_begin, user_end, window);
+}
 
 void ShardStream::finish() {
   Impl& s = *impl_;
   const DateRange bookings = s.transactions->finish();
-  check_data_dates(bookings, *s.data, s.columns, s.shard, s.open.ctx);
+  check_data_dates(bookings, *s.data, s.columns, s.shard, s.open.ctx);  // the balance dates are in the head
   s.transactions.reset();
   s.open.file.close(s.open.ctx);
 }

@@ -105,24 +105,25 @@ ShardData read_shard(const std::filesystem::path& store, const std::vector<Label
 void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
                 ColumnSet columns, bool verify_file_checksum, ShardData& into);
 
-// One shard read while a scan goes (what `finseg run` does): the checks and errors of read_shard,
-// but the transaction columns are decoded chunk by chunk into `into`'s buffers as the scan asks
-// for them, so the kernels use each chunk while it is in cache. The constructor checks the file
-// and its header against the manifest entry and reads the offsets and the user and account
-// columns whole; decode_until(t) makes transactions [0, t) available, every chunk verified
-// (Fletcher32, structure) before it is used; finish() reads and checks the rest (the whole
-// column's checks, the dates against the manifest). A result computed from the columns counts
-// only once finish() returned. Throws StoreError as read_shard does; `into` must outlive the
-// stream and holds garbage after an error.
+// One shard read block by block while a scan goes (what `finseg run` does): the checks and errors
+// of read_shard, but the transaction columns are never whole in memory. The constructor checks
+// the file and its header against the manifest entry and reads into `head` the offsets and the
+// user and account columns (its transaction columns stay empty); block(b, e, window) makes
+// `window` a shard of its own holding users [b, e) of it, their transactions decoded chunk by
+// chunk just now (so the kernels use them while they are in cache), every chunk verified
+// (Fletcher32, structure) before it is used; blocks must come in order. finish() makes the
+// checks that need whole columns (lengths, the dates against the manifest). A result computed
+// from the blocks counts only once finish() returned. Throws StoreError as read_shard does;
+// `head` must outlive the stream, and it and `window` hold garbage after an error.
 class ShardStream {
  public:
   ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
-              ColumnSet columns, bool verify_file_checksum, ShardData& into);
+              ColumnSet columns, bool verify_file_checksum, ShardData& head);
   ~ShardStream();
   ShardStream(const ShardStream&) = delete;
   ShardStream& operator=(const ShardStream&) = delete;
 
-  void decode_until(std::uint64_t transactions);
+  void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
   void finish();
 
  private:

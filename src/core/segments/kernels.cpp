@@ -58,13 +58,8 @@ void scan_users(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& s
   throw std::logic_error("compute_segment: unknown segment");
 }
 
-// The shard index of user `u`'s first transaction (u == users: the shard's transactions).
-std::size_t transaction_of_user(const ShardData& shard, std::size_t u) {
-  return static_cast<std::size_t>(shard.account_txn_offsets[static_cast<std::size_t>(shard.user_account_offsets[u])]);
-}
+}  // namespace
 
-// The end of the block that starts at user `begin`: whole users, about kBlockTransactions
-// transactions, at least one user.
 std::size_t block_end(const ShardData& shard, std::size_t begin) {
   const std::size_t users = shard_users(shard);
   const auto txn_of_user = [&](std::size_t u) {
@@ -76,8 +71,6 @@ std::size_t block_end(const ShardData& shard, std::size_t begin) {
   return end;
 }
 
-}  // namespace
-
 void compute_segment(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, SegmentPartial& out) {
   check_columns(required_columns(job.request), shard);
   scan_users(job, taxonomy, shard, all_users(shard), out);
@@ -85,18 +78,11 @@ void compute_segment(const JobSpec& job, const Taxonomy& taxonomy, const ShardDa
 
 bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
                       std::span<SegmentPartial> out, const std::function<bool()>& between_blocks) {
-  return compute_segments(jobs, taxonomy, shard, out, between_blocks, [](std::size_t) {});
-}
-
-bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
-                      std::span<SegmentPartial> out, const std::function<bool()>& between_blocks,
-                      const std::function<void(std::size_t)>& before_block) {
   if (out.size() != jobs.size()) throw std::logic_error("compute_segments: one partial per job");
   for (const auto& job : jobs) check_columns(required_columns(job.request), shard);
   const std::size_t users = shard_users(shard);
   for (std::size_t begin = 0; begin < users;) {
     const UserRange block{begin, block_end(shard, begin)};
-    before_block(transaction_of_user(shard, block.end));
     for (std::size_t j = 0; j < jobs.size(); ++j) scan_users(jobs[j], taxonomy, shard, block, out[j]);
     begin = block.end;
     if (!between_blocks()) return false;

@@ -37,11 +37,10 @@ inline constexpr std::size_t kBlockTransactions = 8192;
 // Returns whether every block was scanned.
 bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
                       std::span<SegmentPartial> out, const std::function<bool()>& between_blocks);
-// The same, calling `before_block(end)` before each block with the shard index of the block's
-// last transaction + 1: a scan that decodes the transaction columns chunk by chunk
-// (store/store.hpp, ShardStream) makes them available up to there, just before the jobs use them.
-bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
-                      std::span<SegmentPartial> out, const std::function<bool()>& between_blocks,
-                      const std::function<void(std::size_t)>& before_block);
+
+// The end of the block of compute_segments that starts at user `begin` of `shard`: whole users,
+// about kBlockTransactions transactions, at least one user. Only the CSR offsets are used, so a
+// scan that reads a shard block by block (store/store.hpp, ShardStream) cuts the same blocks.
+std::size_t block_end(const ShardData& shard, std::size_t begin);
 
 }  // namespace finseg
