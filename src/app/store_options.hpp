@@ -16,7 +16,7 @@ inline std::vector<OptionDef> shard_write_option_defs() {
           integer("deflate-level", "L", "deflate level of --compression deflate and shuffle-deflate",
                   ShardWriteOptions{}.deflate_level, 1, 9),
           integer("chunk-elements", "N",
-                  "values per HDF5 chunk of a numeric column (docs/store-format.md 1.6; about one scan block)",
+                  "values per HDF5 chunk of a numeric column (docs/store-format.md 1.6)",
                   static_cast<std::int64_t>(kDefaultChunkElements), 64, 1 << 20)};
 }
 

@@ -55,9 +55,9 @@ struct StoreManifest {
 // Which columns read_shard fills (core/columns.hpp); the others stay empty (offsets are always read).
 
 struct ShardWriteOptions {
-  // Elements per chunk for numeric columns: about one block of a scan (kBlockTransactions in
+  // Elements per chunk for numeric columns: about two blocks of a scan (kBlockTransactions in
   // core/segments/kernels.hpp), so a run decodes a chunk just before its jobs use it, while it
-  // is in cache (docs/store-format.md 1.6 and 4). Stores written with other sizes read the same.
+  // is in cache (docs/store-format.md 1.6). Stores written with other sizes read the same.
   std::uint64_t chunk_elements = kDefaultChunkElements;
   // Filter chain, Fletcher32 always last; see docs/store-format.md for the measurement that
   // chose the default. lz4 is HDF5 filter 32004, built in (store/h5_lz4.hpp).
