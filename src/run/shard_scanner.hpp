@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/columns.hpp"
+#include "core/segments/kernels.hpp"
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
 #include "core/shard_data.hpp"
@@ -36,6 +37,10 @@ class ShardScanner {
   // Transactions of the last shard scanned.
   std::uint64_t last_transactions() const noexcept { return head_.transactions(); }
 
+  // Chunks of more transactions than this are read whole (scan_whole): 2 blocks per chunk is the
+  // default (store/store.hpp, kDefaultChunkElements).
+  static constexpr std::uint64_t kLargestStreamedChunk = 4 * kBlockTransactions;
+
  private:
   std::filesystem::path store_;
   std::vector<LabelGroup> label_groups_;
@@ -45,6 +50,10 @@ class ShardScanner {
   bool verify_store_ = false;
   ShardData head_;    // the shard's offsets, user and account columns
   ShardData window_;  // one block of users with their transactions, reused block after block
+  ShardData whole_;   // a shard read whole (scan_whole), for stores with large chunks
+
+  bool scan_whole(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
+                  const std::function<bool()>& between_blocks);
   double read_ = 0;
   double compute_ = 0;
 };

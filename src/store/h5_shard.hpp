@@ -60,6 +60,9 @@ class TransactionStream {
 
   void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
   DateRange finish();
+  // The most values a requested transaction column decodes at once: its chunk size, or all of
+  // it when HDF5 reads it (a chain the direct reader does not handle).
+  std::uint64_t largest_chunk() const noexcept;
 
  private:
   struct State;

@@ -483,6 +483,17 @@ void TransactionStream::block(std::size_t user_begin, std::size_t user_end, Shar
   }
 }
 
+std::uint64_t TransactionStream::largest_chunk() const noexcept {
+  const State& st = *state_;
+  std::uint64_t largest = 0;
+  const auto add = [&](const StreamColumn& c) { largest = std::max(largest, c.plan ? c.plan->per_chunk : c.n()); };
+  for (const auto* c : {st.booking ? &*st.booking : nullptr, st.amount ? &*st.amount : nullptr,
+                        st.labels ? &*st.labels : nullptr})
+    if (c) add(*c);
+  for (const auto& s : st.strings) add(s.offsets);
+  return largest;
+}
+
 DateRange TransactionStream::finish() {
   State& st = *state_;
   const std::uint64_t n = st.counts().transactions;

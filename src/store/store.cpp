@@ -262,6 +262,8 @@ void ShardStream::block(std::size_t user_begin, std::size_t user_end, ShardData&
   impl_->transactions->block(user_begin, user_end, window);
 }
 
+std::uint64_t ShardStream::largest_chunk() const noexcept { return impl_->transactions->largest_chunk(); }
+
 void ShardStream::finish() {
   Impl& s = *impl_;
   const DateRange bookings = s.transactions->finish();

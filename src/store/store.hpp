@@ -125,6 +125,9 @@ class ShardStream {
 
   void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
   void finish();
+  // The most transactions the stream decodes at once (a column's chunk; a whole column when HDF5
+  // reads it): a store written with chunks much larger than a block is better read whole.
+  std::uint64_t largest_chunk() const noexcept;
 
  private:
   struct Impl;
