@@ -19,12 +19,16 @@ inline std::vector<OptionDef> shard_write_option_defs() {
                   "shuffle-lz4hc-numeric"},
                  "shuffle-lz4hc-numeric"),
           integer("deflate-level", "L", "deflate level of --compression deflate and shuffle-deflate",
-                  ShardWriteOptions{}.deflate_level, 1, 9)};
+                  ShardWriteOptions{}.deflate_level, 1, 9),
+          integer("chunk-elements", "N",
+                  "values per HDF5 chunk of a numeric column (docs/store-format.md 1.6)",
+                  static_cast<std::int64_t>(kDefaultChunkElements), 64, 1 << 20)};
 }
 
 // --compression none|deflate|shuffle-deflate|szip|lz4|shuffle-lz4|lz4hc|shuffle-lz4hc|
-// shuffle-lz4hc-numeric (default), --deflate-level 1..9. lz4 is plain LZ4, lz4hc LZ4HC level 4
-// (same decoder); shuffle-lz4hc-numeric: LZ4HC level 4 on the numeric columns, LZ4 on the texts.
+// shuffle-lz4hc-numeric (default), --deflate-level 1..9, --chunk-elements 64..2^20. lz4 is plain
+// LZ4, lz4hc LZ4HC level 4 (same decoder); shuffle-lz4hc-numeric: LZ4HC level 4 on the numeric
+// columns, LZ4 on the texts.
 inline ShardWriteOptions shard_write_options(const Args& args) {
   using F = ShardWriteOptions::Filter;
   ShardWriteOptions o;
@@ -42,6 +46,7 @@ inline ShardWriteOptions shard_write_options(const Args& args) {
   o.lz4_level = c.find("lz4hc") != std::string::npos ? kDefaultLz4HcLevel : 1;
   o.text_lz4_level = c.ends_with("lz4hc") ? kDefaultLz4HcLevel : 1;
   o.deflate_level = static_cast<int>(args.get_int("deflate-level"));
+  o.chunk_elements = static_cast<std::uint64_t>(args.get_int("chunk-elements"));
   return o;
 }
 

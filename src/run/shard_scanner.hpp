@@ -1,9 +1,12 @@
-// The scan of one shard for every job of a run: its columns read once, then every job's kernel
-// over the same block of users while the block is in cache (core/segments/kernels.hpp,
-// compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
+// The scan of one shard for every job of a run, block by block of users (about kBlockTransactions
+// transactions): each block's transaction columns are decoded chunk by chunk into a small window
+// (store/store.hpp, ShardStream) just before every job's kernel scans it, so the block is used
+// while it is in cache and no transaction column of the shard is ever whole in memory
+// (core/segments/kernels.hpp, compute_segments). The one call a segment run's scan makes per shard (run/segment_scan.cpp).
 #pragma once
 
 #include "core/columns.hpp"
+#include "core/segments/kernels.hpp"
 #include "core/segments/partial.hpp"
 #include "core/segments/request.hpp"
 #include "core/shard_data.hpp"
@@ -32,7 +35,11 @@ class ShardScanner {
   double read_seconds() const noexcept { return read_; }
   double compute_seconds() const noexcept { return compute_; }
   // Transactions of the last shard scanned.
-  std::uint64_t last_transactions() const noexcept { return data_.transactions(); }
+  std::uint64_t last_transactions() const noexcept { return head_.transactions(); }
+
+  // Chunks of more transactions than this are read whole (scan_whole): 2 blocks per chunk is the
+  // default (store/store.hpp, kDefaultChunkElements).
+  static constexpr std::uint64_t kLargestStreamedChunk = 4 * kBlockTransactions;
 
  private:
   std::filesystem::path store_;
@@ -41,7 +48,12 @@ class ShardScanner {
   const Taxonomy& taxonomy_;
   ColumnSet columns_ = 0;
   bool verify_store_ = false;
-  ShardData data_;
+  ShardData head_;    // the shard's offsets, user and account columns
+  ShardData window_;  // one block of users with their transactions, reused block after block
+  ShardData whole_;   // a shard read whole (scan_whole), for stores with large chunks
+
+  bool scan_whole(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
+                  const std::function<bool()>& between_blocks);
   double read_ = 0;
   double compute_ = 0;
 };

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,19 @@ std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept;
 
 class DirectReader {
  public:
+  // A filter chain this reader undoes (the last filter is always Fletcher32).
+  enum class Chain { other, fletcher32, lz4, shuffle_lz4 };
+  // A dataset this reader decodes chunk by chunk (plan()); `what` names it in errors.
+  struct Plan {
+    hid_t dataset = H5I_INVALID_HID;
+    Chain chain = Chain::other;
+    std::size_t size = 0;         // bytes per element
+    std::uint64_t n = 0;          // elements of the dataset
+    std::uint64_t per_chunk = 0;  // elements per chunk
+    std::string what;
+    std::uint64_t chunks() const noexcept { return (n + per_chunk - 1) / per_chunk; }
+  };
+
   // `file`: the open file the datasets are in (its size bounds the stored chunk sizes).
   DirectReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx) {}
 
@@ -32,6 +46,14 @@ class DirectReader {
   // otherwise, having possibly written part of `out`: the caller then reads with H5Dread.
   // Throws StoreError naming `what` when a chunk is damaged.
   bool read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, void* out, const std::string& what);
+
+  // The same in steps: plan() says whether the dataset's layout and chain are ones this reader
+  // handles (none: read it with H5Dread), read_chunk() decodes chunk `index` of it to `out` (room
+  // for its valid values: per_chunk, fewer in the last chunk). read_chunk returns false for a
+  // chunk HDF5 must read (not written, or a filter skipped); the caller then reads the whole
+  // dataset with H5Dread.
+  std::optional<Plan> plan(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, const std::string& what);
+  bool read_chunk(const Plan& plan, std::uint64_t index, void* out);
 
  private:
   hid_t file_;

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,35 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx);
 ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx);
 // The same into `into`, whose buffers are reused (the columns left out are emptied).
 void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& into);
+
+// A shard read block by block while a scan goes (ShardStream, store.hpp). The constructor reads
+// and checks into `head` what a scan needs whole (the offsets, the user and account columns; its
+// transaction columns are left empty) and checks the type and length of every requested
+// transaction column. block(b, e, window) makes `window` a shard of its own holding users [b, e)
+// (offsets relative to them): their transactions are decoded chunk by chunk into small buffers
+// reused block after block, each chunk checked as read_shard_columns checks it before anything
+// of it is used. finish() makes the checks that need the whole column and returns the range of
+// the booking dates (none when not read). Errors are read_shard_columns' (StoreError; a chunk
+// failing a check makes the stream read the shard again as read_shard_columns does, to report
+// the same error); after one the stream must not be used again. `file`, `ctx` and `head` must
+// outlive the stream.
+class TransactionStream {
+ public:
+  TransactionStream(hid_t file, const ShardHeader& header, ColumnSet columns, const Context& ctx, ShardData& head);
+  ~TransactionStream();
+  TransactionStream(const TransactionStream&) = delete;
+  TransactionStream& operator=(const TransactionStream&) = delete;
+
+  void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
+  DateRange finish();
+  // The most values a requested transaction column decodes at once: its chunk size, or all of
+  // it when HDF5 reads it (a chain the direct reader does not handle).
+  std::uint64_t largest_chunk() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // The chunks of every dataset of an open shard file, in layout order (h5layout::kDatasets), then
 // by position; throws StoreError.

@@ -7,6 +7,13 @@
 #include "store/h5_layout.hpp"
 #include "store/h5_shard.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstring>
+#include <stdexcept>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace finseg::h5 {
@@ -33,26 +40,54 @@ class ShardReader {
  public:
   ShardReader(hid_t file, const Context& ctx) : file_(file), ctx_(ctx), direct_(file, ctx) {}
 
+  // A 1-D dataset opened, its element type checked.
+  struct Opened {
+    Dataset dataset;
+    Datatype type;
+    std::uint64_t n = 0;
+  };
+  Opened open(const std::string& path, const Expected& expected) {
+    const std::string what = "dataset " + path;
+    Opened o;
+    o.dataset = make<Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), ctx_, "opening " + what);
+    o.type = make<Datatype>(H5Dget_type(o.dataset.get()), ctx_, "reading the type of " + what);
+    const hid_t type = o.type.get();
+    if (H5Tget_class(type) != expected.type_class || H5Tget_size(type) != expected.size ||
+        (expected.type_class == H5T_INTEGER && H5Tget_sign(type) != expected.sign))
+      fail(ctx_, what + " has an unexpected element type");
+    Dataspace space = make<Dataspace>(H5Dget_space(o.dataset.get()), ctx_, "reading the shape of " + what);
+    hsize_t dims[1] = {0};
+    if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 1)
+      fail(ctx_, what + " is not one-dimensional");
+    o.n = dims[0];
+    return o;
+  }
+
+  void expect_length(const std::string& path, std::uint64_t n, std::uint64_t expected_n) {
+    if (n != expected_n)
+      fail(ctx_, "dataset " + path + " has " + std::to_string(n) + " values, expected " + std::to_string(expected_n));
+  }
+
+  // Opens `path` and checks that it has `expected_n` values.
+  Opened open(const std::string& path, const Expected& expected, std::uint64_t expected_n) {
+    Opened o = open(path, expected);
+    expect_length(path, o.n, expected_n);
+    return o;
+  }
+
   // Reads the whole 1-D dataset `path` into `out`, which must end up with `expected_n` values.
   template <class T>
   void read(const std::string& path, hid_t mem_type, const Expected& expected, std::uint64_t expected_n,
             std::vector<T>& out) {
-    const std::string what = "dataset " + path;
-    Dataset ds = make<Dataset>(H5Dopen2(file_, path.c_str(), H5P_DEFAULT), ctx_, "opening " + what);
-    Datatype type = make<Datatype>(H5Dget_type(ds.get()), ctx_, "reading the type of " + what);
-    if (H5Tget_class(type.get()) != expected.type_class || H5Tget_size(type.get()) != expected.size ||
-        (expected.type_class == H5T_INTEGER && H5Tget_sign(type.get()) != expected.sign))
-      fail(ctx_, what + " has an unexpected element type");
-    Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx_, "reading the shape of " + what);
-    hsize_t dims[1] = {0};
-    if (H5Sget_simple_extent_ndims(space.get()) != 1 || H5Sget_simple_extent_dims(space.get(), dims, nullptr) != 1)
-      fail(ctx_, what + " is not one-dimensional");
-    if (dims[0] != expected_n)
-      fail(ctx_, what + " has " + std::to_string(dims[0]) + " values, expected " + std::to_string(expected_n));
+    const Opened o = open(path, expected, expected_n);
     out.resize(static_cast<std::size_t>(expected_n));
-    if (expected_n > 0 && !direct_.read(ds.get(), type.get(), mem_type, expected_n, out.data(), what))
-      check(H5Dread(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
+    const std::string what = "dataset " + path;
+    if (expected_n > 0 && !direct_.read(o.dataset.get(), o.type.get(), mem_type, expected_n, out.data(), what))
+      check(H5Dread(o.dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), ctx_, "reading " + what);
   }
+
+  DirectReader& direct() noexcept { return direct_; }
+  const Context& context() const noexcept { return ctx_; }
 
   void read_strings(const char* path, std::uint64_t n, StringColumn& column) {
     const std::string base = path;
@@ -137,10 +172,13 @@ void clear_unread(ColumnSet columns, ShardData& d) {
 
 }  // namespace
 
-void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
-  const ShardCounts& c = h.counts;
-  ShardReader r(file, ctx);
-  clear_unread(columns, d);
+namespace {
+
+constexpr ColumnSet kHeadColumns = kUserIds | kAccountIds | kAccountMeta;
+
+// The offsets and the user and account columns: what a scan needs whole before its first block.
+void read_head_columns(ShardReader& r, const ShardCounts& c, ColumnSet columns, ShardData& d) {
+  const Context& ctx = r.context();
   r.read(L::kUserAccountOffsets, H5T_NATIVE_INT64, kI64, c.users + 1, d.user_account_offsets);
   r.read(L::kAccountTxnOffsets, H5T_NATIVE_INT64, kI64, c.accounts + 1, d.account_txn_offsets);
   if (columns & kUserIds) r.read_strings(L::kUserId, c.users, d.user_id);
@@ -155,6 +193,15 @@ void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, con
     r.read(L::kBalance, H5T_NATIVE_INT64, kI64, c.accounts, d.balance);
     r.read(L::kBalanceDate, H5T_NATIVE_INT32, kI32, c.accounts, d.balance_date);
   }
+}
+
+}  // namespace
+
+void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
+  const ShardCounts& c = h.counts;
+  ShardReader r(file, ctx);
+  clear_unread(columns, d);
+  read_head_columns(r, c, columns, d);
   if (columns & kTransactionIds) r.read_strings(L::kTransactionId, c.transactions, d.transaction_id);
   if (columns & kBookingDate) r.read(L::kBookingDate, H5T_NATIVE_INT32, kI32, c.transactions, d.booking_date);
   if (columns & kAmount) r.read(L::kAmount, H5T_NATIVE_INT64, kI64, c.transactions, d.amount);
@@ -171,6 +218,289 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet co
   ShardData d;
   read_shard_columns(file, header, columns, ctx, d);
   return d;
+}
+
+namespace {
+
+// One transaction dataset of a TransactionStream: a window of values [base, decoded) decoded
+// chunk by chunk into a small buffer that is reused (the chunks a block needs, plus the part of
+// the previous block's last chunk the next block starts in).
+struct StreamColumn {
+  // What the values must satisfy before the kernels use them (shard_structure_problem's checks).
+  enum class Check { none, dates, labels, offsets } check = Check::none;
+  ShardReader::Opened opened;
+  std::string what;  // "dataset <path>"
+  hid_t mem_type = H5I_INVALID_HID;
+  std::size_t size = 0;                    // bytes per value
+  std::optional<DirectReader::Plan> plan;  // none: H5Dread reads the whole dataset at first use
+  std::vector<unsigned char> window;       // values [base, decoded)
+  std::uint64_t base = 0;
+  std::uint64_t decoded = 0;  // values decoded so far (all of them checked)
+  std::int64_t last_offset = 0;  // Check::offsets: the last value checked (the next chunk's predecessor)
+  std::uint64_t n() const noexcept { return opened.n; }
+  template <class T>
+  const T* at(std::uint64_t i) const noexcept {
+    return reinterpret_cast<const T*>(window.data() + static_cast<std::size_t>(i - base) * size);
+  }
+};
+
+struct StringStream {
+  std::string base;  // "/transactions/counterpart_name"
+  StreamColumn offsets;
+  StreamColumn bytes;
+  StringColumn ShardData::*member;
+};
+
+template <class T>
+void copy_values(const StreamColumn& c, std::uint64_t from, std::uint64_t to, std::vector<T>& out) {
+  out.resize(static_cast<std::size_t>(to - from));
+  if (to > from) std::memcpy(out.data(), c.at<T>(from), static_cast<std::size_t>(to - from) * sizeof(T));
+}
+
+}  // namespace
+
+struct TransactionStream::State {
+  State(hid_t file_, const ShardHeader& h, const Context& ctx) : file(file_), header(h), reader(file_, ctx) {}
+  hid_t file;
+  ShardHeader header;
+  ShardReader reader;
+  ColumnSet columns = 0;
+  const ShardData* head = nullptr;
+  std::vector<StringStream> strings;
+  std::optional<StreamColumn> booking, amount, labels;
+  Day first_day = 0, last_day = 0;
+  bool any_day = false;
+  LabelSet label_bits = 0;
+  std::string anomaly;  // the first problem a chunk's check found
+
+  const ShardCounts& counts() const noexcept { return header.counts; }
+
+  StreamColumn column(const std::string& path, hid_t mem_type, const Expected& expected,
+                      std::optional<std::uint64_t> expected_n, StreamColumn::Check kind = StreamColumn::Check::none) {
+    StreamColumn c;
+    c.check = kind;
+    c.opened = expected_n ? reader.open(path, expected, *expected_n) : reader.open(path, expected);
+    c.what = "dataset " + path;
+    c.mem_type = mem_type;
+    c.size = expected.size;
+    c.plan = reader.direct().plan(c.opened.dataset.get(), c.opened.type.get(), mem_type, c.n(), c.what);
+    return c;
+  }
+
+  void add_strings(const char* base, StringColumn ShardData::*member) {
+    StringStream s;
+    s.base = base;
+    s.member = member;
+    s.offsets = column(s.base + L::kOffsetsSuffix, H5T_NATIVE_INT64, kI64, counts().transactions + 1,
+                       StreamColumn::Check::offsets);
+    // The bytes' length is checked against the last offset when the stream ends (finish()).
+    s.bytes = column(s.base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, std::nullopt);
+    strings.push_back(std::move(s));
+  }
+
+  // The window of `c` made to hold values [from, to) (to at most all): the chunks before the one
+  // holding `from` dropped, the missing ones decoded and checked.
+  void cover(StreamColumn& c, std::uint64_t from, std::uint64_t to, const StringStream* s = nullptr) {
+    to = std::min(to, c.n());
+    if (c.plan) {
+      const std::uint64_t keep = std::min(from / c.plan->per_chunk * c.plan->per_chunk, c.decoded);
+      if (keep > c.base) {
+        const auto kept = static_cast<std::size_t>(c.decoded - keep) * c.size;
+        std::memmove(c.window.data(), c.window.data() + static_cast<std::size_t>(keep - c.base) * c.size, kept);
+        c.base = keep;
+      }
+    }
+    while (c.decoded < to) {
+      const std::uint64_t first = c.decoded;
+      if (c.plan) {
+        const std::uint64_t count = std::min(c.plan->per_chunk, c.n() - first);
+        const auto needed = static_cast<std::size_t>(first + count - c.base) * c.size;
+        if (c.window.size() < needed) c.window.resize(needed);  // grows to a few chunks, then stays
+        if (reader.direct().read_chunk(*c.plan, first / c.plan->per_chunk, c.window.data() + (needed - count * c.size))) {
+          c.decoded = first + count;
+          check_new(c, first, s);
+          continue;
+        }
+      }
+      // A chain or chunk the direct reader leaves to HDF5: the whole column at once, kept.
+      c.window.resize(static_cast<std::size_t>(c.n()) * c.size);
+      check(H5Dread(c.opened.dataset.get(), c.mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, c.window.data()),
+            reader.context(), "reading " + c.what);
+      c.plan.reset();
+      c.base = 0;
+      c.decoded = c.n();
+      check_new(c, first, s);
+    }
+  }
+
+  // The checks shard_structure_problem makes, on the values [from, decoded) just decoded: the
+  // kernels may use them once this passes. Sets `anomaly` on the first problem.
+  void check_new(StreamColumn& c, std::uint64_t from, const StringStream* s) {
+    const std::uint64_t to = c.decoded;
+    if (from == to) return;
+    if (c.check == StreamColumn::Check::dates) {
+      const Day* d = c.at<Day>(from);
+      Day lo = any_day ? first_day : d[0], hi = any_day ? last_day : d[0];
+      for (std::uint64_t i = 0; i < to - from; ++i) {  // vectorised, as date_range
+        lo = std::min(lo, d[i]);
+        hi = std::max(hi, d[i]);
+      }
+      first_day = lo, last_day = hi, any_day = true;
+    } else if (c.check == StreamColumn::Check::labels) {
+      const LabelSet* l = c.at<LabelSet>(from);
+      LabelSet any = 0;
+      for (std::uint64_t i = 0; i < to - from; ++i) any |= l[i];
+      label_bits |= any;
+      const std::size_t names = header.labels.size();
+      const LabelSet allowed = names >= 64 ? ~LabelSet{0} : (LabelSet{1} << names) - 1;
+      if ((label_bits & ~allowed) && anomaly.empty()) anomaly = "a label bit beyond the taxonomy names";
+    } else if (c.check == StreamColumn::Check::offsets && s) {
+      // Offsets start at 0, never decrease and stay within the bytes: then every string the
+      // kernels take is inside the buffer. Branch-free, as offsets_problem.
+      const std::int64_t* o = c.at<std::int64_t>(from);
+      const auto limit = static_cast<std::int64_t>(std::min<std::uint64_t>(s->bytes.n(), INT64_MAX));
+      bool bad = from == 0 && o[0] != 0;
+      std::int64_t previous = from == 0 ? 0 : c.last_offset;
+      for (std::uint64_t i = 0; i < to - from; ++i) {
+        bad |= (o[i] < previous) | (o[i] > limit);
+        previous = o[i];
+      }
+      c.last_offset = previous;
+      if (bad && anomaly.empty()) anomaly = c.what + ": an offset out of order or beyond the bytes";
+    }
+  }
+
+  // Transactions [t0, t1) of every requested column in the windows, checked (with their strings).
+  void cover_transactions(std::uint64_t t0, std::uint64_t t1) {
+    for (auto* c : {booking ? &*booking : nullptr, amount ? &*amount : nullptr, labels ? &*labels : nullptr})
+      if (c) cover(*c, t0, t1);
+    for (auto& s : strings) {
+      cover(s.offsets, t0, t1 + 1, &s);
+      if (!anomaly.empty()) break;
+      cover(s.bytes, static_cast<std::uint64_t>(*s.offsets.at<std::int64_t>(t0)),
+            static_cast<std::uint64_t>(*s.offsets.at<std::int64_t>(t1)));
+    }
+    if (!anomaly.empty()) fail_whole();
+  }
+
+  // The checks read_strings makes before it reads a string column's bytes.
+  void check_string_totals(const StringStream& s) {
+    const std::int64_t total = *s.offsets.at<std::int64_t>(counts().transactions);
+    if (total < 0) fail(reader.context(), "dataset " + s.base + L::kOffsetsSuffix + " ends with a negative offset");
+    reader.expect_length(s.base + L::kBytesSuffix, s.bytes.n(), static_cast<std::uint64_t>(total));
+  }
+
+  // A chunk failed a check: the shard is read again as read_shard_columns reads it, so that the
+  // error is the one it reports (the first problem in its order, not in the order of chunks).
+  [[noreturn]] void fail_whole() {
+    ShardData whole;
+    read_shard_columns(file, header, columns, reader.context(), whole);
+    fail(reader.context(), "corrupt structure: " + anomaly);
+  }
+};
+
+TransactionStream::TransactionStream(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx,
+                                     ShardData& head)
+    : state_(std::make_unique<State>(file, h, ctx)) {
+  State& st = *state_;
+  st.columns = columns;
+  st.head = &head;
+  clear_unread(columns & kHeadColumns, head);  // the transaction columns come in windows
+  read_head_columns(st.reader, h.counts, columns, head);
+  const std::string problem = shard_structure_problem(head, columns & kHeadColumns, h.counts, h.labels.size());
+  if (!problem.empty()) fail(ctx, "corrupt structure: " + problem);
+  const std::uint64_t n = h.counts.transactions;
+  if (columns & kTransactionIds) st.add_strings(L::kTransactionId, &ShardData::transaction_id);
+  if (columns & kBookingDate) st.booking = st.column(L::kBookingDate, H5T_NATIVE_INT32, kI32, n, StreamColumn::Check::dates);
+  if (columns & kAmount) st.amount = st.column(L::kAmount, H5T_NATIVE_INT64, kI64, n);
+  if (columns & kLabels) st.labels = st.column(L::kLabels, H5T_NATIVE_UINT64, kU64, n, StreamColumn::Check::labels);
+  if (columns & kCounterpartName) st.add_strings(L::kCounterpartName, &ShardData::counterpart_name);
+  if (columns & kCounterpartIban) st.add_strings(L::kCounterpartIban, &ShardData::counterpart_iban);
+  if (columns & kPurpose) st.add_strings(L::kPurpose, &ShardData::purpose);
+}
+
+TransactionStream::~TransactionStream() = default;
+
+namespace {
+
+// Strings [from, to) of `in` (offsets indexing `bytes`) as a column of their own.
+void copy_strings(const StringColumn& in, std::size_t from, std::size_t to, StringColumn& out) {
+  const auto& offsets = in.offsets();
+  const std::int64_t first = offsets[from];
+  auto& o = out.raw_offsets();
+  o.resize(to - from + 1);
+  for (std::size_t i = from; i <= to; ++i) o[i - from] = offsets[i] - first;
+  auto& b = out.raw_bytes();
+  b.assign(in.bytes().begin() + first, in.bytes().begin() + offsets[to]);
+}
+
+// Entries [from, to] of CSR offsets, made relative to the first.
+void copy_offsets(const std::vector<std::int64_t>& in, std::size_t from, std::size_t to, std::vector<std::int64_t>& out) {
+  out.resize(to - from + 1);
+  for (std::size_t i = from; i <= to; ++i) out[i - from] = in[i] - in[from];
+}
+
+template <class T>
+void copy_range(const std::vector<T>& in, std::size_t from, std::size_t to, std::vector<T>& out) {
+  out.assign(in.begin() + static_cast<std::ptrdiff_t>(from), in.begin() + static_cast<std::ptrdiff_t>(to));
+}
+
+}  // namespace
+
+void TransactionStream::block(std::size_t user_begin, std::size_t user_end, ShardData& w) {
+  State& st = *state_;
+  const ShardData& h = *st.head;
+  if (user_begin > user_end || user_end > h.users()) throw std::logic_error("TransactionStream::block: bad user range");
+  const auto a0 = static_cast<std::size_t>(h.user_account_offsets[user_begin]);
+  const auto a1 = static_cast<std::size_t>(h.user_account_offsets[user_end]);
+  const auto t0 = static_cast<std::uint64_t>(h.account_txn_offsets[a0]);
+  const auto t1 = static_cast<std::uint64_t>(h.account_txn_offsets[a1]);
+  st.cover_transactions(t0, t1);
+  clear_unread(st.columns, w);
+  copy_offsets(h.user_account_offsets, user_begin, user_end, w.user_account_offsets);
+  copy_offsets(h.account_txn_offsets, a0, a1, w.account_txn_offsets);
+  if (st.columns & kUserIds) copy_strings(h.user_id, user_begin, user_end, w.user_id);
+  if (st.columns & kAccountIds) copy_strings(h.account_id, a0, a1, w.account_id);
+  if (st.columns & kAccountMeta) {
+    copy_range(h.account_type, a0, a1, w.account_type);
+    copy_range(h.currency, a0, a1, w.currency);
+    copy_range(h.balance, a0, a1, w.balance);
+    copy_range(h.balance_date, a0, a1, w.balance_date);
+  }
+  if (st.booking) copy_values(*st.booking, t0, t1, w.booking_date);
+  if (st.amount) copy_values(*st.amount, t0, t1, w.amount);
+  if (st.labels) copy_values(*st.labels, t0, t1, w.labels);
+  for (const auto& s : st.strings) {
+    StringColumn& out = w.*s.member;
+    const std::int64_t first = *s.offsets.at<std::int64_t>(t0);
+    auto& o = out.raw_offsets();
+    o.resize(static_cast<std::size_t>(t1 - t0 + 1));
+    const std::int64_t* in = s.offsets.at<std::int64_t>(t0);
+    for (std::size_t i = 0; i < o.size(); ++i) o[i] = in[i] - first;
+    auto& b = out.raw_bytes();
+    b.resize(static_cast<std::size_t>(o.back()));
+    if (!b.empty()) std::memcpy(b.data(), s.bytes.at<char>(static_cast<std::uint64_t>(first)), b.size());
+  }
+}
+
+std::uint64_t TransactionStream::largest_chunk() const noexcept {
+  const State& st = *state_;
+  std::uint64_t largest = 0;
+  const auto add = [&](const StreamColumn& c) { largest = std::max(largest, c.plan ? c.plan->per_chunk : c.n()); };
+  for (const auto* c : {st.booking ? &*st.booking : nullptr, st.amount ? &*st.amount : nullptr,
+                        st.labels ? &*st.labels : nullptr})
+    if (c) add(*c);
+  for (const auto& s : st.strings) add(s.offsets);
+  return largest;
+}
+
+DateRange TransactionStream::finish() {
+  State& st = *state_;
+  const std::uint64_t n = st.counts().transactions;
+  st.cover_transactions(n, n);
+  for (const auto& s : st.strings) st.check_string_totals(s);
+  if (!st.any_day) return {};
+  return {st.first_day, st.last_day};
 }
 
 std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx) {

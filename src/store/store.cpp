@@ -87,9 +87,9 @@ void check_header(const h5::ShardHeader& h, const ShardInfo& shard, const std::v
 
 // The dates of the data read against the manifest entry (the attributes equal it already when
 // the shard records them): catches a writer bug, and is all an older shard can offer.
-void check_data_dates(const ShardData& d, ColumnSet columns, const ShardInfo& shard, const h5::Context& ctx) {
+void check_data_dates(const DateRange& bookings, const ShardData& d, ColumnSet columns, const ShardInfo& shard,
+                      const h5::Context& ctx) {
   if (columns & kBookingDate) {
-    const DateRange bookings = date_range(d.booking_date);
     expect_date("firstBooking", bookings.first, shard.first_booking, "bookings", ctx);
     expect_date("lastBooking", bookings.last, shard.last_booking, "bookings", ctx);
   }
@@ -97,21 +97,41 @@ void check_data_dates(const ShardData& d, ColumnSet columns, const ShardInfo& sh
     expect_date("latestBalanceDate", date_range(d.balance_date).last, shard.latest_balance_date, "balance dates", ctx);
 }
 
-void read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, const std::vector<LabelGroup>* groups,
-                        ColumnSet columns, bool verify_file_checksum, ShardData& data) {
+// A shard file opened and its header checked against the manifest entry.
+struct OpenShard {
+  h5::Context ctx;
+  h5::File file;
+  h5::ShardHeader header;
+};
+
+// `ctx` first: the file's errors name it. The caller keeps the result where it stays (the
+// streams keep a reference to its ctx).
+void open_checked(const std::filesystem::path& store, const ShardInfo& shard, const std::vector<LabelGroup>* groups,
+                  bool verify_file_checksum, OpenShard& out) {
   h5::prepare_library();
   const auto path = checked_shard_path(store, shard);
   verify_shard_file(path, shard, verify_file_checksum);
-  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
-  h5::File file = h5::open_shard_file(path, ctx);
-  const h5::ShardHeader header = h5::read_shard_header(file.get(), ctx);
-  check_header(header, shard, groups, ctx);
-  // A shard without the date attributes: its balance dates (one small column) are read to check
-  // the manifest's latestBalanceDate, which a run's windows depend on through snapshotDate.
-  if (!header.dates_recorded) columns |= kAccountMeta;
-  h5::read_shard_columns(file.get(), header, columns, ctx, data);
-  check_data_dates(data, columns, shard, ctx);
-  file.close(ctx);
+  out.ctx = h5::Context{"shard " + path.string(), h5::Failure::store};
+  out.file = h5::open_shard_file(path, out.ctx);
+  out.header = h5::read_shard_header(out.file.get(), out.ctx);
+  check_header(out.header, shard, groups, out.ctx);
+}
+
+// A shard without the date attributes: its balance dates (one small column) are read to check
+// the manifest's latestBalanceDate, which a run's windows depend on through snapshotDate.
+ColumnSet columns_to_read(ColumnSet columns, const h5::ShardHeader& header) {
+  return header.dates_recorded ? columns : columns | kAccountMeta;
+}
+
+void read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard, const std::vector<LabelGroup>* groups,
+                        ColumnSet columns, bool verify_file_checksum, ShardData& data) {
+  OpenShard open;
+  open_checked(store, shard, groups, verify_file_checksum, open);
+  columns = columns_to_read(columns, open.header);
+  h5::read_shard_columns(open.file.get(), open.header, columns, open.ctx, data);
+  const DateRange bookings = (columns & kBookingDate) ? date_range(data.booking_date) : DateRange{};
+  check_data_dates(bookings, data, columns, shard, open.ctx);
+  open.file.close(open.ctx);
 }
 
 ShardData read_shard_checked(const std::filesystem::path& store, const ShardInfo& shard,
@@ -239,6 +259,41 @@ ShardData read_shard(const std::filesystem::path& store, const std::vector<Label
 void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
                 ColumnSet columns, bool verify_file_checksum, ShardData& into) {
   read_shard_checked(store, shard, &label_groups, columns, verify_file_checksum, into);
+}
+
+struct ShardStream::Impl {
+  OpenShard open;
+  ShardInfo shard;
+  ColumnSet columns = 0;
+  ShardData* data = nullptr;
+  std::optional<h5::TransactionStream> transactions;
+};
+
+ShardStream::ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
+                         const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum, ShardData& head)
+    : impl_(std::make_unique<Impl>()) {
+  Impl& s = *impl_;
+  open_checked(store, shard, &label_groups, verify_file_checksum, s.open);
+  s.shard = shard;
+  s.columns = columns_to_read(columns, s.open.header);
+  s.data = &head;
+  s.transactions.emplace(s.open.file.get(), s.open.header, s.columns, s.open.ctx, head);
+}
+
+ShardStream::~ShardStream() = default;
+
+void ShardStream::block(std::size_t user_begin, std::size_t user_end, ShardData& window) {
+  impl_->transactions->block(user_begin, user_end, window);
+}
+
+std::uint64_t ShardStream::largest_chunk() const noexcept { return impl_->transactions->largest_chunk(); }
+
+void ShardStream::finish() {
+  Impl& s = *impl_;
+  const DateRange bookings = s.transactions->finish();
+  check_data_dates(bookings, *s.data, s.columns, s.shard, s.open.ctx);  // the balance dates are in the head
+  s.transactions.reset();
+  s.open.file.close(s.open.ctx);
 }
 
 void verify_store(const std::filesystem::path& store, const StoreManifest& manifest) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ class ShardStreamWriter;
 inline constexpr int kStoreFormatVersion = 1;
 // The LZ4HC level of the default filter chain (docs/store-format.md 4).
 inline constexpr int kDefaultLz4HcLevel = 4;
+// Elements per chunk of a shard's numeric columns by default (ShardWriteOptions::chunk_elements).
+inline constexpr std::uint64_t kDefaultChunkElements = 8192;
 
 struct ShardInfo {
   std::string file;  // name relative to the store folder, e.g. "shard-00003.h5"
@@ -54,7 +57,10 @@ struct StoreManifest {
 // Which columns read_shard fills (core/columns.hpp); the others stay empty (offsets are always read).
 
 struct ShardWriteOptions {
-  std::uint64_t chunk_elements = 1u << 16;  // elements per chunk for numeric columns
+  // Elements per chunk for numeric columns: about two blocks of a scan (kBlockTransactions in
+  // core/segments/kernels.hpp), so a run decodes a chunk just before its jobs use it, while it
+  // is in cache (docs/store-format.md 1.6). Stores written with other sizes read the same.
+  std::uint64_t chunk_elements = kDefaultChunkElements;
   // Filter chain, Fletcher32 always last; see docs/store-format.md for the measurement that
   // chose the default. lz4 is HDF5 filter 32004, built in (store/h5_lz4.hpp).
   enum class Filter { none, deflate, shuffle_deflate, szip, lz4, shuffle_lz4 } filter = Filter::shuffle_lz4;
@@ -105,6 +111,35 @@ ShardData read_shard(const std::filesystem::path& store, const std::vector<Label
 // are emptied. After an error `into` holds garbage.
 void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
                 ColumnSet columns, bool verify_file_checksum, ShardData& into);
+
+// One shard read block by block while a scan goes (what `finseg run` does): the checks and errors
+// of read_shard, but the transaction columns are never whole in memory. The constructor checks
+// the file and its header against the manifest entry and reads into `head` the offsets and the
+// user and account columns (its transaction columns stay empty); block(b, e, window) makes
+// `window` a shard of its own holding users [b, e) of it, their transactions decoded chunk by
+// chunk just now (so the kernels use them while they are in cache), every chunk verified
+// (Fletcher32, structure) before it is used; blocks must come in order. finish() makes the
+// checks that need whole columns (lengths, the dates against the manifest). A result computed
+// from the blocks counts only once finish() returned. Throws StoreError as read_shard does;
+// `head` must outlive the stream, and it and `window` hold garbage after an error.
+class ShardStream {
+ public:
+  ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
+              ColumnSet columns, bool verify_file_checksum, ShardData& head);
+  ~ShardStream();
+  ShardStream(const ShardStream&) = delete;
+  ShardStream& operator=(const ShardStream&) = delete;
+
+  void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
+  void finish();
+  // The most transactions the stream decodes at once (a column's chunk; a whole column when HDF5
+  // reads it): a store written with chunks much larger than a block is better read whole.
+  std::uint64_t largest_chunk() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // Full verification of every shard (finseg inspect): size and whole-file CRC-32 against the
 // manifest, every dataset read (Fletcher32 of every chunk), the structure, and the label names

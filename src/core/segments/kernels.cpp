@@ -58,8 +58,8 @@ void scan_users(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& s
   throw std::logic_error("compute_segment: unknown segment");
 }
 
-// The end of the block that starts at user `begin`: whole users, about kBlockTransactions
-// transactions, at least one user.
+}  // namespace
+
 std::size_t block_end(const ShardData& shard, std::size_t begin) {
   const std::size_t users = shard_users(shard);
   const auto txn_of_user = [&](std::size_t u) {
@@ -70,8 +70,6 @@ std::size_t block_end(const ShardData& shard, std::size_t begin) {
   while (end < users && txn_of_user(end + 1) <= limit) ++end;
   return end;
 }
-
-}  // namespace
 
 void compute_segment(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, SegmentPartial& out) {
   check_columns(required_columns(job.request), shard);

@@ -24,10 +24,12 @@ ColumnSet required_columns(const SegmentRequest& request);
 void compute_segment(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, SegmentPartial& out);
 
 // About this many transactions make one block of compute_segments: with the ~28 bytes of
-// columns a run reads per transaction, a block (~230 KiB) stays in the core's L2 cache (1 MiB
-// here) while every job scans it. Each kernel sets up its per-job state again per block (+2 %
-// instructions at 4096, cachegrind), so blocks are not made smaller than L2 needs.
-inline constexpr std::size_t kBlockTransactions = 8192;
+// columns a run reads per transaction, a block (~115 KiB) stays in the core's L2 cache (1 MiB
+// here) while every job scans it, also beside what a scan decoding chunk by chunk holds (the
+// chunks of 8,192 values the block is in, the LZ4 buffers, the block's own copy: ShardStream).
+// Measured with cachegrind (docs/performance.md 2.3): blocks of 8192 beside that read missed L2
+// 3.2x as often; each kernel sets up its per-job state again per block (+1.8 % instructions).
+inline constexpr std::size_t kBlockTransactions = 4096;
 
 // Every job of a run over one shard, block by block of users: each block of about
 // kBlockTransactions transactions (whole users, at least one) is scanned by every job in turn
@@ -37,5 +39,10 @@ inline constexpr std::size_t kBlockTransactions = 8192;
 // Returns whether every block was scanned.
 bool compute_segments(std::span<const JobSpec> jobs, const Taxonomy& taxonomy, const ShardData& shard,
                       std::span<SegmentPartial> out, const std::function<bool()>& between_blocks);
+
+// The end of the block of compute_segments that starts at user `begin` of `shard`: whole users,
+// about kBlockTransactions transactions, at least one user. Only the CSR offsets are used, so a
+// scan that reads a shard block by block (store/store.hpp, ShardStream) cuts the same blocks.
+std::size_t block_end(const ShardData& shard, std::size_t begin);
 
 }  // namespace finseg

@@ -1,64 +1,199 @@
-// ShardStreamWriter (store/shard_stream.hpp): the rows of a shard appended one by one, its
-// transaction columns spooled to files beyond a budget, give the same file as write_shard of the
-// same ShardData, whatever the budget; the spool files go.
-#include "store/shard_stream.hpp"
+// ShardStream (the run's read: block by block of users, the transactions decoded chunk by chunk
+// into a window) gives exactly what read_shard gives, for every chunk size, filter chain and
+// block size, and
+// fails with exactly read_shard's error on a damaged shard: a flipped byte in a late chunk
+// (Fletcher32) and structure damage behind valid checksums (offsets, label bits, dates), also
+// when the damage lies after the chunks already handed to the kernels.
+#include "core/errors.hpp"
+#include "store/h5_shard.hpp"
 #include "store/store.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
 
 namespace finseg {
 namespace {
 
 using test::ScratchDir;
 
-ShardInfo stream(const ShardData& d, const std::filesystem::path& file, const std::filesystem::path& spool_dir,
-                 std::uint64_t memory, const Taxonomy& taxonomy, const ShardWriteOptions& options, bool& spooled) {
-  ShardStreamWriter out(spool_dir, "columns", memory);
-  for (std::size_t u = 0; u < d.users(); ++u) {
-    out.add_user(d.user_id[u]);
-    for (auto a = static_cast<std::size_t>(d.user_account_offsets[u]); a < static_cast<std::size_t>(d.user_account_offsets[u + 1]); ++a) {
-      out.add_account(d.account_id[a], d.account_type[a], d.currency[a], d.balance[a], d.balance_date[a]);
-      for (auto t = static_cast<std::size_t>(d.account_txn_offsets[a]); t < static_cast<std::size_t>(d.account_txn_offsets[a + 1]); ++t)
-        out.add_transaction(d.transaction_id[t], d.booking_date[t], d.amount[t], d.labels[t], d.counterpart_name[t],
-                            d.counterpart_iban[t], d.purpose[t]);
-    }
-  }
-  spooled = out.spooled();
-  return write_shard(file, out, taxonomy, options);
+// What `finseg run` reads for the six jobs of jobs/.
+constexpr ColumnSet kRunColumns =
+    kUserIds | kAccountIds | kAccountMeta | kBookingDate | kAmount | kLabels | kCounterpartName;
+
+// Appends window `w` (a shard of its own) to `all`: the shard put together again block by block.
+void append(const ShardData& w, ShardData& all) {
+  const auto strings = [](const StringColumn& from, StringColumn& to) {
+    for (std::size_t i = 0; i < from.size(); ++i) to.push_back(from[i]);
+  };
+  const auto values = [](const auto& from, auto& to) { to.insert(to.end(), from.begin(), from.end()); };
+  for (std::size_t u = 1; u < w.user_account_offsets.size(); ++u)
+    all.user_account_offsets.push_back(all.user_account_offsets.back() + w.user_account_offsets[u] - w.user_account_offsets[u - 1]);
+  for (std::size_t a = 1; a < w.account_txn_offsets.size(); ++a)
+    all.account_txn_offsets.push_back(all.account_txn_offsets.back() + w.account_txn_offsets[a] - w.account_txn_offsets[a - 1]);
+  strings(w.user_id, all.user_id);
+  strings(w.account_id, all.account_id);
+  values(w.account_type, all.account_type);
+  values(w.currency, all.currency);
+  values(w.balance, all.balance);
+  values(w.balance_date, all.balance_date);
+  strings(w.transaction_id, all.transaction_id);
+  values(w.booking_date, all.booking_date);
+  values(w.amount, all.amount);
+  values(w.labels, all.labels);
+  strings(w.counterpart_name, all.counterpart_name);
+  strings(w.counterpart_iban, all.counterpart_iban);
+  strings(w.purpose, all.purpose);
 }
 
-TEST(ShardStream, TheSameFileAsWriteShardWhateverTheBudget) {
-  ScratchDir dir;
+// Streams `info` in blocks of `step` users (one window reused, as a run does) and puts the shard
+// together again from the windows; finishes the stream.
+ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                   std::size_t step) {
+  ShardData head, window, all;
+  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, head);
+  EXPECT_TRUE(head.amount.empty());  // never a whole transaction column
+  for (std::size_t b = 0; b < head.users(); b += step) {
+    s.block(b, std::min(b + step, head.users()), window);
+    append(window, all);
+  }
+  s.finish();
+  return all;
+}
+
+// The message of the StoreError read_shard throws for the shard, and ShardStream's, streamed in
+// blocks of `step` users (the error may come at any block, or at finish()).
+std::pair<std::string, std::string> errors_of(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy,
+                                              ColumnSet columns, std::size_t step) {
+  const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, columns); });
+  const auto stream = test::store_error_of([&] { streamed(dir, info, taxonomy, columns, step); });
+  return {whole, stream};
+}
+
+TEST(ShardStream, EqualsReadShardForEveryChunkSizeFilterAndStep) {
+  using F = ShardWriteOptions::Filter;
+  using V = ShardWriteOptions::Hdf5Format;
   const Taxonomy taxonomy = test::default_taxonomy();
-  ShardWriteOptions options;
-  options.chunk_elements = 300;  // many chunks and slabs per dataset
-  for (const ShardData& data : {test::synthetic_shard(40, 5, taxonomy), test::synthetic_shard(3, 6, taxonomy), ShardData{}}) {
-    ShardInfo want = write_shard(dir / "memory.h5", data, taxonomy, options);
-    want.file = "streamed.h5";
-    for (const std::uint64_t memory : {std::uint64_t{1}, std::uint64_t{5000}, std::uint64_t{1} << 30}) {
-      std::filesystem::create_directories(dir / "spool");
-      bool spooled = false;
-      const ShardInfo got = stream(data, dir / "streamed.h5", dir / "spool", memory, taxonomy, options, spooled);
-      EXPECT_EQ(got, want) << "memory " << memory << ", " << data.transactions() << " transactions";
-      EXPECT_TRUE(test::read_bytes(dir / "streamed.h5") == test::read_bytes(dir / "memory.h5")) << "memory " << memory;
-      EXPECT_EQ(spooled, memory < (std::uint64_t{1} << 30) && data.transactions() > 0) << "memory " << memory;
-      EXPECT_TRUE(std::filesystem::is_empty(dir / "spool")) << "spool files left";
-      std::filesystem::remove(dir / "streamed.h5");
-    }
-    std::filesystem::remove(dir / "memory.h5");
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  struct Case {
+    std::uint64_t chunk;
+    F filter;
+    V format;
+  };
+  const Case cases[] = {{7, F::shuffle_lz4, V::v110},           {1000, F::shuffle_lz4, V::v110},
+                        {1000, F::lz4, V::v18},                 {1000, F::none, V::v110},
+                        {1000, F::shuffle_deflate, V::v110},    {kDefaultChunkElements, F::shuffle_lz4, V::v110},
+                        {std::uint64_t{1} << 16, F::shuffle_lz4, V::v110}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE("chunk " + std::to_string(c.chunk) + ", filter " + std::to_string(static_cast<int>(c.filter)) +
+                 ", format " + std::to_string(static_cast<int>(c.format)));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = c.chunk;
+    options.filter = c.filter;
+    options.hdf5_format = c.format;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    ASSERT_GT(info.transactions, 3000u);
+    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns, ColumnSet{kBookingDate | kAmount}})
+      for (const std::size_t step : {std::size_t{1}, std::size_t{5}, std::size_t{1000}})
+        EXPECT_EQ(streamed(dir, info, taxonomy, columns, step), read_shard(dir.path(), taxonomy.groups(), info, columns));
   }
 }
 
-TEST(ShardStream, RowsThatBreakTheShardAreABugOfTheCaller) {
-  ScratchDir dir;
-  ShardStreamWriter out(dir.path(), "columns", 1000);
-  EXPECT_THROW(out.add_transaction("t", 1, 1, 0, "", "", ""), std::logic_error);  // before any account
-  out.add_user("u");
-  out.add_account("a", AccountType::checking, {'E', 'U', 'R'}, 0, 10);
-  out.add_transaction("t", 1, 1, LabelSet{1} << 40, "", "", "");
-  EXPECT_THROW(write_shard(dir / "bad.h5", out, test::default_taxonomy()), std::logic_error);  // label beyond the taxonomy
-  EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
+TEST(ShardStream, EmptyShardAndUsersWithoutTransactions) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  ShardData data;
+  data.add_user("u1");
+  data.add_account("u1-a", AccountType::checking, test::cur("EUR"), 100, 20'000);
+  data.add_user("u2");
+  for (const ShardData& d : {ShardData{}, data}) {
+    ScratchDir dir;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", d, taxonomy);
+    EXPECT_EQ(streamed(dir, info, taxonomy, kAllColumns, 1), read_shard(dir.path(), taxonomy.groups(), info));
+  }
+}
+
+// The file offset of the chunk of `dataset` that holds element `element`.
+std::uint64_t chunk_holding(const ScratchDir& dir, const ShardInfo& info, const std::string& dataset,
+                            std::uint64_t element, std::uint64_t* bytes) {
+  std::uint64_t offset = 0;
+  for (const auto& c : shard_chunk_locations(dir.path(), info))
+    if (c.dataset == dataset && c.first <= element) {
+      offset = c.offset;
+      *bytes = c.bytes;
+    }
+  return offset;
+}
+
+TEST(ShardStream, AFlippedByteInALateChunkIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  for (const char* dataset : {"/transactions/amount", "/transactions/labels", "/transactions/counterpart_name_bytes",
+                              "/transactions/counterpart_name_offsets"}) {
+    SCOPED_TRACE(dataset);
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    std::uint64_t bytes = 0;
+    const std::uint64_t at = chunk_holding(dir, info, dataset, info.transactions - 1, &bytes);
+    ASSERT_GT(bytes, 16u);
+    std::string file = test::read_bytes(dir / "shard-00000.h5");
+    file[at + bytes / 2] ^= 0x10;
+    test::write_bytes(dir / "shard-00000.h5", file);
+    const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, 1);
+    EXPECT_NE(whole.find("Fletcher32"), std::string::npos) << whole;
+    EXPECT_EQ(stream, whole);
+  }
+}
+
+// Writes `damaged` as shard 0 with valid checksums (past write_shard's own structure check)
+// and returns the manifest entry of `good` (same counts and dates) with the file's size.
+ShardInfo write_damaged(const ScratchDir& dir, const ShardData& good, const ShardData& damaged, const Taxonomy& taxonomy,
+                        ShardWriteOptions options) {
+  const auto aside = dir / "aside";
+  std::filesystem::create_directory(aside);
+  ShardInfo info = write_shard(aside / "shard-00000.h5", good, taxonomy, options);
+  const auto file = dir / "shard-00000.h5";
+  h5::prepare_library();
+  h5::write_shard_file(file, damaged, taxonomy, options, h5::Context{"shard " + file.string(), h5::Failure::io});
+  info.bytes = std::filesystem::file_size(file);
+  return info;
+}
+
+TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  const std::size_t late = good.transactions() - 10;
+  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
+      {"a name offset decreases in the last chunk",
+       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
+      {"a name offset beyond the bytes in the first chunk",
+       [](ShardData& d) { d.counterpart_name.raw_offsets()[3] = static_cast<std::int64_t>(d.counterpart_name.bytes().size()) + 5; }},
+      {"the names' bytes longer than their last offset",
+       [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
+      {"the first name offset is not 0", [](ShardData& d) { d.counterpart_name.raw_offsets()[0] = 1; }},
+      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
+      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
+  };
+  for (const auto& [what, damage] : damages) {
+    SCOPED_TRACE(what);
+    ScratchDir dir;
+    ShardData damaged = good;
+    damage(damaged);
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    options.record_dates = false;  // the dates are then checked from the data
+    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    for (const std::size_t step : {std::size_t{1}, std::size_t{1000}}) {
+      const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, step);
+      EXPECT_FALSE(whole.empty());
+      EXPECT_EQ(stream, whole);
+    }
+  }
 }
 
 }  // namespace
