@@ -90,7 +90,9 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
       t.pos = {i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]};
       t.amount = amounts[i % amounts.size()];
       t.labels = i % 3 == 0 ? ~LabelSet{0} : LabelSet{i};
-      t.id = std::string(i % 4 == 0 ? 300 : 5, 'x');
+      // TxnRec's texts are views: the strings they look at must outlive the write.
+      const std::string id(i % 4 == 0 ? 300 : 5, 'x');
+      t.id = id;
       const std::string purpose(i == 5 ? 20000 : 0, 'p');  // longer than the buffer and its slack
       t.purpose = purpose;
       t.write(w);
