@@ -130,12 +130,14 @@ void for_each_spilled_txn(const std::filesystem::path& file, std::size_t window,
   if (ec || size == 0) return;  // no rank had a row of this shard
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
   if (!f) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
+  std::vector<char> bytes;  // one buffer for every window (grown only for a longer record)
   for (std::uint64_t at = 0; at < size;) {
-    std::vector<char> bytes(static_cast<std::size_t>(std::min<std::uint64_t>(window, size - at)));
-    if (fseeko(f.get(), static_cast<off_t>(at), SEEK_SET) != 0 || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(window, size - at));
+    if (bytes.size() < n) bytes.resize(n);
+    if (fseeko(f.get(), static_cast<off_t>(at), SEEK_SET) != 0 || std::fread(bytes.data(), 1, n, f.get()) != n)
       throw IoError("cannot read " + file.string() + ": short read");
-    const bool last = at + bytes.size() == size;
-    SpillReader r = SpillReader::of(std::move(bytes));
+    const bool last = at + n == size;
+    SpillReader r = SpillReader::view(bytes.data(), n);
     std::size_t whole = 0;  // bytes of the records read whole from this window
     while (!r.at_end()) {
       TxnRec t;

@@ -56,12 +56,10 @@ SpillReader SpillReader::open(const std::filesystem::path& file) {
   return r;
 }
 
-SpillReader SpillReader::of(std::vector<char> bytes) {
-  auto owner = std::make_shared<const std::vector<char>>(std::move(bytes));
+SpillReader SpillReader::view(const char* data, std::size_t size) noexcept {
   SpillReader r;
-  r.data_ = owner->data();
-  r.size_ = owner->size();
-  r.mapping_ = std::shared_ptr<const char>(owner, owner->data());
+  r.data_ = data;
+  r.size_ = size;
   return r;
 }
 

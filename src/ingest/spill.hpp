@@ -76,8 +76,9 @@ class SpillReader {
   SpillReader() = default;
   // The whole file (an absent file reads as empty: no rank had a record for it).
   static SpillReader open(const std::filesystem::path& file);
-  // Records already in memory (a window of a file the caller read); the reader keeps the bytes.
-  static SpillReader of(std::vector<char> bytes);
+  // Records already in memory (a window of a file the caller read): the caller keeps the bytes
+  // alive while the reader and the views read from it are used.
+  static SpillReader view(const char* data, std::size_t size) noexcept;
 
   bool at_end() const noexcept { return pos_ >= size_; }
   template <class T>
