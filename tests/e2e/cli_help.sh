@@ -59,7 +59,9 @@ for c in $commands; do
   [ "$defined" = "$listed" ] || fail "finseg $c --help lists [$(echo $listed)], its spec defines [$(echo $defined)]"
   # Every option the code reads is defined (else it would be an internal error at run time).
   for o in $(read_options "$c"); do
-    echo "$defined" | grep -qx -- "$o" || fail "cmd_$c.cpp reads --$o, which its spec does not define"
+    # A here-string, not `echo | grep -q`: bash's echo writes line by line, and under pipefail a
+    # grep -q that exits at an early match makes the echo's next write fail (SIGPIPE, a false fail).
+    grep -qx -- "$o" <<< "$defined" || fail "cmd_$c.cpp reads --$o, which its spec does not define"
   done
   # Every listed option is accepted by the parser: given without its value it is never "unknown".
   for o in $listed; do

@@ -108,7 +108,10 @@ same_as_ref() {  # same_as_ref PREFIX WHAT
     cmp "$WORK/res/ref-$n/result.json" "$WORK/res/$1-$n/result.json" || fail "$2: $n differs from the direct mpirun run"
   done
 }
-slurm_log() { cat "$WORK/res/.slurm/finseg-$1.out"; }
+# The tests grep the log file itself: under pipefail, `slurm_log | grep -q` fails when grep exits
+# at an early match before cat has written the rest (SIGPIPE).
+slurm_file() { echo "$WORK/res/.slurm/finseg-$1.out"; }
+slurm_log() { cat "$(slurm_file "$1")"; }
 grep -q '"userId"' "$WORK/res/ref-${names[0]}/result.json" || fail "the reference selects nobody: the test would prove nothing"
 
 # 1. The quarterly run through Slurm: jobIds at once, not ready until the end, then identical.
@@ -120,7 +123,7 @@ sid=$(sed -n 's/.*Slurm job \([0-9]*\).*/\1/p' "$WORK/sl.err" | head -1)
 [ -n "$sid" ] || fail "no Slurm job id reported: $(cat "$WORK/sl.err")"
 for _ in $(seq 600); do [ -z "$(squeue -h -j "$sid" -t PD,R,CG,CF 2>/dev/null)" ] && break; sleep 0.1; done
 same_as_ref sl "quarterly via Slurm (srun, 3 ranks)"
-slurm_log "$sid" | grep -q "srun --mpi=pmix" || fail "the batch job did not run srun --mpi=pmix: $(slurm_log "$sid")"
+grep -q "srun --mpi=pmix" "$(slurm_file "$sid")" || fail "the batch job did not run srun --mpi=pmix: $(slurm_log "$sid")"
 
 # 2. Interrupted mid-run: checkpoint, exit 75, requeue, resume; --wait follows the requeue.
 FINSEG_TEST_SHARD_DELAY_MS=120 "$quarterly" "${q[@]}" --ranks 2 --id-prefix rq --slurm --wait >"$WORK/rq.ids" 2>"$WORK/rq.err" &
@@ -131,11 +134,11 @@ sid=$(sed -n 's/.*Slurm job \([0-9]*\) (log.*/\1/p' "$WORK/rq.err" | head -1)
 sleep 1
 scancel --signal=USR1 --batch "$sid"
 set +e; wait "$waiter"; rc=$?; set -e
-slurm_log "$sid" | grep -q "requeueing job $sid" || { slurm_log "$sid"; fail "the interrupted job was not requeued"; }
-slurm_log "$sid" | grep -q "resuming from .*shards are done already" || { slurm_log "$sid"; fail "the requeued job did not resume"; }
+grep -q "requeueing job $sid" "$(slurm_file "$sid")" || { slurm_log "$sid"; fail "the interrupted job was not requeued"; }
+grep -q "resuming from .*shards are done already" "$(slurm_file "$sid")" || { slurm_log "$sid"; fail "the requeued job did not resume"; }
 [ "$rc" = 0 ] || { cat "$WORK/rq.err"; slurm_log "$sid"; fail "finseg-submit --wait exited $rc"; }
 grep -q "RUNNING" "$WORK/rq.err" && [ "$(grep -c 'RUNNING' "$WORK/rq.err")" -ge 2 ] || fail "--wait did not follow the requeue: $(cat "$WORK/rq.err")"
-scontrol -o show job "$sid" | grep -q "Restarts=1" || fail "Slurm does not count one restart: $(scontrol -o show job "$sid")"
+grep -q "Restarts=1" <<< "$(scontrol -o show job "$sid")" || fail "Slurm does not count one restart: $(scontrol -o show job "$sid")"
 same_as_ref rq "interrupted, requeued and resumed under Slurm"
 [ -z "$(find "$WORK/res/.checkpoint" -name '*.part' 2>/dev/null)" ] || fail "the checkpoint was left behind"
 
@@ -173,7 +176,7 @@ same_as_ref cd "quarterly from CSV (mpirun)"
   || { cat "$WORK/cs.err"; cat "$WORK/res/.slurm/"*.out | tail; fail "quarterly --csv --slurm failed"; }
 same_as_ref cs "quarterly from CSV via Slurm"
 sid=$(sed -n 's/.*Slurm job \([0-9]*\) (log.*/\1/p' "$WORK/cs.err" | head -1)
-slurm_log "$sid" | grep -q "importing $WORK/bank-csv into $WORK/csv-store-sl" || { slurm_log "$sid"; fail "the batch job did not import"; }
+grep -q "importing $WORK/bank-csv into $WORK/csv-store-sl" "$(slurm_file "$sid")" || { slurm_log "$sid"; fail "the batch job did not import"; }
 [ "$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['shards']))" "$WORK/csv-store-sl/manifest.json")" = 7 ] ||
   fail "the import arguments did not reach the batch job"
 echo "Slurm: quarterly via srun and mpirun byte-identical to mpirun; USR1 -> checkpoint -> requeue -> resume; SIGKILL fails fast, resubmission completes; from CSV (import + run in one job)"
