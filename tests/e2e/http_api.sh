@@ -29,7 +29,7 @@ server.serve_forever()
 PY
 python3 "$WORK/receiver.py" "$WORK/hooks" > "$WORK/receiver.port" &
 EXTRA_PIDS=$!
-for i in $(seq 50); do [ -s "$WORK/receiver.port" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -s "$WORK/receiver.port" ] && break; sleep 0.1; done
 HOOK_PORT=$(cat "$WORK/receiver.port")
 
 start_service api --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --mpiexec "$MPIEXEC" --ranks 2 \
@@ -123,9 +123,9 @@ cb=$(post highBalance "$ALICE" "{\"accountType\": \"checking\", \"threshold\": 5
 skipped=$(post highBalance "$BOB" '{"accountType": "checking", "threshold": 5000, "callbackURL": "http://localhost:9/never"}')
 wait_status 200 highBalance "$cb" "$ALICE"
 wait_status 200 highBalance "$skipped" "$BOB"
-for i in $(seq 50); do grep -q "$cb" "$WORK/hooks" 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "$cb" "$WORK/hooks" 2>/dev/null && break; sleep 0.1; done
 grep -qF "/hook?x=1 {\"jobId\":\"$cb\",\"segment\":\"highBalance\",\"status\":\"done\"}" "$WORK/hooks" || fail "callback not received: $(cat "$WORK/hooks" 2>/dev/null)"
-for i in $(seq 50); do grep -q "$skipped skipped" "$WORK/api.log" && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "$skipped skipped" "$WORK/api.log" && break; sleep 0.1; done
 grep -q "callback for job $skipped skipped: host localhost:9 is not on the --callback-allow list" "$WORK/api.log" || fail "disallowed callback not logged"
 [ "$(grep -c . "$WORK/hooks")" = 1 ] || fail "unexpected callbacks: $(cat "$WORK/hooks")"
 stop_service "$SERVICE_PID"
@@ -140,7 +140,7 @@ wait_status 200 highBalance "$id" "$ALICE"
 [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 4800 ] || fail "the job took too long to check its 200 before expiry"
 sleep 5.1
 expect 400 GET "/segments/highBalance/$id" "$ALICE"; cmp -s "$WORK/body" "$WORK/unknown" || fail "expired: body differs from unknown"
-for i in $(seq 40); do [ ! -e "$WORK/expiring/$id" ] && [ ! -e "$WORK/expiring/.service/jobs/$id.json" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ ! -e "$WORK/expiring/$id" ] && [ ! -e "$WORK/expiring/.service/jobs/$id.json" ] && break; sleep 0.1; done
 [ ! -e "$WORK/expiring/$id" ] || fail "expired job folder not deleted"
 [ ! -e "$WORK/expiring/.service/jobs/$id.json" ] || fail "expired job record not deleted"
 stop_service "$SERVICE_PID"

@@ -49,7 +49,7 @@ expect 400 GET "/segments/financialBreakdown/$new/changes?since=$old&page=0" "$A
 expect 400 GET "/segments/financialBreakdown/$new/changes?since=$old&perPage=501" "$ALICE"; body_has "'perPage'"
 expect 400 GET "/segments/financialBreakdown/$new/changes?since=$old" "$ALICE" -H 'Accept: text/csv'; body_has "no CSV layout"
 # The temporary folder goes once the answer is sent (just after curl has it all: a moment's grace).
-for _ in $(seq 50); do ls -A "$WORK/results/.service/changes" 2>/dev/null | grep -q . || break; sleep 0.1; done
+for _ in $(seq 300); do ls -A "$WORK/results/.service/changes" 2>/dev/null | grep -q . || break; sleep 0.1; done
 ls -A "$WORK/results/.service/changes" 2>/dev/null | grep -q . && fail "the API left its work files behind"
 
 # The same 400 as GET of a job: unknown, another segment, another client; a changes route never says more.

@@ -25,13 +25,13 @@ wait_status 200 highBalance "$done_id" "$ALICE"
 rm "$GATE"
 running=$(post lowBalance "$ALICE" "$UC01")
 queued=$(post highBalance "$BOB" "$UC02")
-for i in $(seq 50); do grep -q "job $running started" "$WORK/r1.log" && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "job $running started" "$WORK/r1.log" && break; sleep 0.1; done
 expect 404 GET "/segments/lowBalance/$running" "$ALICE"; body_has NOT_READY; body_has running
 expect 404 GET "/segments/highBalance/$queued" "$BOB"; body_has NOT_READY; body_has queued
 "$FINSEG" get --results "$WORK/results" "$queued" > /dev/null 2>&1 && fail "finseg get: queued job not 'not ready'"
 kill -9 "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true
 # The running job's launcher went with the service (SIGTERM at its parent's death).
-for i in $(seq 30); do pgrep -f "job-id $running" > /dev/null || break; sleep 0.1; done
+for i in $(seq 300); do pgrep -f "job-id $running" > /dev/null || break; sleep 0.1; done
 pgrep -f "job-id $running" > /dev/null && fail "the launcher of $running outlived the killed service"
 
 start_service r2 --store "$WORK/store" --results "$WORK/results" --tokens "$WORK/tokens" --max-running 1 --coalesce-max 1 --launch-command "$GATED"

@@ -47,7 +47,7 @@ server.serve_forever()
 PY
 python3 "$WORK/receiver.py" "$WORK/hooks" "$PKI/receiver.pem" "$PKI/receiver.key" > "$WORK/receiver.port" 2> "$WORK/receiver.log" &
 EXTRA_PIDS=$!
-for i in $(seq 50); do [ -s "$WORK/receiver.port" ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -s "$WORK/receiver.port" ] && break; sleep 0.1; done
 HOOK_PORT=$(cat "$WORK/receiver.port")
 [ -n "$HOOK_PORT" ] || fail "the https receiver did not start: $(cat "$WORK/receiver.log")"
 
@@ -70,7 +70,7 @@ got_bytes=$(stat -c %s "$WORK/body")
 expect 401 GET "/segments/highBalance/$id" "${ALICE}x"
 expect 400 GET "/segments/highBalance/$id" "$BOB"
 # The https callback reached the receiver, whose certificate the service checked against ca1.
-for i in $(seq 50); do grep -q "$id" "$WORK/hooks" 2> /dev/null && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "$id" "$WORK/hooks" 2> /dev/null && break; sleep 0.1; done
 grep -qF "{\"jobId\":\"$id\",\"segment\":\"highBalance\",\"status\":\"done\"}" "$WORK/hooks" || fail "https callback not received"
 
 # What a TLS client must refuse, and what the server must refuse (curl's exit codes: 60 = peer
@@ -134,7 +134,7 @@ sed -i '/^bob /d' "$WORK/tls-tokens"
 expect 401 GET "/segments/highBalance/$id" "$CAROL"
 mv "$AUDIT" "$AUDIT.1"
 kill -HUP "$SERVICE_PID"
-for i in $(seq 50); do grep -q "TLS certificate reloaded" "$WORK/tls.log" && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "TLS certificate reloaded" "$WORK/tls.log" && break; sleep 0.1; done
 grep -q "TLS certificate reloaded: subject CN=renewed" "$WORK/tls.log" || fail "no reload logged: $(tail -3 "$WORK/tls.log")"
 CURL_TLS=(--cacert "$PKI/ca2.pem")
 expect 200 GET "/segments/highBalance/$id" "$ALICE"
@@ -158,7 +158,7 @@ wait "$burst" || fail "the burst did not finish"
 cp "$PKI/server.key" "$WORK/live.key"
 echo "dave not-a-hash-at-all" >> "$WORK/tls-tokens"
 kill -HUP "$SERVICE_PID"
-for i in $(seq 50); do grep -q "TLS reload failed" "$WORK/tls.log" && break; sleep 0.1; done
+for i in $(seq 300); do grep -q "TLS reload failed" "$WORK/tls.log" && break; sleep 0.1; done
 grep -q "TLS reload failed, the previous certificate stays: --tls-key .* is not the key of the certificate" "$WORK/tls.log" \
   || fail "a broken reload not logged: $(tail -3 "$WORK/tls.log")"
 grep -q "token reload failed, the previous tokens stay: .*tls-tokens:3: " "$WORK/tls.log" || fail "a broken token file not logged"

@@ -399,7 +399,7 @@ PROXY=$(proxy_of prism-limited)
 # shows that the service counts it before the proxy's requests come.
 exec 3<> "/dev/tcp/127.0.0.1/${LIMITED##*:}"
 printf 'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n' >&3
-for i in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$LIMITED/health")" = 503 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$LIMITED/health")" = 503 ] && break; sleep 0.1; done
 [ "$(curl -s -o /dev/null -w '%{http_code}' "$LIMITED/health")" = 503 ] || fail "the held connection is not counted"
 for s in lowBalance highBalance financialBreakdown insuranceSpending incomeSpendingSummary; do
   pass 503 POST "/segments/$s" "$ALICE" --data-binary "$(valid_body "$s")" -H 'Content-Type: application/json'
