@@ -3,7 +3,8 @@
 // are what the agreement is measured on; of the other rows a given share keeps its labels (the
 // bank's labelled rows), the rest is labelled too but reported apart ("seen counterparties").
 // Diagnostics: FINSEG_EVAL_VERBOSE=1 prints the model's size, FINSEG_EVAL_SEEN=1 lists the misses
-// of seen counterparties too.
+// of seen counterparties too, FINSEG_EVAL_LIST_MISSES=1 prints every miss (to check a training
+// vocabulary against the rules; never used on the corpus's test part before its evaluation).
 #pragma once
 
 #include "core/date.hpp"
@@ -130,6 +131,9 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
     if (!agree && (e.held_out || std::getenv("FINSEG_EVAL_SEEN"))) {
       auto& m = r.misses[{e.truth, got[k]}];
       if (m.first++ == 0) m.second = e.name + " | " + e.purpose + " | " + std::to_string(e.amount);
+      if (std::getenv("FINSEG_EVAL_LIST_MISSES"))
+        std::printf("miss: true [%s] got [%s]: %s\n", taxonomy().format(e.truth).c_str(), taxonomy().format(got[k]).c_str(),
+                    (e.name + " | " + e.purpose).c_str());
     }
   }
   return r;
