@@ -171,7 +171,7 @@ constexpr std::size_t kSpillWindow = std::size_t{8} << 20;
 // How the budget is shared while a group is written (docs/import.md, measured: a group's spilled
 // bytes come with ~45 B per row of sort keys and order, up to twice that while the vectors grow,
 // and the writer's buffers grow to up to twice what they hold): a quarter of it for a group's
-// spilled rows, an eighth for the writer's columns.
+// spilled rows, an eighth for the writer's columns (and what the spilled rows leave: writer_bytes).
 constexpr std::uint64_t kGroupShare = 4;
 constexpr std::uint64_t kWriterShare = 8;
 
@@ -179,15 +179,35 @@ constexpr std::uint64_t kWriterShare = 8;
 // reading the ranks' spill files when the whole shard fits (the usual case), else a pass counting
 // each user's bytes, the cut, and a pass copying every row into its group's file (a user larger
 // than `group_bytes` is a group alone).
-std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Duplicates& dups, const ShardAccounts& acc) {
-  UserGroup all{0, acc.users(), {}, false};
+std::uint64_t spilled_bytes(const std::vector<std::filesystem::path>& files) {
   std::uint64_t total = 0;
-  for (int r = 0; r < ctx.comm.size(); ++r) {
-    all.files.push_back(ctx.spill("txn-rows", shard, r));
+  for (const auto& file : files) {
     std::error_code ec;
-    const auto size = std::filesystem::file_size(all.files.back(), ec);
+    const auto size = std::filesystem::file_size(file, ec);
     total += ec ? 0 : size;
   }
+  return total;
+}
+
+std::vector<std::filesystem::path> spill_files(const ImportContext& ctx, int shard) {
+  std::vector<std::filesystem::path> files;
+  for (int r = 0; r < ctx.comm.size(); ++r) files.push_back(ctx.spill("txn-rows", shard, r));
+  return files;
+}
+
+// The writer's share of the budget: an eighth, plus half of what the shard's spilled rows leave
+// of their quarter (the writer's buffers grow to twice what they hold), so the shard phase stays
+// within ~0.75 x the budget (docs/import.md). A default shard (64 MB of CSV, ~80 MB of spilled
+// rows, ~70 MB of columns) then keeps its columns in memory: with an eighth alone (64 MiB of the
+// default budget) they went to spool files and back, ~7 % of an import's CPU in system time.
+std::uint64_t writer_bytes(const ImportContext& ctx, std::uint64_t spilled) {
+  const std::uint64_t group_share = ctx.memory_budget / kGroupShare;
+  return ctx.memory_budget / kWriterShare + (spilled < group_share ? (group_share - spilled) / 2 : 0);
+}
+
+std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Duplicates& dups, const ShardAccounts& acc) {
+  UserGroup all{0, acc.users(), spill_files(ctx, shard), false};
+  const std::uint64_t total = spilled_bytes(all.files);
   const std::uint64_t group_bytes = std::max<std::uint64_t>(1, ctx.memory_budget / kGroupShare);
   if (total <= group_bytes) return {all};
   std::vector<std::uint64_t> user_bytes(acc.users(), 0);
@@ -305,8 +325,8 @@ WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates&
                                 StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
   const ShardAccounts acc = read_accounts(ctx, shard);
   // Every shard goes through the same streamed writer, so that its file does not depend on the
-  // budget (the writer spools its columns beyond an eighth of it).
-  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), ctx.memory_budget / kWriterShare);
+  // budget (the writer spools its columns beyond its share of it).
+  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))));
   const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
   for (const UserGroup& group : groups) {
     LoadedShard s = load_group(group, acc, dups, true);
