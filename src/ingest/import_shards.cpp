@@ -91,13 +91,17 @@ struct LoadedShard {
 void sort_into_store_order(LoadedShard& s) {
   s.order.resize(s.txns.size());
   std::iota(s.order.begin(), s.order.end(), 0u);
-  std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t x, std::uint32_t y) {
+  const auto before = [&](std::uint32_t x, std::uint32_t y) {
     const ShardRow& a = s.txns[x];
     const ShardRow& b = s.txns[y];
     if (s.account_of[x] != s.account_of[y]) return s.account_of[x] < s.account_of[y];
     if (a.booking_date != b.booking_date) return a.booking_date < b.booking_date;
     return a.pos < b.pos;
-  });
+  };
+  // An export listed in store order (by user, account, date, as finseg export writes it) arrives
+  // sorted: one pass tells, where the sort took ~2 % of an import. The order is total (input
+  // positions differ), so either way gives the same order.
+  if (!std::is_sorted(s.order.begin(), s.order.end(), before)) std::sort(s.order.begin(), s.order.end(), before);
 }
 
 // The serial import adds |balance| of each accepted account, then |amount| of each transaction
