@@ -179,10 +179,6 @@ constexpr std::size_t kSpillWindow = std::size_t{8} << 20;
 constexpr std::uint64_t kGroupShare = 4;
 constexpr std::uint64_t kWriterShare = 8;
 
-// The users of a shard cut into consecutive groups whose spilled rows fit `group_bytes`: one group
-// reading the ranks' spill files when the whole shard fits (the usual case), else a pass counting
-// each user's bytes, the cut, and a pass copying every row into its group's file (a user larger
-// than `group_bytes` is a group alone).
 std::uint64_t spilled_bytes(const std::vector<std::filesystem::path>& files) {
   std::uint64_t total = 0;
   for (const auto& file : files) {
@@ -203,12 +199,16 @@ std::vector<std::filesystem::path> spill_files(const ImportContext& ctx, int sha
 // of their quarter (the writer's buffers grow to twice what they hold), so the shard phase stays
 // within ~0.75 x the budget (docs/import.md). A default shard (64 MB of CSV, ~80 MB of spilled
 // rows, ~70 MB of columns) then keeps its columns in memory: with an eighth alone (64 MiB of the
-// default budget) they went to spool files and back, ~7 % of an import's CPU in system time.
+// default budget) they went to spool files and back, ~5 % of an import's CPU in system time.
 std::uint64_t writer_bytes(const ImportContext& ctx, std::uint64_t spilled) {
   const std::uint64_t group_share = ctx.memory_budget / kGroupShare;
   return ctx.memory_budget / kWriterShare + (spilled < group_share ? (group_share - spilled) / 2 : 0);
 }
 
+// The users of a shard cut into consecutive groups whose spilled rows fit `group_bytes`: one group
+// reading the ranks' spill files when the whole shard fits (the usual case), else a pass counting
+// each user's bytes, the cut, and a pass copying every row into its group's file (a user larger
+// than `group_bytes` is a group alone).
 std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Duplicates& dups, const ShardAccounts& acc) {
   UserGroup all{0, acc.users(), spill_files(ctx, shard), false};
   const std::uint64_t total = spilled_bytes(all.files);
