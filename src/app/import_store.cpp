@@ -151,7 +151,12 @@ void size_spills(ingest::ImportContext& ctx, const StoreImportOptions& options) 
   // A bucket holds the keys of ~bucket_input_bytes of input (~30 % of it: id, position, the
   // record only with a rejects file), the same number at any rank count.
   const std::uint64_t per_bucket = std::max<std::uint64_t>(1, options.bucket_input_bytes);
-  ctx.id_buckets = static_cast<int>(std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000));
+  // Rounded up to a multiple of the ranks, which check buckets b % P == rank: 9 buckets of the 10k
+  // bank's CSV gave one of 2 ranks 5, and the other waited a fifth of the phase. Which rows are
+  // duplicates does not depend on the buckets.
+  const auto ranks = static_cast<std::uint64_t>(ctx.comm.size());
+  const std::uint64_t buckets = std::clamp<std::uint64_t>((ctx.plan.estimated_plain_bytes + per_bucket - 1) / per_bucket, 1, 100000);
+  ctx.id_buckets = static_cast<int>((buckets + ranks - 1) / ranks * ranks);
   // Every rank writes one spill file per shard and per bucket at a time: their buffers share 64 MiB.
   ctx.spill_buffer = std::clamp<std::size_t>((std::size_t{64} << 20) / static_cast<std::size_t>(ctx.shards + ctx.id_buckets),
                                              4096, std::size_t{1} << 20);

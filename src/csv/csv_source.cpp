@@ -56,8 +56,9 @@ std::vector<fs::path> find_input_files(const fs::path& dir, std::string_view ste
   return files;
 }
 
-std::vector<InputUnit> plan_units(const std::vector<fs::path>& files, std::uint64_t target_bytes) {
+std::vector<InputUnit> plan_units(const std::vector<fs::path>& files, std::uint64_t target_bytes, std::uint64_t parts_multiple) {
   target_bytes = std::max<std::uint64_t>(target_bytes, 1);
+  parts_multiple = std::max<std::uint64_t>(parts_multiple, 1);
   std::vector<InputUnit> units;
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::error_code ec;
@@ -68,8 +69,10 @@ std::vector<InputUnit> plan_units(const std::vector<fs::path>& files, std::uint6
     unit.file_index = static_cast<std::uint32_t>(i);
     unit.compression = compression_of(files[i]);
     // Equal parts of about target_bytes; an empty file is still one unit (it reports its missing header).
-    const std::uint64_t parts =
+    std::uint64_t parts =
         unit.compression == Compression::none ? std::max<std::uint64_t>(1, (size + target_bytes - 1) / target_bytes) : 1;
+    if (unit.compression == Compression::none && size >= parts_multiple)
+      parts = (parts + parts_multiple - 1) / parts_multiple * parts_multiple;
     const std::uint64_t part = size / parts, longer = size % parts;  // the first `longer` parts get one byte more
     for (std::uint64_t k = 0; k < parts; ++k) {
       unit.begin = k * part + std::min(k, longer);

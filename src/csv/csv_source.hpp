@@ -43,8 +43,12 @@ struct InputUnit {
 };
 
 // Cuts the files into units of about `target_bytes` (a compressed file is one unit), in file
-// order then byte order: the unit order is the order of the rows in the input.
-std::vector<InputUnit> plan_units(const std::vector<std::filesystem::path>& files, std::uint64_t target_bytes);
+// order then byte order: the unit order is the order of the rows in the input. A plain file's
+// number of units is rounded up to a multiple of `parts_multiple` (the ranks, which take units
+// i % P: 17 units of a 1.1 GB file gave one rank 9 and the other 8, which then waited an eighth
+// of the phase; 18 smaller ones give each 9), unless the file has fewer bytes than that.
+std::vector<InputUnit> plan_units(const std::vector<std::filesystem::path>& files, std::uint64_t target_bytes,
+                                  std::uint64_t parts_multiple = 1);
 
 // What one pass over a plain unit's bytes finds. Every file starts outside quotes at line 1, so the
 // prefix restarts at each file, and a compressed unit (a whole file) needs no scan: zeros.

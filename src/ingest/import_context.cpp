@@ -70,8 +70,11 @@ InputPlan plan_input(Communicator& comm, const std::filesystem::path& dir, std::
   InputPlan plan;
   plan.account_files = csv::find_input_files(dir, "accounts");
   plan.transaction_files = csv::find_input_files(dir, "transactions");
-  plan.account_units = csv::plan_units(plan.account_files, unit_bytes);
-  plan.transaction_units = csv::plan_units(plan.transaction_files, unit_bytes);
+  // As many units per plain file on every rank (units i % size == rank): no rank waits for one
+  // that had a unit more. The units do not change what is stored (rows meet in input order).
+  const auto ranks = static_cast<std::uint64_t>(comm.size());
+  plan.account_units = csv::plan_units(plan.account_files, unit_bytes, ranks);
+  plan.transaction_units = csv::plan_units(plan.transaction_files, unit_bytes, ranks);
   // InputPos numbers the transactions files after the accounts files.
   for (auto& u : plan.transaction_units) u.file_index += static_cast<std::uint32_t>(plan.account_files.size());
   csv::resolve_units(plan.account_units, scan_all(comm, plan.account_units));

@@ -49,6 +49,12 @@ void TxnRec::write(SpillWriter& w) const {
 }
 
 TxnRec TxnRec::read(SpillReader& r) {
+  TxnRec t = read_numbers(r);
+  read_texts(r, t);
+  return t;
+}
+
+TxnRec TxnRec::read_numbers(SpillReader& r) {
   TxnRec t;
   t.pos.file = static_cast<std::uint32_t>(r.get_varint());
   t.pos.line = r.get_varint();
@@ -58,13 +64,16 @@ TxnRec TxnRec::read(SpillReader& r) {
   t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
   t.labels = r.get_varint();
   t.labels_empty = r.get<std::uint8_t>() != 0;
+  return t;
+}
+
+void TxnRec::read_texts(SpillReader& r, TxnRec& t) {
   t.id = r.get_text();
   t.counterpart_name = r.get_text();
   t.counterpart_iban = r.get_text();
   t.purpose = r.get_text();
   t.amount_text = r.get_text();
   t.raw = r.get_text();
-  return t;
 }
 
 void IdKey::write(SpillWriter& w) const {

@@ -79,6 +79,11 @@ struct TxnRec {
   std::string_view raw;          // the record, kept only when a rejects file is written
   void write(SpillWriter& w) const;
   static TxnRec read(SpillReader& r);
+  // read() in two steps: the fields before the texts (pos to labels_empty), then the texts (id to
+  // raw). A reader that keeps the numbers of a record and the position of its texts decodes only
+  // the texts again when it needs them (the shard owner: import_shards.cpp).
+  static TxnRec read_numbers(SpillReader& r);
+  static void read_texts(SpillReader& r, TxnRec& t);
 };
 
 // One row's id, for the check that no id appears twice: every row with a non-empty id registers

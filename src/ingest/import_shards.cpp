@@ -21,13 +21,14 @@ namespace finseg::ingest {
 namespace {
 
 // What sorting and the money bound need of a transaction (40 bytes, not the 150 of a decoded
-// TxnRec): the texts are decoded again from the spill bytes when the shard data is built.
+// TxnRec): its numbers, decoded once, and where its texts are; only the texts are decoded again
+// from the spill bytes when the shard data is built (the whole record was, ~5 % of an import).
 struct ShardRow {
   InputPos pos;
   Cents amount = 0;
   LabelSet labels = 0;
   Day booking_date = 0;
-  std::uint32_t offset = 0;  // of the record in txn_bytes[part]
+  std::uint32_t texts = 0;  // offset of the record's texts (TxnRec::read_texts) in txn_bytes[part]
   std::uint16_t part = 0;
   bool labels_empty = false;
 };
@@ -70,24 +71,37 @@ struct LoadedShard {
   std::vector<std::uint32_t> order;             // txns in store order
   std::vector<bool> over_bound;                 // rejected by the money bound
 
-  // The whole record of txns[i]; its views stay valid as long as this shard.
+  // The record of txns[i] (but its account_hash: account_of[i] says the account), its labels as
+  // they are now; its views stay valid as long as this shard.
   TxnRec record(std::size_t i) const {
-    SpillReader& r = txn_bytes[txns[i].part];
-    r.seek(txns[i].offset);
-    return TxnRec::read(r);
+    const ShardRow& row = txns[i];
+    TxnRec t;
+    t.pos = row.pos;
+    t.booking_date = row.booking_date;
+    t.amount = row.amount;
+    t.labels = row.labels;
+    t.labels_empty = row.labels_empty;
+    SpillReader& r = txn_bytes[row.part];
+    r.seek(row.texts);
+    TxnRec::read_texts(r, t);
+    return t;
   }
 };
 
 void sort_into_store_order(LoadedShard& s) {
   s.order.resize(s.txns.size());
   std::iota(s.order.begin(), s.order.end(), 0u);
-  std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t x, std::uint32_t y) {
+  const auto before = [&](std::uint32_t x, std::uint32_t y) {
     const ShardRow& a = s.txns[x];
     const ShardRow& b = s.txns[y];
     if (s.account_of[x] != s.account_of[y]) return s.account_of[x] < s.account_of[y];
     if (a.booking_date != b.booking_date) return a.booking_date < b.booking_date;
     return a.pos < b.pos;
-  });
+  };
+  // An export listed in store order (by user, account, date, as finseg export writes it) arrives
+  // sorted: one pass tells, where the sort took ~2 % of an import. The order is total (input
+  // positions differ), so either way gives the same order.
+  if (!std::is_sorted(s.order.begin(), s.order.end(), before)) std::sort(s.order.begin(), s.order.end(), before);
 }
 
 // The serial import adds |balance| of each accepted account, then |amount| of each transaction
@@ -161,23 +175,43 @@ constexpr std::size_t kSpillWindow = std::size_t{8} << 20;
 // How the budget is shared while a group is written (docs/import.md, measured: a group's spilled
 // bytes come with ~45 B per row of sort keys and order, up to twice that while the vectors grow,
 // and the writer's buffers grow to up to twice what they hold): a quarter of it for a group's
-// spilled rows, an eighth for the writer's columns.
+// spilled rows, an eighth for the writer's columns (and what the spilled rows leave: writer_bytes).
 constexpr std::uint64_t kGroupShare = 4;
 constexpr std::uint64_t kWriterShare = 8;
+
+std::uint64_t spilled_bytes(const std::vector<std::filesystem::path>& files) {
+  std::uint64_t total = 0;
+  for (const auto& file : files) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(file, ec);
+    total += ec ? 0 : size;
+  }
+  return total;
+}
+
+std::vector<std::filesystem::path> spill_files(const ImportContext& ctx, int shard) {
+  std::vector<std::filesystem::path> files;
+  for (int r = 0; r < ctx.comm.size(); ++r) files.push_back(ctx.spill("txn-rows", shard, r));
+  return files;
+}
+
+// The writer's share of the budget: an eighth, plus half of what the shard's spilled rows leave
+// of their quarter (the writer's buffers grow to twice what they hold), so the shard phase stays
+// within ~0.75 x the budget (docs/import.md). A default shard (64 MB of CSV, ~80 MB of spilled
+// rows, ~70 MB of columns) then keeps its columns in memory: with an eighth alone (64 MiB of the
+// default budget) they went to spool files and back, ~5 % of an import's CPU in system time.
+std::uint64_t writer_bytes(const ImportContext& ctx, std::uint64_t spilled) {
+  const std::uint64_t group_share = ctx.memory_budget / kGroupShare;
+  return ctx.memory_budget / kWriterShare + (spilled < group_share ? (group_share - spilled) / 2 : 0);
+}
 
 // The users of a shard cut into consecutive groups whose spilled rows fit `group_bytes`: one group
 // reading the ranks' spill files when the whole shard fits (the usual case), else a pass counting
 // each user's bytes, the cut, and a pass copying every row into its group's file (a user larger
 // than `group_bytes` is a group alone).
 std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Duplicates& dups, const ShardAccounts& acc) {
-  UserGroup all{0, acc.users(), {}, false};
-  std::uint64_t total = 0;
-  for (int r = 0; r < ctx.comm.size(); ++r) {
-    all.files.push_back(ctx.spill("txn-rows", shard, r));
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(all.files.back(), ec);
-    total += ec ? 0 : size;
-  }
+  UserGroup all{0, acc.users(), spill_files(ctx, shard), false};
+  const std::uint64_t total = spilled_bytes(all.files);
   const std::uint64_t group_bytes = std::max<std::uint64_t>(1, ctx.memory_budget / kGroupShare);
   if (total <= group_bytes) return {all};
   std::vector<std::uint64_t> user_bytes(acc.users(), 0);
@@ -218,11 +252,12 @@ LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const D
     SpillReader& in = s.txn_bytes.back();
     if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: " + group.files[part].string() + " over 4 GiB: use a smaller --memory-budget");
     while (!in.at_end()) {
-      const auto offset = static_cast<std::uint32_t>(in.position());
-      const TxnRec t = TxnRec::read(in);
+      TxnRec t = TxnRec::read_numbers(in);
+      const auto texts = static_cast<std::uint32_t>(in.position());
+      TxnRec::read_texts(in, t);  // to the next record (the spill format has no record lengths)
       if (dups.contains(t.pos)) continue;
       s.account_of.push_back(acc.index.at(t.account_hash));
-      s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, offset, static_cast<std::uint16_t>(part), t.labels_empty});
+      s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, texts, static_cast<std::uint16_t>(part), t.labels_empty});
     }
   }
   if (store_order) sort_into_store_order(s);
@@ -255,9 +290,8 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
       out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
         if (s.over_bound[s.order[t]]) continue;
-        const TxnRec x = s.record(s.order[t]);
-        const LabelSet labels = s.txns[s.order[t]].labels;  // labelled since it was read, maybe
-        out.add_transaction(x.id, x.booking_date, x.amount, labels, x.counterpart_name, x.counterpart_iban, x.purpose);
+        const TxnRec x = s.record(s.order[t]);  // labelled since it was read, maybe
+        out.add_transaction(x.id, x.booking_date, x.amount, x.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
     }
   }
@@ -295,8 +329,8 @@ WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates&
                                 StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
   const ShardAccounts acc = read_accounts(ctx, shard);
   // Every shard goes through the same streamed writer, so that its file does not depend on the
-  // budget (the writer spools its columns beyond an eighth of it).
-  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), ctx.memory_budget / kWriterShare);
+  // budget (the writer spools its columns beyond its share of it).
+  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))));
   const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
   for (const UserGroup& group : groups) {
     LoadedShard s = load_group(group, acc, dups, true);

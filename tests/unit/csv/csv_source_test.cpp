@@ -172,6 +172,30 @@ TEST(CsvSource, PlanUnitsCoversEveryFileInOrder) {
   EXPECT_THROW(plan_units({dir / "none.csv"}, 10), IoError);
 }
 
+// The units of a plain file come in a multiple of the ranks (each rank takes units i % P), of
+// equal sizes; a compressed file stays one unit, a file smaller than the multiple is not cut finer.
+TEST(CsvSource, PlanUnitsGivesEveryRankAsManyUnitsOfAPlainFile) {
+  TempDir dir;
+  write_file(dir / "t1.csv", std::string(1700, 'x'));  // 17 units of 100 bytes alone
+  write_file(dir / "t2.csv.gz", std::string(500, 'z'));
+  write_file(dir / "t3.csv", std::string(2, 'x'));
+  const std::vector<InputUnit> units = plan_units({dir / "t1.csv", dir / "t2.csv.gz", dir / "t3.csv"}, 100, 3);
+  ASSERT_EQ(units.size(), 18u + 1 + 1);
+  std::uint64_t expected_begin = 0;
+  for (std::size_t i = 0; i < 18; ++i) {
+    EXPECT_EQ(units[i].file_index, 0u);
+    EXPECT_EQ(units[i].begin, expected_begin);
+    EXPECT_GE(units[i].end - units[i].begin, 94u);
+    EXPECT_LE(units[i].end - units[i].begin, 95u);
+    expected_begin = units[i].end;
+  }
+  EXPECT_EQ(expected_begin, 1700u);
+  EXPECT_EQ(units[18].compression, Compression::gzip);
+  EXPECT_EQ(units[19].end - units[19].begin, 2u);
+  EXPECT_EQ(plan_units({dir / "t1.csv"}, 100, 2).size(), 18u);
+  EXPECT_EQ(plan_units({dir / "t1.csv"}, 100, 1).size(), 17u);
+}
+
 TEST(CsvSource, ScanCountsQuotesAndLineEndsOfAnyRange) {
   TempDir dir;
   std::mt19937 rng(7);
