@@ -105,7 +105,7 @@ void BatchRun::merge() {
   or_fail("", [&] {
     on_every_rank(comm_, [&] {
       merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
-      if (comm_.is_root()) create_documents(plan_, merge, results);
+      create_documents(plan_, merge, results, comm_.rank());
     });
     on_every_rank(comm_, [&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); });
   });

@@ -68,8 +68,9 @@ MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int rank
   return merge;
 }
 
-void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results) {
+void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank) {
   for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+    if (merge.writers[j].front() != rank) continue;
     results.stage(plan.job_ids[j], plan.stage_tag);
     const auto document = document_of(plan, results, j);
     create_sized_file(document, merge.layouts[j].total_bytes());

@@ -76,9 +76,10 @@ struct MergePlan {
 };
 MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range = kMinRangeBytes);
 
-// Rank 0, before any rank writes: each job's staged folder with its document and its page index
-// (results/results_index.hpp) at full size.
-void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results);
+// Every rank, before any rank writes: the staged folder of each job whose first slice it writes,
+// with its document and its page index (results/results_index.hpp) at full size. (Rank 0 created
+// all of them while the others waited: a folder and two files per job.)
+void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank);
 
 // Every rank, once the files exist: its ranges of the documents and of their indexes, fsynced
 // once all are written. Throws IoError (a read or write
