@@ -73,6 +73,7 @@ void BatchRun::scan() {
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
+  stats_.scan_wait = tally_.wait;
 }
 
 void BatchRun::stop_if_asked() {
