@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -58,8 +59,12 @@ void fsync_paths(const std::vector<std::filesystem::path>& paths) {
     if (e) std::rethrow_exception(e);
 }
 
-void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync, unsigned mode) {
-  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+namespace {
+
+std::filesystem::path temporary_of(const std::filesystem::path& path) { return path.string() + ".tmp-" + std::to_string(::getpid()); }
+
+// Writes `content` into the new file `tmp` (fsynced when `fsync`); removes it on any failure.
+void write_aside(const std::filesystem::path& tmp, const std::string& content, bool fsync, unsigned mode) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) sys_fail("cannot create", tmp);
   std::size_t done = 0;
@@ -73,15 +78,55 @@ void write_file_atomic(const std::filesystem::path& path, const std::string& con
     }
     done += static_cast<std::size_t>(n);
   }
-  if ((sync == Sync::durable && ::fsync(fd) != 0) || ::close(fd) != 0) {
+  if ((fsync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     sys_fail("cannot write", tmp);
   }
+}
+
+void rename_into(const std::filesystem::path& tmp, const std::filesystem::path& path) {
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     ::unlink(tmp.c_str());
     sys_fail("cannot rename into", path);
   }
-  if (sync == Sync::durable) fsync_path(path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path());
+}
+
+std::filesystem::path folder_of(const std::filesystem::path& path) {
+  return path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+}
+
+}  // namespace
+
+void write_file_atomic(const std::filesystem::path& path, const std::string& content, Sync sync, unsigned mode) {
+  const std::filesystem::path tmp = temporary_of(path);
+  write_aside(tmp, content, sync == Sync::durable, mode);
+  rename_into(tmp, path);
+  if (sync == Sync::durable) fsync_path(folder_of(path));
+}
+
+void write_files_atomic(const std::vector<std::pair<std::filesystem::path, std::string>>& files) {
+  std::vector<std::filesystem::path> temporaries, folders;
+  try {
+    for (const auto& [path, content] : files) {
+      temporaries.push_back(temporary_of(path));
+      write_aside(temporaries.back(), content, false, 0644);
+    }
+    fsync_paths(temporaries);
+  } catch (...) {
+    for (const auto& tmp : temporaries) ::unlink(tmp.c_str());
+    throw;
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    try {
+      rename_into(temporaries[i], files[i].first);
+    } catch (...) {
+      for (std::size_t k = i + 1; k < temporaries.size(); ++k) ::unlink(temporaries[k].c_str());
+      throw;
+    }
+    const auto folder = folder_of(files[i].first);
+    if (std::find(folders.begin(), folders.end(), folder) == folders.end()) folders.push_back(folder);
+  }
+  fsync_paths(folders);
 }
 
 std::string read_file(const std::filesystem::path& path) {

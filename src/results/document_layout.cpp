@@ -46,10 +46,6 @@ std::vector<Unit> units_of(std::size_t job, const std::vector<PartialFileRef>& f
 
 }  // namespace
 
-std::uint64_t document_bytes(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files) {
-  return layout_document(spec, job, files, 1).total_bytes();
-}
-
 DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files, int slices) {
   DocumentLayout layout;
   layout.head = document_head(spec);

@@ -38,9 +38,6 @@ struct DocumentLayout {
   std::uint64_t total_bytes() const noexcept { return tail_offset + tail.size(); }
 };
 
-// The bytes of job `job`'s document (what the layout's total_bytes() will be).
-std::uint64_t document_bytes(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files);
-
 // Job `job`'s document in `slices` byte ranges, about equally large.
 DocumentLayout layout_document(const JobSpec& spec, std::size_t job, const std::vector<PartialFileRef>& files, int slices);
 

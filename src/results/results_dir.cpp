@@ -65,6 +65,12 @@ void ResultsDir::mark_pending(const std::string& job_id, const std::string& mani
   write_file_atomic(pending_file(job_id), manifest_json);
 }
 
+void ResultsDir::mark_pending(const std::vector<std::pair<std::string, std::string>>& jobs) const {
+  std::vector<std::pair<std::filesystem::path, std::string>> files;
+  for (const auto& [id, manifest_json] : jobs) files.emplace_back(pending_file(id), manifest_json);
+  write_files_atomic(files);
+}
+
 void ResultsDir::commit(const std::string& job_id, const std::string& manifest_json, const std::string* result_json) const {
   const std::string tag = std::to_string(::getpid());
   const auto tmp = stage(job_id, tag);

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace finseg {
 
@@ -25,6 +27,9 @@ class ResultsDir {
 
   State state(const std::string& job_id) const;
   void mark_pending(const std::string& job_id, const std::string& manifest_json) const;
+  // mark_pending of several jobs (id, manifest) with one wait for the disk (write_files_atomic):
+  // a crash leaves each marker absent, as it was, or whole.
+  void mark_pending(const std::vector<std::pair<std::string, std::string>>& jobs) const;
   // Moves the finished job into place; throws IoError if a job folder exists already.
   void commit(const std::string& job_id, const std::string& manifest_json, const std::string* result_json) const;
   // A job folder written in parts (by other processes too): DIR/.tmp-<jobId>-<tag>/, created

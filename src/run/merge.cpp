@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace finseg {
 
@@ -16,27 +17,36 @@ std::filesystem::path document_of(const RunPlan& plan, const ResultsDir& results
 }
 }  // namespace
 
-std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range) {
-  std::vector<std::size_t> by_size(bytes.size());
-  for (std::size_t j = 0; j < bytes.size(); ++j) by_size[j] = j;
-  std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) { return bytes[a] > bytes[b]; });
+std::uint64_t merge_cost(const DocumentLayout& layout) {
+  std::uint64_t sections = 0;
+  for (const auto& slice : layout.slices) sections += slice.files.size();
+  return layout.total_bytes() + kUserCostBytes * layout.users + kSectionCostBytes * sections;
+}
+
+std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range,
+                                               const std::vector<std::uint64_t>& cost_given) {
+  const std::vector<std::uint64_t>& cost = cost_given.empty() ? bytes : cost_given;
+  if (cost.size() != bytes.size()) throw std::logic_error("document_writers: a cost per document");
+  std::vector<std::size_t> by_cost(bytes.size());
+  for (std::size_t j = 0; j < bytes.size(); ++j) by_cost[j] = j;
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<std::uint64_t> load(static_cast<std::size_t>(ranks), 0);
   std::vector<std::vector<int>> writers(bytes.size());
-  // A rank's fair share of all the bytes, with some slack: a document is split into as many
+  // A rank's fair share of all the cost, with some slack: a document is split into as many
   // ranges as it has such shares (rounded up), so the ranks' loads stay within about that slack
   // of each other, and no more, since every range costs its writer files to open and fsync and
   // two writers of one file contend on this VM's disk (section 2.4 of docs/performance.md).
-  const std::uint64_t total = std::accumulate(bytes.begin(), bytes.end(), std::uint64_t{0});
+  const std::uint64_t total = std::accumulate(cost.begin(), cost.end(), std::uint64_t{0});
   const std::uint64_t share = std::max<std::uint64_t>(1, total / load.size() + total / load.size() / kShareSlack);
-  for (const std::size_t j : by_size) {
-    const std::uint64_t most = std::min((bytes[j] + share - 1) / share, bytes[j] / std::max<std::uint64_t>(min_range, 1));
+  for (const std::size_t j : by_cost) {
+    const std::uint64_t most = std::min((cost[j] + share - 1) / share, bytes[j] / std::max<std::uint64_t>(min_range, 1));
     const std::uint64_t n = std::clamp<std::uint64_t>(most, 1, load.size());
     std::vector<int> least(load.size());
     for (std::size_t r = 0; r < load.size(); ++r) least[r] = static_cast<int>(r);
     std::stable_sort(least.begin(), least.end(), [&](int a, int b) { return load[static_cast<std::size_t>(a)] < load[static_cast<std::size_t>(b)]; });
     least.resize(static_cast<std::size_t>(n));
     std::sort(least.begin(), least.end());
-    for (const int r : least) load[static_cast<std::size_t>(r)] += bytes[j] / n + 1;
+    for (const int r : least) load[static_cast<std::size_t>(r)] += cost[j] / n + 1;
     writers[j] = std::move(least);
   }
   return writers;
@@ -46,16 +56,21 @@ MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int rank
   MergePlan merge;
   if (plan.jobs.empty()) return merge;
   merge.files = checkpoint.finished_files(plan.shards, plan.jobs.size());
-  std::vector<std::uint64_t> bytes;
-  for (std::size_t j = 0; j < plan.jobs.size(); ++j) bytes.push_back(document_bytes(plan.jobs[j], j, merge.files));
-  merge.writers = document_writers(bytes, ranks, min_range);
+  std::vector<std::uint64_t> bytes, cost;
+  for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
+    const DocumentLayout whole = layout_document(plan.jobs[j], j, merge.files, 1);
+    bytes.push_back(whole.total_bytes());
+    cost.push_back(merge_cost(whole));
+  }
+  merge.writers = document_writers(bytes, ranks, min_range, cost);
   for (std::size_t j = 0; j < plan.jobs.size(); ++j)
     merge.layouts.push_back(layout_document(plan.jobs[j], j, merge.files, static_cast<int>(merge.writers[j].size())));
   return merge;
 }
 
-void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results) {
+void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank) {
   for (std::size_t j = 0; j < merge.layouts.size(); ++j) {
+    if (merge.writers[j].front() != rank) continue;
     results.stage(plan.job_ids[j], plan.stage_tag);
     const auto document = document_of(plan, results, j);
     create_sized_file(document, merge.layouts[j].total_bytes());

@@ -36,11 +36,25 @@ inline constexpr std::uint64_t kMinRangeBytes = std::uint64_t{4} << 20;
 // document is split further (document_writers).
 inline constexpr std::uint64_t kShareSlack = 10;
 
+// What merging a document costs a rank beyond its bytes, in bytes of the same CPU time (measured
+// per document on the 100,000-user bank, docs/performance.md 2.4: ~0.42 ms per MB, ~0.07 ms per
+// thousand users, ~15 us per partial file's section opened): a user's record is parsed, goes
+// through the merge's heap and gets an index entry whatever its size, so the income document
+// (325 bytes per user) cost 1.4x per byte what financialBreakdown (1,110 bytes per user) did, and
+// balancing bytes alone left one of 2 ranks 58 % of the merge's CPU.
+inline constexpr std::uint64_t kUserCostBytes = 176;
+inline constexpr std::uint64_t kSectionCostBytes = 36 << 10;
+
+// A document's merge cost (kUserCostBytes, kSectionCostBytes), in bytes.
+std::uint64_t merge_cost(const DocumentLayout& layout);
+
 // Which ranks write the documents of `bytes` bytes: writers[j][s] is the rank of slice s of
-// document j. A document gets as many writers as it holds fair shares of all the bytes (+10 %),
+// document j. A document gets as many writers as it holds fair shares of all the cost (+10 %),
 // rounded up, at most min(ranks, bytes / min_range), at least one; the writers are the least
-// loaded ranks so far, the largest documents first. Every rank computes the same answer.
-std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range);
+// loaded ranks so far, the costliest documents first. `cost` (merge_cost; empty: the bytes) is
+// what is balanced. Every rank computes the same answer.
+std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>& bytes, int ranks, std::uint64_t min_range,
+                                               const std::vector<std::uint64_t>& cost = {});
 
 // What a rank reports of its part of one document (rank 0 adds them up).
 struct WrittenDocument {
@@ -62,9 +76,10 @@ struct MergePlan {
 };
 MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range = kMinRangeBytes);
 
-// Rank 0, before any rank writes: each job's staged folder with its document and its page index
-// (results/results_index.hpp) at full size.
-void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results);
+// Every rank, before any rank writes: the staged folder of each job whose first slice it writes,
+// with its document and its page index (results/results_index.hpp) at full size. (Rank 0 created
+// all of them while the others waited: a folder and two files per job.)
+void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank);
 
 // Every rank, once the files exist: its ranges of the documents and of their indexes, fsynced
 // once all are written. Throws IoError (a read or write

@@ -42,9 +42,11 @@ void check_previous_jobs(const ResultsDir& results, const std::vector<std::strin
 }
 
 // Under the jobIds' locks: a job with a result is not recomputed; every other one is marked
-// pending ("running", or "queued") and goes into the plan.
+// pending ("running", or "queued") and goes into the plan. The markers are written together, with
+// one wait for the disk (two fsyncs per job one after the other were 12 of a run's 39 fsyncs).
 void mark_jobs(const PlanRequest& request, RootPlan& root) {
   const ResultsDir results(request.results);
+  std::vector<std::pair<std::string, std::string>> pending;
   for (std::size_t i = 0; i < request.job_files.size(); ++i) {
     const std::string& id = root.all_ids[i];
     // What earlier runs of this job that died in their merge left (this run owns the jobId now).
@@ -52,10 +54,11 @@ void mark_jobs(const PlanRequest& request, RootPlan& root) {
       std::fprintf(stderr, "finseg run: removed %zu staged folder(s) of job %s left by a run that died\n", n, id.c_str());
     root.already_done.push_back(results.state(id) == ResultsDir::State::done);
     if (root.already_done.back()) continue;
-    results.mark_pending(id, pending_manifest_json(id, request.job_files[i], root.parsed[i], request.queue_only ? "queued" : "running", ""));
+    pending.emplace_back(id, pending_manifest_json(id, request.job_files[i], root.parsed[i], request.queue_only ? "queued" : "running", ""));
     root.plan.job_ids.push_back(id);
     root.plan.jobs.push_back(root.parsed[i].spec);
   }
+  results.mark_pending(pending);
 }
 
 // stdout stays one jobId per line (scripts read it); the windows go to stderr with the log.

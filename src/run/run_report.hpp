@@ -16,13 +16,14 @@ namespace finseg {
 // One rank's part of a run; gathered to rank 0 (cereal).
 struct RankReport {
   double read = 0, compute = 0, spill = 0;  // scan: reading shards, computing, writing partial files
+  double scan_wait = 0;                     // idle at the end of the scan: its last shard done, the others' not
   double merge = 0;                         // merging partial files into the documents it writes
   double merge_cpu = 0;                     // the CPU time of it (the rest is waiting: disk, other ranks)
   std::uint64_t shards = 0, rows = 0;
   long peak_rss_kib = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(read, compute, spill, merge, merge_cpu, shards, rows, peak_rss_kib);
+    ar(read, compute, spill, scan_wait, merge, merge_cpu, shards, rows, peak_rss_kib);
   }
 };
 

@@ -24,6 +24,7 @@ using ScanProgress = std::function<void(const ShardScheduler& scheduler, std::ui
 struct ScanTally {
   std::uint64_t shards = 0, rows = 0;  // this rank's finished shards and their rows
   bool stop_seen = false;              // this rank got a stop signal, or (rank 0) knows some rank did
+  double wait = 0;                     // seconds from its last shard to the end of the scan: idle, waiting for the other ranks
 };
 
 // Every rank (collective): runs `work` on each shard of `order` this rank is handed, until none

@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <numeric>
+#include <thread>
 
 namespace finseg {
 namespace {
@@ -41,6 +43,22 @@ TEST(ShardScan, EveryShardIsWorkedOnceWithItsRows) {
     EXPECT_EQ(rows, static_cast<std::int64_t>(shards) * (shards - 1) / 2 * 10 + shards);  // serial sum of 10k + 1
     EXPECT_FALSE(tally.stop_seen);
   }
+}
+
+// The idle time at the end of the scan (the run's summary prints it per rank): with one slow shard
+// on the last rank, every other rank waits about that long; the slow rank itself hardly at all.
+TEST(ShardScan, TheWaitAtTheEndIsTheTimeUntilTheLastRankIsDone) {
+  auto& comm = run_world();
+  const int slow = comm.size() - 1;
+  std::vector<int> order(static_cast<std::size_t>(comm.size()));
+  std::iota(order.begin(), order.end(), 0);  // rank r starts with shard r: one shard each
+  const ScanTally tally = scan_shards(comm, order, [&](int shard, ShardScheduler&) -> std::optional<std::uint64_t> {
+    if (shard == slow) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    return 1;
+  });
+  if (comm.size() == 1) return;
+  if (comm.rank() == slow) EXPECT_LT(tally.wait, 0.4) << "the slow rank is the last one";
+  else EXPECT_GE(tally.wait, 0.4) << "rank " << comm.rank() << " waits for the slow shard";
 }
 
 TEST(ShardScan, AFailingRankStopsEveryRankWithItsError) {
