@@ -228,7 +228,19 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
   return true;
 }
 
-bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
+void unshuffle_values(const void* chunk, std::size_t per_chunk, std::size_t first, std::size_t count, std::size_t size,
+                      void* out) noexcept {
+  // Byte b of value first + j is at b * per_chunk + first + j: the planes read from `first` on.
+  unshuffle(static_cast<const unsigned char*>(chunk) + first, per_chunk, count, size, static_cast<unsigned char*>(out));
+}
+
+bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) { return read_chunk(p, index, out, true); }
+
+bool DirectReader::read_chunk_shuffled(const Plan& p, std::uint64_t index, void* out) {
+  return read_chunk(p, index, out, false);
+}
+
+bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out, bool unshuffle_now) {
   const std::uint64_t per_chunk = p.per_chunk;
   const std::uint64_t n = p.n;
   const std::size_t size = p.size;
@@ -278,11 +290,14 @@ bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
     case Chain::shuffle_lz4: {
       // Even the last chunk of a dataset is stored whole: a partial one, or one to unshuffle,
       // is decoded aside and only its valid elements copied.
-      const bool aside = chain == Chain::shuffle_lz4 || valid != chunk_bytes;
+      // A chunk left shuffled is decoded whole straight into `out` (it has room for it).
+      const bool shuffled = chain == Chain::shuffle_lz4 && !unshuffle_now;
+      const bool aside = !shuffled && (chain == Chain::shuffle_lz4 || valid != chunk_bytes);
       unsigned char* decoded = aside ? room(decoded_, chunk_bytes) : target;
       if (!lz4_decode_chunk(in, payload, decoded, chunk_bytes))
         fail(ctx_, "reading " + chunk() + ": damaged LZ4 block or header (not " + std::to_string(chunk_bytes) +
                        " bytes after decoding)");
+      if (shuffled) break;
       if (chain == Chain::shuffle_lz4)
         unshuffle(decoded, static_cast<std::size_t>(per_chunk), valid / size, size, target);
       else if (aside)
