@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
 
 namespace finseg {
 
@@ -46,7 +47,42 @@ namespace {
 constexpr bool is_space(char c) noexcept { return c == ' ' || static_cast<unsigned char>(c - '\t') <= '\r' - '\t'; }
 }  // namespace
 
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "in_normal_form reads a name's bytes as little-endian words");
+constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+
+// 0x80 in every byte of `x` that is zero, exactly (no borrow into the next byte).
+constexpr std::uint64_t zero_bytes(std::uint64_t x) noexcept {
+  return ~(((x & (0x7f * kOnes)) + 0x7f * kOnes) | x) & (0x80 * kOnes);
+}
+
+// Whether `name` is in normal form already: no white space at either end, no control character
+// (every white space but ' ' is one), no two ' ' in a row. Eight bytes at a time: most
+// counterpart names are, and then they are appended whole instead of word by word.
+bool in_normal_form(std::string_view name) noexcept {
+  const std::size_t n = name.size();
+  if (n == 0) return true;
+  if (name.front() == ' ' || name.back() == ' ') return false;
+  std::uint64_t carry = 0;  // the last byte of the previous word was ' '
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t x = 'x' * kOnes;  // the tail's missing bytes: a letter
+    std::memcpy(&x, name.data() + i, std::min<std::size_t>(8, n - i));
+    const std::uint64_t control = zero_bytes(x & (0xe0 * kOnes));  // bytes below 0x20
+    const std::uint64_t space = zero_bytes(x ^ (0x20 * kOnes));
+    if (control | (space & ((space << 8) | carry))) return false;
+    carry = space >> 56;
+  }
+  return true;
+}
+
+}  // namespace
+
 void append_normalized_provider(std::string& out, std::string_view name) {
+  if (in_normal_form(name)) {
+    out.append(name);
+    return;
+  }
   // Word by word, each appended whole (a character at a time was 6 % of a run of every job).
   const std::size_t n = name.size();
   bool any = false;

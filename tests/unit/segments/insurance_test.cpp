@@ -4,6 +4,8 @@
 
 #include "segment_test_support.hpp"
 
+#include <random>
+
 namespace finseg::test {
 namespace {
 
@@ -36,6 +38,34 @@ TEST(Provider, WhiteSpaceNormalisation) {
   EXPECT_EQ(normalize_provider(" \t "), "");
   EXPECT_EQ(normalize_provider("A\xc2\xa0" "B"), "A\xc2\xa0" "B");  // NBSP is not ASCII white space
   EXPECT_EQ(normalize_provider("axa"), "axa");                      // case is kept
+}
+
+// Names are normalised eight bytes at a time when they are in normal form already: the result
+// must be the character-by-character definition's for any mix of white space, controls and text,
+// at every length and position around the 8-byte words.
+TEST(Provider, NormalisationEqualsTheDefinition) {
+  const auto reference = [](std::string_view name) {
+    const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    std::string out;
+    bool pending = false;
+    for (const char c : name) {
+      if (space(c)) {
+        pending = !out.empty();
+        continue;
+      }
+      if (pending) out += ' ';
+      pending = false;
+      out += c;
+    }
+    return out;
+  };
+  const std::string alphabet = std::string("  \t\n\v\f\rab\x01\x1f\x7f\xc2\xa0", 14) + '\0';
+  std::mt19937 rng(42);
+  for (int i = 0; i < 200000; ++i) {
+    std::string name(rng() % 20, 'a');
+    for (auto& c : name) c = rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : static_cast<char>('A' + rng() % 26);
+    ASSERT_EQ(normalize_provider(name), reference(name)) << "seed 42, case " << i;
+  }
 }
 
 TEST(InsuranceType, FirstLeafInTableOrderElseTheGroup) {
