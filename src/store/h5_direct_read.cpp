@@ -11,6 +11,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>  // the AVX2 Fletcher32, behind a run-time check
+#endif
 
 namespace finseg::h5 {
 
@@ -120,6 +123,46 @@ unsigned char* room(std::vector<unsigned char>& buffer, std::size_t bytes) {
   return buffer.data();
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FINSEG_FLETCHER32_AVX2 1
+// Fletcher32's lane sums (see fletcher32 below) over `groups` groups of 16 big-endian words at
+// `w`, in AVX2 registers: twice the words per instruction of the SSE2 loop. Returns the block's
+// word sum and its weighted sum (sum of (16 * groups - i) * w_i). groups <= 256 keeps the 32-bit
+// lane sums from overflowing, as in the SSE2 loop.
+__attribute__((target("avx2"))) void fletcher32_groups_avx2(const unsigned char* w, std::size_t groups,
+                                                             std::uint64_t& s, std::uint64_t& weighted) noexcept {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i sum_lo = zero, sum_hi = zero, acc_lo = zero, acc_hi = zero;
+  for (std::size_t g = 0; g < groups; ++g, w += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    v = _mm256_or_si256(_mm256_slli_epi16(v, 8), _mm256_srli_epi16(v, 8));  // big-endian words
+    sum_lo = _mm256_add_epi32(sum_lo, _mm256_unpacklo_epi16(v, zero));
+    sum_hi = _mm256_add_epi32(sum_hi, _mm256_unpackhi_epi16(v, zero));
+    acc_lo = _mm256_add_epi32(acc_lo, sum_lo);
+    acc_hi = _mm256_add_epi32(acc_hi, sum_hi);
+  }
+  alignas(32) std::uint32_t lane_sum[16];
+  alignas(32) std::uint32_t lane_acc[16];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_sum), sum_lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_sum + 8), sum_hi);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_acc), acc_lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_acc + 8), acc_hi);
+  // The unpacks work within each 128-bit half: lane k holds the word at this position of a group.
+  static constexpr std::uint64_t kPosition[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+  s = 0;
+  weighted = 0;
+  for (std::size_t l = 0; l < 16; ++l) {
+    s += lane_sum[l];
+    weighted += 16 * std::uint64_t{lane_acc[l]} - kPosition[l] * std::uint64_t{lane_sum[l]};
+  }
+}
+
+bool has_avx2() noexcept {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+#endif
+
 }  // namespace
 
 std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept {
@@ -145,6 +188,17 @@ std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept {
     positive = positive || s != 0;
   };
   std::size_t at = 0;
+#if defined(FINSEG_FLETCHER32_AVX2)
+  if (has_avx2())
+    for (; words - at >= 2 * kLanes;) {
+      const std::size_t groups = std::min(kGroups, (words - at) / (2 * kLanes));
+      std::uint64_t s = 0;
+      std::uint64_t weighted = 0;
+      fletcher32_groups_avx2(p + 2 * at, groups, s, weighted);
+      add_block(groups * 2 * kLanes, s, weighted);
+      at += groups * 2 * kLanes;
+    }
+#endif
   for (; words - at >= kLanes;) {
     const std::size_t groups = std::min(kGroups, (words - at) / kLanes);
     alignas(16) std::uint32_t lane_sum[kLanes] = {};
