@@ -11,6 +11,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>  // AVX2 Fletcher32 and unshuffle, behind a run-time check
+#endif
 
 namespace finseg::h5 {
 
@@ -49,11 +52,71 @@ std::uint32_t get_le32(const unsigned char* p) noexcept {
   return std::uint32_t{p[0]} | std::uint32_t{p[1]} << 8 | std::uint32_t{p[2]} << 16 | std::uint32_t{p[3]} << 24;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+// AVX2 code in functions of its own (target attribute), taken only when the CPU has it.
+#define FINSEG_AVX2 1
+bool has_avx2() noexcept {
+  static const bool yes = __builtin_cpu_supports("avx2");
+  return yes;
+}
+
+// unshuffle_fixed's transpose for 32 elements at a time: the unpacks work within each 128-bit
+// half, so the low halves hold elements j..j+15 as the SSE2 loop's registers do, the high halves
+// elements j+16..j+31, and each pair of registers is stored as two 32-byte runs. Returns the
+// elements done (a multiple of 32).
+template <std::size_t S>
+__attribute__((target("avx2"))) std::size_t unshuffle_avx2(const unsigned char* in, std::size_t stride,
+                                                            std::size_t count, unsigned char* out) noexcept {
+  static_assert(S == 4 || S == 8);
+  std::size_t j = 0;
+  for (; j + 32 <= count; j += 32) {
+    __m256i p[S];
+    for (std::size_t b = 0; b < S; ++b) p[b] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + b * stride + j));
+    __m256i r[S];
+    if constexpr (S == 4) {
+      const __m256i a = _mm256_unpacklo_epi8(p[0], p[1]), b = _mm256_unpackhi_epi8(p[0], p[1]);
+      const __m256i c = _mm256_unpacklo_epi8(p[2], p[3]), d = _mm256_unpackhi_epi8(p[2], p[3]);
+      r[0] = _mm256_unpacklo_epi16(a, c);
+      r[1] = _mm256_unpackhi_epi16(a, c);
+      r[2] = _mm256_unpacklo_epi16(b, d);
+      r[3] = _mm256_unpackhi_epi16(b, d);
+    } else {
+      const __m256i a01 = _mm256_unpacklo_epi8(p[0], p[1]), b01 = _mm256_unpackhi_epi8(p[0], p[1]);
+      const __m256i a23 = _mm256_unpacklo_epi8(p[2], p[3]), b23 = _mm256_unpackhi_epi8(p[2], p[3]);
+      const __m256i a45 = _mm256_unpacklo_epi8(p[4], p[5]), b45 = _mm256_unpackhi_epi8(p[4], p[5]);
+      const __m256i a67 = _mm256_unpacklo_epi8(p[6], p[7]), b67 = _mm256_unpackhi_epi8(p[6], p[7]);
+      const __m256i lo0 = _mm256_unpacklo_epi16(a01, a23), hi0 = _mm256_unpacklo_epi16(a45, a67);
+      const __m256i lo1 = _mm256_unpackhi_epi16(a01, a23), hi1 = _mm256_unpackhi_epi16(a45, a67);
+      const __m256i lo2 = _mm256_unpacklo_epi16(b01, b23), hi2 = _mm256_unpacklo_epi16(b45, b67);
+      const __m256i lo3 = _mm256_unpackhi_epi16(b01, b23), hi3 = _mm256_unpackhi_epi16(b45, b67);
+      r[0] = _mm256_unpacklo_epi32(lo0, hi0);
+      r[1] = _mm256_unpackhi_epi32(lo0, hi0);
+      r[2] = _mm256_unpacklo_epi32(lo1, hi1);
+      r[3] = _mm256_unpackhi_epi32(lo1, hi1);
+      r[4] = _mm256_unpacklo_epi32(lo2, hi2);
+      r[5] = _mm256_unpackhi_epi32(lo2, hi2);
+      r[6] = _mm256_unpacklo_epi32(lo3, hi3);
+      r[7] = _mm256_unpackhi_epi32(lo3, hi3);
+    }
+    for (std::size_t k = 0; k < S; k += 2) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + j * S + 16 * k), _mm256_permute2x128_si256(r[k], r[k + 1], 0x20));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + (j + 16) * S + 16 * k),
+                          _mm256_permute2x128_si256(r[k], r[k + 1], 0x31));
+    }
+  }
+  return j;
+}
+#endif
+
 // H5Zshuffle.c's reverse for the first `count` of the `stride` elements of a chunk: byte b of
 // element j is at in[b * stride + j]. A chunk of whole elements has no leftover bytes.
 template <std::size_t S>
 void unshuffle_fixed(const unsigned char* in, std::size_t stride, std::size_t count, unsigned char* out) noexcept {
   std::size_t j = 0;
+#if defined(FINSEG_AVX2)
+  if constexpr (S == 4 || S == 8)
+    if (has_avx2()) j = unshuffle_avx2<S>(in, stride, count, out);
+#endif
 #if defined(__SSE2__)
   // 16 elements at a time: 16 bytes from each byte plane, interleaved by unpacking (a transpose).
   const auto plane = [&](std::size_t b) {
@@ -120,6 +183,41 @@ unsigned char* room(std::vector<unsigned char>& buffer, std::size_t bytes) {
   return buffer.data();
 }
 
+#if defined(FINSEG_AVX2)
+// Fletcher32's lane sums (see fletcher32 below) over `groups` groups of 16 big-endian words at
+// `w`, in AVX2 registers: twice the words per instruction of the SSE2 loop. Returns the block's
+// word sum and its weighted sum (sum of (16 * groups - i) * w_i). groups <= 256 keeps the 32-bit
+// lane sums from overflowing, as in the SSE2 loop.
+__attribute__((target("avx2"))) void fletcher32_groups_avx2(const unsigned char* w, std::size_t groups,
+                                                             std::uint64_t& s, std::uint64_t& weighted) noexcept {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i sum_lo = zero, sum_hi = zero, acc_lo = zero, acc_hi = zero;
+  for (std::size_t g = 0; g < groups; ++g, w += 32) {
+    __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w));
+    v = _mm256_or_si256(_mm256_slli_epi16(v, 8), _mm256_srli_epi16(v, 8));  // big-endian words
+    sum_lo = _mm256_add_epi32(sum_lo, _mm256_unpacklo_epi16(v, zero));
+    sum_hi = _mm256_add_epi32(sum_hi, _mm256_unpackhi_epi16(v, zero));
+    acc_lo = _mm256_add_epi32(acc_lo, sum_lo);
+    acc_hi = _mm256_add_epi32(acc_hi, sum_hi);
+  }
+  alignas(32) std::uint32_t lane_sum[16];
+  alignas(32) std::uint32_t lane_acc[16];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_sum), sum_lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_sum + 8), sum_hi);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_acc), acc_lo);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lane_acc + 8), acc_hi);
+  // The unpacks work within each 128-bit half: lane k holds the word at this position of a group.
+  static constexpr std::uint64_t kPosition[16] = {0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 12, 13, 14, 15};
+  s = 0;
+  weighted = 0;
+  for (std::size_t l = 0; l < 16; ++l) {
+    s += lane_sum[l];
+    weighted += 16 * std::uint64_t{lane_acc[l]} - kPosition[l] * std::uint64_t{lane_sum[l]};
+  }
+}
+
+#endif
+
 }  // namespace
 
 std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept {
@@ -145,6 +243,17 @@ std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept {
     positive = positive || s != 0;
   };
   std::size_t at = 0;
+#if defined(FINSEG_AVX2)
+  if (has_avx2())
+    for (; words - at >= 2 * kLanes;) {
+      const std::size_t groups = std::min(kGroups, (words - at) / (2 * kLanes));
+      std::uint64_t s = 0;
+      std::uint64_t weighted = 0;
+      fletcher32_groups_avx2(p + 2 * at, groups, s, weighted);
+      add_block(groups * 2 * kLanes, s, weighted);
+      at += groups * 2 * kLanes;
+    }
+#endif
   for (; words - at >= kLanes;) {
     const std::size_t groups = std::min(kGroups, (words - at) / kLanes);
     alignas(16) std::uint32_t lane_sum[kLanes] = {};
@@ -228,7 +337,19 @@ bool DirectReader::read(hid_t dataset, hid_t file_type, hid_t mem_type, std::uin
   return true;
 }
 
-bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
+void unshuffle_values(const void* chunk, std::size_t per_chunk, std::size_t first, std::size_t count, std::size_t size,
+                      void* out) noexcept {
+  // Byte b of value first + j is at b * per_chunk + first + j: the planes read from `first` on.
+  unshuffle(static_cast<const unsigned char*>(chunk) + first, per_chunk, count, size, static_cast<unsigned char*>(out));
+}
+
+bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) { return read_chunk(p, index, out, true); }
+
+bool DirectReader::read_chunk_shuffled(const Plan& p, std::uint64_t index, void* out) {
+  return read_chunk(p, index, out, false);
+}
+
+bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out, bool unshuffle_now) {
   const std::uint64_t per_chunk = p.per_chunk;
   const std::uint64_t n = p.n;
   const std::size_t size = p.size;
@@ -278,11 +399,14 @@ bool DirectReader::read_chunk(const Plan& p, std::uint64_t index, void* out) {
     case Chain::shuffle_lz4: {
       // Even the last chunk of a dataset is stored whole: a partial one, or one to unshuffle,
       // is decoded aside and only its valid elements copied.
-      const bool aside = chain == Chain::shuffle_lz4 || valid != chunk_bytes;
+      // A chunk left shuffled is decoded whole straight into `out` (it has room for it).
+      const bool shuffled = chain == Chain::shuffle_lz4 && !unshuffle_now;
+      const bool aside = !shuffled && (chain == Chain::shuffle_lz4 || valid != chunk_bytes);
       unsigned char* decoded = aside ? room(decoded_, chunk_bytes) : target;
       if (!lz4_decode_chunk(in, payload, decoded, chunk_bytes))
         fail(ctx_, "reading " + chunk() + ": damaged LZ4 block or header (not " + std::to_string(chunk_bytes) +
                        " bytes after decoding)");
+      if (shuffled) break;
       if (chain == Chain::shuffle_lz4)
         unshuffle(decoded, static_cast<std::size_t>(per_chunk), valid / size, size, target);
       else if (aside)

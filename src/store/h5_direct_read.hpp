@@ -54,8 +54,16 @@ class DirectReader {
   // dataset with H5Dread.
   std::optional<Plan> plan(hid_t dataset, hid_t file_type, hid_t mem_type, std::uint64_t n, const std::string& what);
   bool read_chunk(const Plan& plan, std::uint64_t index, void* out);
+  // The same, but a [shuffle, lz4, fletcher32] chunk is left shuffled: `out` (room for a whole
+  // chunk, per_chunk * size bytes, also for the last one) gets its bytes as the shuffle filter
+  // wrote them, byte b of value j at b * per_chunk + j; unshuffle_values() takes values out of it
+  // later, straight to where they are used (a scan's block: one pass instead of unshuffling into
+  // a window and copying out of it). Other chains decode as read_chunk does.
+  bool read_chunk_shuffled(const Plan& plan, std::uint64_t index, void* out);
 
  private:
+  bool read_chunk(const Plan& plan, std::uint64_t index, void* out, bool unshuffle);
+
   hid_t file_;
   const Context& ctx_;
   std::uint64_t file_size_ = 0;  // read on first use
@@ -63,5 +71,10 @@ class DirectReader {
   std::vector<unsigned char> stored_;   // one chunk as stored
   std::vector<unsigned char> decoded_;  // one chunk after LZ4, before unshuffling or a partial copy
 };
+
+// Values [first, first + count) of a chunk left shuffled by read_chunk_shuffled (`per_chunk`
+// values of `size` bytes) to `out`, as H5Zshuffle.c would have unshuffled them.
+void unshuffle_values(const void* chunk, std::size_t per_chunk, std::size_t first, std::size_t count, std::size_t size,
+                      void* out) noexcept;
 
 }  // namespace finseg::h5

@@ -237,7 +237,17 @@ struct StreamColumn {
   std::uint64_t base = 0;
   std::uint64_t decoded = 0;  // values decoded so far (all of them checked)
   std::int64_t last_offset = 0;  // Check::offsets: the last value checked (the next chunk's predecessor)
+  // A [shuffle, lz4] numeric column the window keeps shuffled, a whole chunk per chunk: each block
+  // unshuffles its values straight into the block (TransactionStream::block) and checks them
+  // there, before any kernel sees them. `checked`: the values checked so far.
+  bool shuffled = false;
+  std::uint64_t checked = 0;
   std::uint64_t n() const noexcept { return opened.n; }
+  // Bytes of the window in use: values [base, decoded), a shuffled last chunk whole.
+  std::size_t window_bytes() const noexcept {
+    const std::uint64_t end = shuffled ? (decoded + plan->per_chunk - 1) / plan->per_chunk * plan->per_chunk : decoded;
+    return static_cast<std::size_t>(end - base) * size;
+  }
   template <class T>
   const T* at(std::uint64_t i) const noexcept {
     return reinterpret_cast<const T*>(window.data() + static_cast<std::size_t>(i - base) * size);
@@ -284,6 +294,8 @@ struct TransactionStream::State {
     c.mem_type = mem_type;
     c.size = expected.size;
     c.plan = reader.direct().plan(c.opened.dataset.get(), c.opened.type.get(), mem_type, c.n(), c.what);
+    // The string offsets stay unshuffled in the window: the strings' bytes are found through them.
+    c.shuffled = c.plan && c.plan->chain == DirectReader::Chain::shuffle_lz4 && kind != StreamColumn::Check::offsets;
     return c;
   }
 
@@ -305,14 +317,23 @@ struct TransactionStream::State {
     if (c.plan) {
       const std::uint64_t keep = std::min(from / c.plan->per_chunk * c.plan->per_chunk, c.decoded);
       if (keep > c.base) {
-        const auto kept = static_cast<std::size_t>(c.decoded - keep) * c.size;
-        std::memmove(c.window.data(), c.window.data() + static_cast<std::size_t>(keep - c.base) * c.size, kept);
+        const auto dropped = static_cast<std::size_t>(keep - c.base) * c.size;
+        std::memmove(c.window.data(), c.window.data() + dropped, c.window_bytes() - dropped);
         c.base = keep;
       }
     }
     while (c.decoded < to) {
       const std::uint64_t first = c.decoded;
-      if (c.plan) {
+      if (c.plan && c.shuffled) {
+        const std::uint64_t count = std::min(c.plan->per_chunk, c.n() - first);
+        const auto at = static_cast<std::size_t>(first - c.base) * c.size;
+        const auto needed = at + static_cast<std::size_t>(c.plan->per_chunk) * c.size;
+        if (c.window.size() < needed) c.window.resize(needed);  // grows to a few chunks, then stays
+        if (reader.direct().read_chunk_shuffled(*c.plan, first / c.plan->per_chunk, c.window.data() + at)) {
+          c.decoded = first + count;  // checked when a block takes them
+          continue;
+        }
+      } else if (c.plan) {
         const std::uint64_t count = std::min(c.plan->per_chunk, c.n() - first);
         const auto needed = static_cast<std::size_t>(first + count - c.base) * c.size;
         if (c.window.size() < needed) c.window.resize(needed);  // grows to a few chunks, then stays
@@ -329,7 +350,10 @@ struct TransactionStream::State {
       c.plan.reset();
       c.base = 0;
       c.decoded = c.n();
-      check_new(c, first, s);
+      // A column kept shuffled so far is checked from its first unchecked value on.
+      check_new(c, c.shuffled ? c.checked : first, s);
+      if (c.shuffled) c.checked = c.n();
+      c.shuffled = false;
     }
   }
 
@@ -338,22 +362,8 @@ struct TransactionStream::State {
   void check_new(StreamColumn& c, std::uint64_t from, const StringStream* s) {
     const std::uint64_t to = c.decoded;
     if (from == to) return;
-    if (c.check == StreamColumn::Check::dates) {
-      const Day* d = c.at<Day>(from);
-      Day lo = any_day ? first_day : d[0], hi = any_day ? last_day : d[0];
-      for (std::uint64_t i = 0; i < to - from; ++i) {  // vectorised, as date_range
-        lo = std::min(lo, d[i]);
-        hi = std::max(hi, d[i]);
-      }
-      first_day = lo, last_day = hi, any_day = true;
-    } else if (c.check == StreamColumn::Check::labels) {
-      const LabelSet* l = c.at<LabelSet>(from);
-      LabelSet any = 0;
-      for (std::uint64_t i = 0; i < to - from; ++i) any |= l[i];
-      label_bits |= any;
-      const std::size_t names = header.labels.size();
-      const LabelSet allowed = names >= 64 ? ~LabelSet{0} : (LabelSet{1} << names) - 1;
-      if ((label_bits & ~allowed) && anomaly.empty()) anomaly = "a label bit beyond the taxonomy names";
+    if (c.check == StreamColumn::Check::dates || c.check == StreamColumn::Check::labels) {
+      check_values(c, c.window.data() + static_cast<std::size_t>(from - c.base) * c.size, to - from);
     } else if (c.check == StreamColumn::Check::offsets && s) {
       // Offsets start at 0, never decrease and stay within the bytes: then every string the
       // kernels take is inside the buffer. Branch-free, as offsets_problem.
@@ -370,10 +380,59 @@ struct TransactionStream::State {
     }
   }
 
+  // The checks of a dates or labels column on `count` of its values at `p` (unaligned: a window's).
+  void check_values(const StreamColumn& c, const unsigned char* p, std::uint64_t count) {
+    if (count == 0) return;
+    if (c.check == StreamColumn::Check::dates) {
+      const Day* d = reinterpret_cast<const Day*>(p);
+      Day lo = any_day ? first_day : d[0], hi = any_day ? last_day : d[0];
+      for (std::uint64_t i = 0; i < count; ++i) {  // vectorised, as date_range
+        lo = std::min(lo, d[i]);
+        hi = std::max(hi, d[i]);
+      }
+      first_day = lo, last_day = hi, any_day = true;
+    } else if (c.check == StreamColumn::Check::labels) {
+      const LabelSet* l = reinterpret_cast<const LabelSet*>(p);
+      LabelSet any = 0;
+      for (std::uint64_t i = 0; i < count; ++i) any |= l[i];
+      label_bits |= any;
+      const std::size_t names = header.labels.size();
+      const LabelSet allowed = names >= 64 ? ~LabelSet{0} : (LabelSet{1} << names) - 1;
+      if ((label_bits & ~allowed) && anomaly.empty()) anomaly = "a label bit beyond the taxonomy names";
+    }
+  }
+
+  // Values [from, to) of a shuffled column (in its window) unshuffled to `out`, then checked.
+  void take_shuffled(StreamColumn& c, std::uint64_t from, std::uint64_t to, unsigned char* out) {
+    const std::uint64_t pc = c.plan->per_chunk;
+    for (std::uint64_t i = from; i < to;) {
+      const std::uint64_t chunk_first = i / pc * pc;
+      const std::uint64_t end = std::min(to, chunk_first + pc);
+      const unsigned char* chunk = c.window.data() + static_cast<std::size_t>(chunk_first - c.base) * c.size;
+      unshuffle_values(chunk, static_cast<std::size_t>(pc), static_cast<std::size_t>(i - chunk_first),
+                       static_cast<std::size_t>(end - i), c.size, out + static_cast<std::size_t>(i - from) * c.size);
+      i = end;
+    }
+    check_values(c, out, to - from);
+    c.checked = to;
+  }
+
+  // A shuffled column's values before `to` no block took (blocks skipped, or the stream's end),
+  // checked through a scratch buffer.
+  void check_untaken(StreamColumn& c, std::uint64_t to) {
+    if (!c.shuffled || c.checked >= to) return;
+    scratch.resize(static_cast<std::size_t>(to - c.checked) * c.size);
+    take_shuffled(c, c.checked, to, scratch.data());
+  }
+  std::vector<unsigned char> scratch;
+
   // Transactions [t0, t1) of every requested column in the windows, checked (with their strings).
   void cover_transactions(std::uint64_t t0, std::uint64_t t1) {
     for (auto* c : {booking ? &*booking : nullptr, amount ? &*amount : nullptr, labels ? &*labels : nullptr})
-      if (c) cover(*c, t0, t1);
+      if (c) {
+        cover(*c, c->shuffled ? std::min(t0, c->checked) : t0, t1);  // a shuffled column keeps what is unchecked
+        check_untaken(*c, t0);
+      }
     for (auto& s : strings) {
       cover(s.offsets, t0, t1 + 1, &s);
       if (!anomaly.empty()) break;
@@ -467,9 +526,15 @@ void TransactionStream::block(std::size_t user_begin, std::size_t user_end, Shar
     copy_range(h.balance, a0, a1, w.balance);
     copy_range(h.balance_date, a0, a1, w.balance_date);
   }
-  if (st.booking) copy_values(*st.booking, t0, t1, w.booking_date);
-  if (st.amount) copy_values(*st.amount, t0, t1, w.amount);
-  if (st.labels) copy_values(*st.labels, t0, t1, w.labels);
+  const auto take = [&](StreamColumn& c, auto& out) {
+    if (!c.shuffled) return copy_values(c, t0, t1, out);
+    out.resize(static_cast<std::size_t>(t1 - t0));
+    st.take_shuffled(c, t0, t1, reinterpret_cast<unsigned char*>(out.data()));
+  };
+  if (st.booking) take(*st.booking, w.booking_date);
+  if (st.amount) take(*st.amount, w.amount);
+  if (st.labels) take(*st.labels, w.labels);
+  if (!st.anomaly.empty()) st.fail_whole();
   for (const auto& s : st.strings) {
     StringColumn& out = w.*s.member;
     const std::int64_t first = *s.offsets.at<std::int64_t>(t0);
@@ -498,6 +563,10 @@ DateRange TransactionStream::finish() {
   State& st = *state_;
   const std::uint64_t n = st.counts().transactions;
   st.cover_transactions(n, n);
+  for (auto* c : {st.booking ? &*st.booking : nullptr, st.amount ? &*st.amount : nullptr,
+                  st.labels ? &*st.labels : nullptr})
+    if (c) st.check_untaken(*c, n);
+  if (!st.anomaly.empty()) st.fail_whole();
   for (const auto& s : st.strings) st.check_string_totals(s);
   if (!st.any_day) return {};
   return {st.first_day, st.last_day};

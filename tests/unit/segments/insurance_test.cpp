@@ -4,6 +4,8 @@
 
 #include "segment_test_support.hpp"
 
+#include <random>
+
 namespace finseg::test {
 namespace {
 
@@ -36,6 +38,34 @@ TEST(Provider, WhiteSpaceNormalisation) {
   EXPECT_EQ(normalize_provider(" \t "), "");
   EXPECT_EQ(normalize_provider("A\xc2\xa0" "B"), "A\xc2\xa0" "B");  // NBSP is not ASCII white space
   EXPECT_EQ(normalize_provider("axa"), "axa");                      // case is kept
+}
+
+// Names are normalised eight bytes at a time when they are in normal form already: the result
+// must be the character-by-character definition's for any mix of white space, controls and text,
+// at every length and position around the 8-byte words.
+TEST(Provider, NormalisationEqualsTheDefinition) {
+  const auto reference = [](std::string_view name) {
+    const auto space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+    std::string out;
+    bool pending = false;
+    for (const char c : name) {
+      if (space(c)) {
+        pending = !out.empty();
+        continue;
+      }
+      if (pending) out += ' ';
+      pending = false;
+      out += c;
+    }
+    return out;
+  };
+  const std::string alphabet = std::string("  \t\n\v\f\rab\x01\x1f\x7f\xc2\xa0", 14) + '\0';
+  std::mt19937 rng(42);
+  for (int i = 0; i < 200000; ++i) {
+    std::string name(rng() % 20, 'a');
+    for (auto& c : name) c = rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : static_cast<char>('A' + rng() % 26);
+    ASSERT_EQ(normalize_provider(name), reference(name)) << "seed 42, case " << i;
+  }
 }
 
 TEST(InsuranceType, FirstLeafInTableOrderElseTheGroup) {
@@ -124,6 +154,52 @@ TEST(InsuranceContracts, LatestAmountTiesHistoryAndOrder) {
   EXPECT_EQ(c[3].frequency, Frequency::UNKNOWN);
   EXPECT_EQ(c[3].payments_in_period, 2u);
   EXPECT_EQ(c[3].total_in_period, 2200);
+}
+
+// The payments are sorted by provider and type ranks, or by the names themselves beyond 64
+// providers in one account: both orders must be the names' byte order.
+TEST(InsuranceContracts, ManyProvidersSortByName) {
+  for (const int providers : {3, 64, 65, 200}) {
+    std::vector<std::string> names;
+    for (int i = providers - 1; i >= 0; --i) names.push_back("P" + std::to_string(i));  // "P10" < "P9"
+    std::vector<InsurancePayment> p;
+    for (const auto& n : names) {
+      p.push_back(pay("2024-02-01", "-2.00", "LIFEINSURANCE", n));
+      p.push_back(pay("2024-02-01", "-3.00", "CARINSURANCE", n));
+    }
+    std::vector<InsuranceContract> c;
+    insurance_contracts(p, day("2024-01-01"), taxonomy().names(), c);
+    ASSERT_EQ(c.size(), 2u * static_cast<std::size_t>(providers)) << providers;
+    std::vector<std::string> sorted = names;  // a copy: the contracts' providers view `names`
+    std::sort(sorted.begin(), sorted.end());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      EXPECT_EQ(c[i].provider, sorted[i / 2]) << providers << " " << i;
+      EXPECT_EQ(c[i].type_bit, bit(i % 2 == 0 ? "CARINSURANCE" : "LIFEINSURANCE")) << providers << " " << i;
+      EXPECT_EQ(c[i].amount, i % 2 == 0 ? 300 : 200);
+    }
+  }
+}
+
+// Names in normal form are used as they are, the others normalised: spellings of one provider
+// make one contract whichever comes first.
+TEST(InsuranceScan, ProviderSpellingsMakeOneContract) {
+  const auto shards = build_shards(
+      {{"a1", "u1", AccountType::checking, "0", "2024-04-10"}},
+      {{"t1", "a1", "2024-01-03", "-5.00", "  Allianz   AG", "CARINSURANCE"},
+       {"t2", "a1", "2024-02-03", "-5.00", "Allianz AG", "CARINSURANCE"},
+       {"t3", "a1", "2024-03-03", "-6.00", "Allianz\tAG ", "CARINSURANCE"},
+       {"t4", "a1", "2024-03-04", "-1.00", "AXA", "CARINSURANCE"}});
+  JobSpec job;
+  job.request.segment = Segment::insuranceSpending;
+  job.request.duration_in_month = 3;
+  job.creation_date = day("2024-04-10");
+  SegmentPartial p = run_shards(job, shards);
+  ASSERT_EQ(p.users(), 1u);
+  EXPECT_EQ(p.user_json[0],
+            R"({"userId":"u1","accounts":[{"accountId":"a1","insurances":[{"provider":"AXA","insuranceType":"CARINSURANCE",)"
+            R"("amount":1.00,"frequency":"UNKNOWN","lastPaymentDate":"2024-03-04","paymentsInPeriod":1,"totalInPeriod":1.00},)"
+            R"({"provider":"Allianz AG","insuranceType":"CARINSURANCE","amount":6.00,"frequency":"MONTHLY",)"
+            R"("lastPaymentDate":"2024-03-03","paymentsInPeriod":3,"totalInPeriod":16.00}]}]})");
 }
 
 TEST(InsuranceScan, MissingTypesAndIgnoredPayments) {

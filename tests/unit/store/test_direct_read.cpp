@@ -244,3 +244,31 @@ TEST(DirectRead, ADamagedLz4PayloadBehindAValidChecksumIsAStoreError) {
 
 }  // namespace
 }  // namespace finseg
+
+namespace finseg::h5 {
+namespace {
+
+// A chunk left shuffled (read_chunk_shuffled) gives any run of its values back: byte b of value
+// j is at b * per_chunk + j, also for runs that start and end inside the 16-value SIMD steps.
+TEST(DirectRead, UnshuffleValuesTakesAnyRunOfAShuffledChunk) {
+  for (const std::size_t size : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{8}}) {
+    for (const std::size_t per_chunk : {std::size_t{1}, std::size_t{37}, std::size_t{100}}) {
+      std::vector<unsigned char> values(per_chunk * size), shuffled(per_chunk * size);
+      for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<unsigned char>(i * 131 + size);
+      for (std::size_t j = 0; j < per_chunk; ++j)
+        for (std::size_t b = 0; b < size; ++b) shuffled[b * per_chunk + j] = values[j * size + b];
+      for (std::size_t first = 0; first < per_chunk; first += 5)
+        for (std::size_t count = 0; first + count <= per_chunk; count += 3) {
+          std::vector<unsigned char> out(count * size + 1, 0xEE);
+          unshuffle_values(shuffled.data(), per_chunk, first, count, size, out.data());
+          ASSERT_TRUE(std::equal(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(count * size),
+                                 values.begin() + static_cast<std::ptrdiff_t>(first * size)))
+              << "size " << size << ", chunk " << per_chunk << ", values " << first << "+" << count;
+          EXPECT_EQ(out.back(), 0xEE) << "wrote past the run";
+        }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace finseg::h5
