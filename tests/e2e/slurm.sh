@@ -208,4 +208,9 @@ while read -r id; do
     grep -q "^transactions.csv:3: column 'labels' value 'NOT_A_LABEL'" "$WORK/err" ||
     { cat "$WORK/err"; fail "finseg get does not give the import's error"; }
 done <"$WORK/bad.ids"
+# A --store that exists and was not imported from the CSV is refused at submission: nothing queued.
+expect_exit 6 "$FINSEG_SOURCE_DIR/scripts/finseg-submit" --csv "$WORK/bad-csv" --store "$WORK/bank" --results "$WORK/res" \
+  --job-id other-store "$FINSEG_SOURCE_DIR/jobs/quarterly/${names[0]}.json"
+grep -q "exists and was not imported from $WORK/bad-csv" "$WORK/err" || { cat "$WORK/err"; fail "the refusal does not say why"; }
+[ ! -e "$WORK/res/other-store.pending.json" ] || fail "a job was queued over a store that is not the CSV's"
 echo "Slurm: quarterly via srun and mpirun byte-identical to mpirun; USR1 -> checkpoint -> requeue -> resume; SIGKILL fails fast, resubmission completes; from CSV (import + run in one job, queued from submission; a bad row fails the jobs with the import's error)"
