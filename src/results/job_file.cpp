@@ -152,7 +152,7 @@ SegmentRequest parse_request(Segment segment, const JsonValue& body, const Taxon
 }
 
 ParsedJob parse_job_text(const std::string& text, const std::string& source, const Taxonomy& taxonomy,
-                         std::optional<Day> default_creation) {
+                         std::optional<Day> default_creation, bool date_later) {
   JsonValue doc;
   try {
     doc = parse_json(text);
@@ -181,6 +181,8 @@ ParsedJob parse_job_text(const std::string& text, const std::string& source, con
     job.spec.creation_date = *d;
   } else if (default_creation) {
     job.spec.creation_date = *default_creation;
+  } else if (date_later) {
+    job.creation_date_later = true;
   } else {
     fail(source, "creationDate", "missing, and the store has no snapshotDate (no accounts) to default to");
   }
@@ -192,12 +194,12 @@ ParsedJob parse_job_text(const std::string& text, const std::string& source, con
   return job;
 }
 
-ParsedJob parse_job_file(const std::string& path, const Taxonomy& taxonomy, std::optional<Day> default_creation) {
+ParsedJob parse_job_file(const std::string& path, const Taxonomy& taxonomy, std::optional<Day> default_creation, bool date_later) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw JobError(path + ": cannot read job file");
   std::ostringstream buf;
   buf << in.rdbuf();
-  return parse_job_text(buf.str(), path, taxonomy, default_creation);
+  return parse_job_text(buf.str(), path, taxonomy, default_creation, date_later);
 }
 
 }  // namespace finseg

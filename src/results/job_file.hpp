@@ -18,13 +18,19 @@ struct ParsedJob {
   JobSpec spec;
   std::string request_json;  // the request as the client wrote it (compact), for the job manifest
   std::string previous_job_id;  // "previousJobId": the run also writes the changes since that job ("": none)
+  // No creationDate, and no store yet to take its snapshotDate from (jobs queued before their
+  // import, `finseg run --queue --before-import`): spec.creation_date means nothing; the run,
+  // which reads the job file again over the imported store, fills it in.
+  bool creation_date_later = false;
 };
 
 // A job file: {"segment": "...", "request": {...}, "creationDate": "YYYY-MM-DD"} (creationDate
 // optional: `default_creation`, the store's snapshotDate), and optionally "previousJobId": an
-// earlier job of the same segment and request (docs/changes.md).
+// earlier job of the same segment and request (docs/changes.md). `date_later`: a missing
+// creationDate without a default is not an error but creation_date_later.
 ParsedJob parse_job_text(const std::string& text, const std::string& source, const Taxonomy& taxonomy,
-                         std::optional<Day> default_creation);
-ParsedJob parse_job_file(const std::string& path, const Taxonomy& taxonomy, std::optional<Day> default_creation);
+                         std::optional<Day> default_creation, bool date_later = false);
+ParsedJob parse_job_file(const std::string& path, const Taxonomy& taxonomy, std::optional<Day> default_creation,
+                         bool date_later = false);
 
 }  // namespace finseg

@@ -48,7 +48,7 @@ bool BatchRun::plan() {
   on_every_rank(comm_, [&] {
     if (comm_.is_root()) root_ = plan_on_root(options_.request);
   });
-  if (options_.request.queue_only) return false;
+  if (options_.request.marks_only()) return false;
   plan_ = broadcast_value(comm_, root_.plan, 0);
   checkpoint_ = Checkpoint(options_.request.results, plan_.run_key);
   // Every rank, for its lifetime: an orphaned rank of a killed mpirun keeps a rerun waiting

@@ -42,6 +42,12 @@ struct PlanRequest {
   std::filesystem::path store, results;
   std::chrono::seconds lock_wait{10};  // for another run of the same jobIds to end
   bool queue_only = false;             // validate, assign jobIds, mark them queued; compute nothing
+  std::string fail_reason;             // not empty: mark the jobs failed with it (their import failed); compute nothing
+  // The store is made by an import after this (queued from CSV): while it does not exist, the job
+  // files are checked against `taxonomy` (the import's) and may leave creationDate to it.
+  bool before_import = false;
+  std::filesystem::path taxonomy;
+  bool marks_only() const noexcept { return queue_only || !fail_reason.empty(); }
 };
 
 // What rank 0 knows of a run after planning it: the plan every rank gets, and what only the
@@ -56,6 +62,7 @@ struct RootPlan {
 };
 
 // Rank 0 alone. Throws UsageError / JobError / StoreError / BusyError before any job is created.
+// With before_import and no store yet, the plan holds no shards: only for marks_only().
 RootPlan plan_on_root(const PlanRequest& request);
 
 }  // namespace finseg

@@ -24,9 +24,12 @@ nlohmann::json job_header(const std::string& job_id, const std::string& file, co
   m["jobId"] = job_id;
   m["segment"] = std::string(to_string(job.spec.request.segment));
   m["request"] = nlohmann::json::parse(job.request_json);
-  m["creationDate"] = format_date(job.spec.creation_date);
-  const JobPeriod period = job_period(job.spec);
-  m["window"] = {{"from", format_date(period.first_day)}, {"to", format_date(period.last_day)}, {"months", period.months}};
+  // Queued before its import without a creationDate: the store's snapshotDate, once imported.
+  if (!job.creation_date_later) {
+    m["creationDate"] = format_date(job.spec.creation_date);
+    const JobPeriod period = job_period(job.spec);
+    m["window"] = {{"from", format_date(period.first_day)}, {"to", format_date(period.last_day)}, {"months", period.months}};
+  }
   m["jobFile"] = file;
   if (!job.previous_job_id.empty()) {
     m["previousJobId"] = job.previous_job_id;

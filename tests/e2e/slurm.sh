@@ -11,7 +11,9 @@
 #  - a rank killed with SIGKILL under srun ends the job at once, nothing is committed, and a
 #    resubmission of the same jobIds completes;
 #  - from the bank's CSV export (--csv): import and all segments as one Slurm job at the same
-#    ranks (and the same without Slurm) give the documents of the run over the generated store.
+#    ranks (and the same without Slurm) give the documents of the run over the generated store;
+#    the jobs are queued from submission on (`finseg get`: 10 while the batch job is held), and
+#    a CSV with a bad row ends them failed with the import's error (12; --wait exits 3).
 # Skipped (exit 77) where Slurm is not installed, we are not root, or the daemons do not start.
 source "$(dirname "$0")/lib.sh"
 skip() { echo "SKIP: $*"; exit 77; }
@@ -172,11 +174,43 @@ cq=(--results "$WORK/res" --quarter-end 2026-09-30 --csv "$WORK/bank-csv" --impo
 "$quarterly" "${cq[@]}" --store "$WORK/csv-store" --ranks 2 --id-prefix cd >/dev/null 2>"$WORK/cd.err" \
   || { cat "$WORK/cd.err"; fail "quarterly --csv without Slurm failed"; }
 same_as_ref cd "quarterly from CSV (mpirun)"
-"$quarterly" "${cq[@]}" --store "$WORK/csv-store-sl" --ranks 2 --id-prefix cs --slurm --wait >/dev/null 2>"$WORK/cs.err" \
-  || { cat "$WORK/cs.err"; cat "$WORK/res/.slurm/"*.out | tail; fail "quarterly --csv --slurm failed"; }
-same_as_ref cs "quarterly from CSV via Slurm"
+# Held (sbatch --hold) so that it surely has not started: the jobs are queued from submission on
+# (finseg get: 10, not 11), although their store does not exist yet.
+"$quarterly" "${cq[@]}" --store "$WORK/csv-store-sl" --ranks 2 --id-prefix cs --slurm --sbatch-arg --hold >"$WORK/cs.ids" 2>"$WORK/cs.err" \
+  || { cat "$WORK/cs.err"; fail "quarterly --csv --slurm failed"; }
 sid=$(sed -n 's/.*Slurm job \([0-9]*\) (log.*/\1/p' "$WORK/cs.err" | head -1)
+[ -n "$sid" ] || fail "no Slurm job id reported: $(cat "$WORK/cs.err")"
+[ "$(wc -l <"$WORK/cs.ids")" = "${#names[@]}" ] || fail "submit --csv did not print one jobId per job: $(cat "$WORK/cs.ids")"
+[ ! -e "$WORK/csv-store-sl" ] || fail "the store exists before the held batch job ran"
+while read -r id; do expect_exit 10 "$FINSEG" get --results "$WORK/res" "$id"; done <"$WORK/cs.ids"
+scontrol release "$sid"
+for _ in $(seq 1200); do [ -z "$(squeue -h -j "$sid" -t PD,R,CG,CF 2>/dev/null)" ] && break; sleep 0.1; done
+same_as_ref cs "quarterly from CSV via Slurm"
 grep -q "importing $WORK/bank-csv into $WORK/csv-store-sl" "$(slurm_file "$sid")" || { slurm_log "$sid"; fail "the batch job did not import"; }
 [ "$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['shards']))" "$WORK/csv-store-sl/manifest.json")" = 7 ] ||
   fail "the import arguments did not reach the batch job"
-echo "Slurm: quarterly via srun and mpirun byte-identical to mpirun; USR1 -> checkpoint -> requeue -> resume; SIGKILL fails fast, resubmission completes; from CSV (import + run in one job)"
+# 6. From a CSV with a bad row: the import fails inside the batch job; its jobs, queued at
+# submission, end failed with the import's error (finseg get: 12), --wait exits with its code (3).
+mkdir "$WORK/bad-csv"
+cp "$WORK/bank-csv/accounts.csv" "$WORK/bad-csv/"
+zcat "$WORK/bank-csv/transactions.csv.gz" | sed '3s/,[^,]*$/,NOT_A_LABEL/' >"$WORK/bad-csv/transactions.csv"
+set +e
+"$FINSEG_SOURCE_DIR/scripts/finseg-submit" --csv "$WORK/bad-csv" --import-arg --labels=none --store "$WORK/bad-store" \
+  --results "$WORK/res" --ranks 2 --wait "$FINSEG_SOURCE_DIR"/jobs/quarterly/*.json >"$WORK/bad.ids" 2>"$WORK/bad.err"
+rc=$?
+set -e
+[ "$rc" = 3 ] || { cat "$WORK/bad.err"; cat "$WORK/res/.slurm/"*.out | tail; fail "finseg-submit --wait over a bad CSV exited $rc, not the import's 3"; }
+[ "$(wc -l <"$WORK/bad.ids")" = "${#names[@]}" ] || fail "submit --csv did not print one jobId per job: $(cat "$WORK/bad.ids")"
+[ ! -e "$WORK/bad-store" ] || fail "the failed import left a store"
+while read -r id; do
+  expect_exit 12 "$FINSEG" get --results "$WORK/res" "$id"
+  grep -q "failed: the import of $WORK/bad-csv into $WORK/bad-store failed (exit 3): CSV import" "$WORK/err" &&
+    grep -q "^transactions.csv:3: column 'labels' value 'NOT_A_LABEL'" "$WORK/err" ||
+    { cat "$WORK/err"; fail "finseg get does not give the import's error"; }
+done <"$WORK/bad.ids"
+# A --store that exists and was not imported from the CSV is refused at submission: nothing queued.
+expect_exit 6 "$FINSEG_SOURCE_DIR/scripts/finseg-submit" --csv "$WORK/bad-csv" --store "$WORK/bank" --results "$WORK/res" \
+  --job-id other-store "$FINSEG_SOURCE_DIR/jobs/quarterly/${names[0]}.json"
+grep -q "exists and was not imported from $WORK/bad-csv" "$WORK/err" || { cat "$WORK/err"; fail "the refusal does not say why"; }
+[ ! -e "$WORK/res/other-store.pending.json" ] || fail "a job was queued over a store that is not the CSV's"
+echo "Slurm: quarterly via srun and mpirun byte-identical to mpirun; USR1 -> checkpoint -> requeue -> resume; SIGKILL fails fast, resubmission completes; from CSV (import + run in one job, queued from submission; a bad row fails the jobs with the import's error)"
