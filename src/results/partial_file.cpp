@@ -4,12 +4,12 @@
 #include "core/segments/document.hpp"
 #include "results/document_layout.hpp"
 #include "io/atomic_file.hpp"
+#include "io/crc32.hpp"
 #include "results/results_writer.hpp"
 
 #include <cereal/archives/binary.hpp>
 #include <cereal/types/string.hpp>
 #include <cereal/types/vector.hpp>
-#include <zlib.h>
 
 #include <unistd.h>
 
@@ -44,16 +44,8 @@ void append_record(std::string& out, const std::string& id, const std::string& j
   out += json;
 }
 
-// The CRC-32 (zlib) of `n` bytes, continuing `crc` (the CRC of the bytes before them).
-std::uint32_t crc_of(const char* data, std::size_t n, uLong crc = crc32(0L, Z_NULL, 0)) {
-  while (n > 0) {
-    const uInt step = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
-    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), step);
-    data += step;
-    n -= step;
-  }
-  return static_cast<std::uint32_t>(crc);
-}
+// The CRC-32 (zlib's) of `n` bytes, continuing `crc` (the CRC of the bytes before them).
+std::uint32_t crc_of(const char* data, std::size_t n, std::uint32_t crc = 0) { return crc32_update(crc, data, n); }
 
 // The CRC-32 of a growing buffer, taken piece by piece just behind its end.
 struct GrowingCrc {
