@@ -239,8 +239,9 @@ struct StreamColumn {
   std::int64_t last_offset = 0;  // Check::offsets: the last value checked (the next chunk's predecessor)
   std::uint64_t limit = 0;       // Check::offsets: the string bytes' length, which no offset may pass
   // A [shuffle, lz4] numeric column the window keeps shuffled, a whole chunk per chunk: each block
-  // unshuffles its values straight into the block (TransactionStream::block) and checks them
-  // there, before any kernel sees them. `checked`: the values checked so far.
+  // unshuffles its values straight into the block (TransactionStream::block; a string column's
+  // offsets into StringStream::taken, before its bytes are covered) and checks them there, before
+  // any kernel sees them. `checked`: the values checked so far.
   bool shuffled = false;
   std::uint64_t checked = 0;
   std::uint64_t n() const noexcept { return opened.n; }
