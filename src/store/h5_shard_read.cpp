@@ -237,9 +237,11 @@ struct StreamColumn {
   std::uint64_t base = 0;
   std::uint64_t decoded = 0;  // values decoded so far (all of them checked)
   std::int64_t last_offset = 0;  // Check::offsets: the last value checked (the next chunk's predecessor)
+  std::uint64_t limit = 0;       // Check::offsets: the string bytes' length, which no offset may pass
   // A [shuffle, lz4] numeric column the window keeps shuffled, a whole chunk per chunk: each block
-  // unshuffles its values straight into the block (TransactionStream::block) and checks them
-  // there, before any kernel sees them. `checked`: the values checked so far.
+  // unshuffles its values straight into the block (TransactionStream::block; a string column's
+  // offsets into StringStream::taken, before its bytes are covered) and checks them there, before
+  // any kernel sees them. `checked`: the values checked so far.
   bool shuffled = false;
   std::uint64_t checked = 0;
   std::uint64_t n() const noexcept { return opened.n; }
@@ -259,6 +261,10 @@ struct StringStream {
   StreamColumn offsets;
   StreamColumn bytes;
   StringColumn ShardData::*member;
+  // Offsets kept shuffled: those of the last transactions covered, [t0, t1], unshuffled and
+  // checked (TransactionStream::block hands the buffer to the block's column and takes its old one).
+  std::vector<std::int64_t> taken;
+  std::int64_t first = 0, last = 0;  // offsets t0 and t1 of the last transactions covered, checked
 };
 
 template <class T>
@@ -294,8 +300,8 @@ struct TransactionStream::State {
     c.mem_type = mem_type;
     c.size = expected.size;
     c.plan = reader.direct().plan(c.opened.dataset.get(), c.opened.type.get(), mem_type, c.n(), c.what);
-    // The string offsets stay unshuffled in the window: the strings' bytes are found through them.
-    c.shuffled = c.plan && c.plan->chain == DirectReader::Chain::shuffle_lz4 && kind != StreamColumn::Check::offsets;
+    // String offsets too: each block unshuffles and checks its own before the bytes are covered.
+    c.shuffled = c.plan && c.plan->chain == DirectReader::Chain::shuffle_lz4;
     return c;
   }
 
@@ -305,8 +311,10 @@ struct TransactionStream::State {
     s.member = member;
     s.offsets = column(s.base + L::kOffsetsSuffix, H5T_NATIVE_INT64, kI64, counts().transactions + 1,
                        StreamColumn::Check::offsets);
+    s.offsets.limit = 0;  // set below, once the bytes' length is known
     // The bytes' length is checked against the last offset when the stream ends (finish()).
     s.bytes = column(s.base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, std::nullopt);
+    s.offsets.limit = std::min<std::uint64_t>(s.bytes.n(), INT64_MAX);
     strings.push_back(std::move(s));
   }
 
@@ -365,19 +373,23 @@ struct TransactionStream::State {
     if (c.check == StreamColumn::Check::dates || c.check == StreamColumn::Check::labels) {
       check_values(c, c.window.data() + static_cast<std::size_t>(from - c.base) * c.size, to - from);
     } else if (c.check == StreamColumn::Check::offsets && s) {
-      // Offsets start at 0, never decrease and stay within the bytes: then every string the
-      // kernels take is inside the buffer. Branch-free, as offsets_problem.
-      const std::int64_t* o = c.at<std::int64_t>(from);
-      const auto limit = static_cast<std::int64_t>(std::min<std::uint64_t>(s->bytes.n(), INT64_MAX));
-      bool bad = from == 0 && o[0] != 0;
-      std::int64_t previous = from == 0 ? 0 : c.last_offset;
-      for (std::uint64_t i = 0; i < to - from; ++i) {
-        bad |= (o[i] < previous) | (o[i] > limit);
-        previous = o[i];
-      }
-      c.last_offset = previous;
-      if (bad && anomaly.empty()) anomaly = c.what + ": an offset out of order or beyond the bytes";
+      check_offsets(c, c.at<std::int64_t>(from), from, to - from);
     }
+  }
+
+  // Offsets [from, from + count) of `c` at `o` (from: the first unchecked one, or one checked last
+  // again): they start at 0, never decrease and stay within the bytes, so every string the
+  // kernels take is inside the buffer. Branch-free, as offsets_problem.
+  void check_offsets(StreamColumn& c, const std::int64_t* o, std::uint64_t from, std::uint64_t count) {
+    const auto limit = static_cast<std::int64_t>(c.limit);
+    bool bad = from == 0 && count > 0 && o[0] != 0;
+    std::int64_t previous = from == 0 ? 0 : c.last_offset;
+    for (std::uint64_t i = 0; i < count; ++i) {
+      bad |= (o[i] < previous) | (o[i] > limit);
+      previous = o[i];
+    }
+    c.last_offset = previous;
+    if (bad && anomaly.empty()) anomaly = c.what + ": an offset out of order or beyond the bytes";
   }
 
   // The checks of a dates or labels column on `count` of its values at `p` (unaligned: a window's).
@@ -413,8 +425,16 @@ struct TransactionStream::State {
                        static_cast<std::size_t>(end - i), c.size, out + static_cast<std::size_t>(i - from) * c.size);
       i = end;
     }
-    check_values(c, out, to - from);
-    c.checked = to;
+    if (c.check == StreamColumn::Check::offsets) {
+      // A block's offsets overlap the last block's by one (its last is this one's first): only
+      // the unchecked ones are checked, so that each follows its predecessor.
+      const std::uint64_t unchecked = std::max(from, c.checked);
+      if (unchecked < to)
+        check_offsets(c, reinterpret_cast<const std::int64_t*>(out) + (unchecked - from), unchecked, to - unchecked);
+    } else {
+      check_values(c, out, to - from);
+    }
+    c.checked = std::max(c.checked, to);
   }
 
   // A shuffled column's values before `to` no block took (blocks skipped, or the stream's end),
@@ -434,17 +454,24 @@ struct TransactionStream::State {
         check_untaken(*c, t0);
       }
     for (auto& s : strings) {
-      cover(s.offsets, t0, t1 + 1, &s);
+      StreamColumn& o = s.offsets;
+      cover(o, o.shuffled ? std::min(t0, o.checked) : t0, t1 + 1, &s);
+      if (o.shuffled) {
+        check_untaken(o, t0);
+        s.taken.resize(static_cast<std::size_t>(t1 + 1 - t0));
+        take_shuffled(o, t0, t1 + 1, reinterpret_cast<unsigned char*>(s.taken.data()));
+      }
       if (!anomaly.empty()) break;
-      cover(s.bytes, static_cast<std::uint64_t>(*s.offsets.at<std::int64_t>(t0)),
-            static_cast<std::uint64_t>(*s.offsets.at<std::int64_t>(t1)));
+      s.first = o.shuffled ? s.taken.front() : *o.at<std::int64_t>(t0);
+      s.last = o.shuffled ? s.taken.back() : *o.at<std::int64_t>(t1);
+      cover(s.bytes, static_cast<std::uint64_t>(s.first), static_cast<std::uint64_t>(s.last));
     }
     if (!anomaly.empty()) fail_whole();
   }
 
   // The checks read_strings makes before it reads a string column's bytes.
   void check_string_totals(const StringStream& s) {
-    const std::int64_t total = *s.offsets.at<std::int64_t>(counts().transactions);
+    const std::int64_t total = s.last;  // the last offset: finish() covered [n, n]
     if (total < 0) fail(reader.context(), "dataset " + s.base + L::kOffsetsSuffix + " ends with a negative offset");
     reader.expect_length(s.base + L::kBytesSuffix, s.bytes.n(), static_cast<std::uint64_t>(total));
   }
@@ -535,13 +562,18 @@ void TransactionStream::block(std::size_t user_begin, std::size_t user_end, Shar
   if (st.amount) take(*st.amount, w.amount);
   if (st.labels) take(*st.labels, w.labels);
   if (!st.anomaly.empty()) st.fail_whole();
-  for (const auto& s : st.strings) {
+  for (auto& s : st.strings) {
     StringColumn& out = w.*s.member;
-    const std::int64_t first = *s.offsets.at<std::int64_t>(t0);
+    const std::int64_t first = s.first;
     auto& o = out.raw_offsets();
-    o.resize(static_cast<std::size_t>(t1 - t0 + 1));
-    const std::int64_t* in = s.offsets.at<std::int64_t>(t0);
-    for (std::size_t i = 0; i < o.size(); ++i) o[i] = in[i] - first;
+    if (s.offsets.shuffled) {
+      o.swap(s.taken);  // unshuffled and checked already; the block's old buffer is the next one's
+      for (auto& v : o) v -= first;
+    } else {
+      o.resize(static_cast<std::size_t>(t1 - t0 + 1));
+      const std::int64_t* in = s.offsets.at<std::int64_t>(t0);
+      for (std::size_t i = 0; i < o.size(); ++i) o[i] = in[i] - first;
+    }
     auto& b = out.raw_bytes();
     b.resize(static_cast<std::size_t>(o.back()));
     if (!b.empty()) std::memcpy(b.data(), s.bytes.at<char>(static_cast<std::uint64_t>(first)), b.size());

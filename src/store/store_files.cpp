@@ -1,8 +1,7 @@
 #include "store/store_files.hpp"
 
 #include "core/errors.hpp"
-
-#include <zlib.h>
+#include "io/crc32.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -43,25 +42,14 @@ std::string crc32_text(std::uint32_t crc) {
   return buf;
 }
 
-std::uint32_t crc32_of(std::string_view bytes) noexcept {
-  uLong crc = crc32(0L, Z_NULL, 0);
-  const auto* p = reinterpret_cast<const Bytef*>(bytes.data());
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const auto n = static_cast<uInt>(std::min<std::size_t>(left, std::numeric_limits<uInt>::max()));
-    crc = crc32(crc, p, n);
-    p += n;
-    left -= n;
-  }
-  return static_cast<std::uint32_t>(crc);
-}
+std::uint32_t crc32_of(std::string_view bytes) noexcept { return crc32_update(0, bytes.data(), bytes.size()); }
 
 std::uint32_t crc32_of_file(const std::filesystem::path& file) {
   Fd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) throw IoError(file.string() + ": cannot open: " + errno_text(errno));
   ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   std::vector<unsigned char> buf(std::size_t{1} << 20);
-  uLong crc = crc32(0L, Z_NULL, 0);
+  std::uint32_t crc = 0;
   while (true) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0) {
@@ -69,9 +57,9 @@ std::uint32_t crc32_of_file(const std::filesystem::path& file) {
       throw IoError(file.string() + ": cannot read: " + errno_text(errno));
     }
     if (n == 0) break;
-    crc = crc32(crc, buf.data(), static_cast<uInt>(n));
+    crc = crc32_update(crc, buf.data(), static_cast<std::size_t>(n));
   }
-  return static_cast<std::uint32_t>(crc);
+  return crc;
 }
 
 std::string shard_file_name_problem(std::string_view name) {

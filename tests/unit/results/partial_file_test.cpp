@@ -109,6 +109,28 @@ TEST(PartialFile, SectionRoundTrip) {
   EXPECT_EQ(verify_partial_file(refs[0].file).jobs.size(), 2u);
 }
 
+// The CRC is taken piece by piece as the records are appended (16 KiB at a time): over files of
+// many pieces, pieces ending anywhere inside a record and empty sections, it must still be the
+// CRC of the whole file that verify_partial_file recomputes.
+TEST(PartialFile, TheCrcTakenAsTheFileGrowsIsTheWholeFilesCrc) {
+  TempDir tmp("finseg-partial-");
+  std::mt19937 rng(7);
+  for (const std::size_t users : {0, 1, 150, 3000}) {
+    std::vector<SegmentPartial> partials(3);
+    for (std::size_t u = 0; u < users; ++u) {
+      char id[16];
+      std::snprintf(id, sizeof id, "u%08zu", u);
+      partials[0].append_user(id, std::string(1 + rng() % 900, 'a' + static_cast<char>(u % 26)));
+      if (u % 3 == 0) partials[2].append_user(id, "{}");
+    }
+    const auto file = tmp.path / ("p" + std::to_string(users) + ".part");
+    write_file_atomic(file, encode_partial_file("key", 1, "crc32:0", partials));
+    const PartialFileHeader header = verify_partial_file(file);
+    ASSERT_EQ(header.jobs.size(), 3u);
+    EXPECT_EQ(read_partial_section(file, header, 0).user_json, partials[0].user_json);
+  }
+}
+
 TEST(PartialFile, DamageIsFoundAndNamed) {
   TempDir tmp("finseg-partial-");
   const auto refs = write_files(tmp.path, {{"a", "b", "c"}});
