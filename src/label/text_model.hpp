@@ -26,6 +26,17 @@ struct TextModelOptions {
   std::uint64_t max_class_examples = 1000;  // texts per class used for training (first in hash order)
 };
 
+// The options the shipped classifier (config/label-classifier.bin) is trained with, by `finseg
+// train-labeller` and by its cross-validation (docs/labeller.md): LIBLINEAR's usual tolerance
+// (the import's looser default is for the bank's own, retrained every import) and up to 4,000
+// distinct texts per label set.
+inline TextModelOptions shipped_model_options() {
+  TextModelOptions o;
+  o.epsilon = 0.1;
+  o.max_class_examples = 4000;
+  return o;
+}
+
 struct Prediction {
   LabelSet labels = 0;
   double probability = 0.0;
