@@ -8,7 +8,8 @@
 // prints are the ones improvements of the rules, the features and the vocabulary are chosen by.
 // Disabled (it trains K classifiers): scripts/cv-labeller runs it. FINSEG_CV_FOLDS=K (default 5),
 // FINSEG_EVAL_SHIPPED_P: the shipped classifier's threshold (default LearnOptions'),
-// FINSEG_CV_SWEEP=1: the agreement at other thresholds too, FINSEG_EVAL_LIST_MISSES=1: every miss.
+// FINSEG_CV_SWEEP=1: the agreement at other thresholds too, FINSEG_CV_COST=C: LIBLINEAR's C (to choose it),
+// FINSEG_EVAL_LIST_MISSES=1: every miss.
 #include "learned_eval.hpp"
 
 #include <gtest/gtest.h>
@@ -48,7 +49,9 @@ std::vector<EvalRow> train_fold(const std::vector<EvalRow>& vocabulary, const st
   for (const EvalRow& r : generator)
     if (!names.count(counterparty_key(r.name).substr(0, 16)) && !(!r.iban.empty() && ibans.count(r.iban)))
       sample.observe({r.purpose, r.name, r.iban, r.amount}, r.truth);
-  const TextModel model = TextModel::train(sample, 1.0, shipped_model_options());
+  TextModelOptions options = shipped_model_options();
+  if (const char* c = std::getenv("FINSEG_CV_COST")) options.cost = std::atof(c);  // to choose C
+  const TextModel model = TextModel::train(sample, 1.0, options);
   LearnedLabeller::save_classifier(model, taxonomy(), file);
   return test;
 }
