@@ -122,11 +122,8 @@ int cmd_train_labeller(Communicator& comm, const CommandArgs& argv) {
     TextSample sample(1000000);  // training files are small: every distinct text counts
     TrainingStats stats;
     for (const std::string& file : split_list(args.require("csv"))) read_training_rows(file, taxonomy, holdout, sample, stats);
-    TextModelOptions options;
+    TextModelOptions options = shipped_model_options();
     options.max_class_examples = static_cast<std::uint64_t>(args.get_int("max-class-texts"));
-    // The shipped classifier was trained and cross-validated (docs/labeller.md) at LIBLINEAR's
-    // usual tolerance; the import's looser default is for the bank's own, retrained every import.
-    options.epsilon = 0.1;
     // Every cell of a training file is the truth, an empty one too: the labelling rate is 1.
     const TextModel model = TextModel::train(sample, 1.0, options);
     if (model.empty()) throw InputError("train-labeller: fewer than two label sets to tell apart in " + args.require("csv"));

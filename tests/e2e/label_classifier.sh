@@ -19,7 +19,8 @@ T2,A1,2025-01-04,-61.10,REWE Markt GmbH,,REWE SAGT DANKE 4711,
 T3,A1,2025-01-05,-200.00,,,Bargeldauszahlung GA 1234,
 CSV
 "$FINSEG" import --csv "$WORK/bank" --out "$WORK/store" >/dev/null 2>"$WORK/import.err" || fail "import failed: $(cat "$WORK/import.err")"
-grep -Eq 'rule 1, .*shipped classifier 1, recurrence 0, left empty 1' "$WORK/import.err" ||
+# The cash withdrawal is kept unlabelled by the fallback rule 'unlabelled-car-and-fees' (a rule's [] counts as rule).
+grep -Eq 'rule 2, .*shipped classifier 1, recurrence 0, left empty 0' "$WORK/import.err" ||
   fail "the shipped classifier did not label the unknown inn: $(cat "$WORK/import.err")"
 "$FINSEG" import --csv "$WORK/bank" --out "$WORK/store2" --classifier "$WORK/classifier.bin" >/dev/null 2>"$WORK/import2.err"
 cmp <(grep 'labels by source' "$WORK/import.err") <(grep 'labels by source' "$WORK/import2.err") || fail "--classifier of the same file differs"

@@ -121,5 +121,16 @@ TEST(LabellerExamples, GermanRetailAndEmployerVocabulary) {
   EXPECT_EQ(label_names("Konzertkarten", "Lukas Koch", -154), "");  // a private payment, not ENTERTAINMENT
 }
 
+// The wording added with the cross-validation of the shipped classifier (docs/labeller.md).
+TEST(LabellerExamples, PrivateSharesTravelHealthAndCryptoPlans) {
+  EXPECT_EQ(label_names("Anteil Pizza", "Jonas Weber", -12.5), "");  // a friend's share, not RESTAURANTS
+  EXPECT_EQ(label_names("Rückzahlung Kino", "Marie Braun", 11), "");  // nor ENTERTAINMENT
+  EXPECT_EQ(label_names("Travel Health Insurance 2026", "Allianz Partners", -23), "TRAVELINSURANCE");
+  EXPECT_EQ(label_names("Auslandskrankenversicherung Jahresbeitrag", "ERGO Reiseversicherung", -12), "TRAVELINSURANCE");
+  EXPECT_EQ(label_names("Bitcoin Sparplan 03/2026", "Bitpanda GmbH", -50), "CRYPTO");  // not SAVINGSPLAN too
+  EXPECT_EQ(label_names("Sparplan iShares MSCI World 03/2026", "Trade Republic", -50), "SAVINGSPLAN");
+  EXPECT_EQ(label_names("RATSKELLER//Bremen/DE", "Ratskeller", -31), "RESTAURANTS");
+}
+
 }  // namespace
 }  // namespace finseg::test

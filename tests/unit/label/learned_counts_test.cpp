@@ -95,6 +95,39 @@ TEST(LearnedLabeller, MemoryLabelsAnUnknownTextOfAKnownMandateAndRulesStillWin) 
   EXPECT_EQ(learner.sources()[LabelSource::bank], 3u);
 }
 
+// The fallback [] rule (priority 5) sits between what the bank taught and the shipped classifier:
+// with nothing labelled, parking, charging and fees stay unlabelled (the shipped classifier read
+// "Kartenpreis Visa Debit" as TRAVEL and a Tesla Supercharger as GROCERIES in the cross-validation),
+// while a bank that labels its parking teaches it (memory before the fallback).
+TEST(LearnedLabeller, FallbackUnlabelledRuleStopsTheShippedClassifierNotTheBank) {
+  LearnedLabeller learner(&default_labeller(), taxonomy());
+  learner.load_shipped(shipped_classifier());
+  const LabelSet travel = taxonomy().parse("TRAVEL").set;
+  for (int i = 0; i < 3; ++i) learner.observe({"PARKHAUS ZENTRUM 4711 Girocard", "Parkhaus Zentrum", "", -300}, travel);
+  learner.finish();
+  std::vector<UnlabelledRow> rows = {{{"TESLA SUPERCHARGER 3999 Girocard", "Tesla Supercharger", "", -2500}, 0, 0},
+                                     {{"Kartenpreis Visa Debit 06/2026", "", "", -250}, 0, 0},
+                                     {{"Parkhaus Zentrum 0815 Girocard", "PARKHAUS ZENTRUM", "", -400}, 0, 0}};
+  std::vector<LabelSet> got(rows.size());
+  learner.label(rows, got);
+  EXPECT_EQ(got[0], 0u);
+  EXPECT_EQ(got[1], 0u);
+  EXPECT_EQ(got[2], travel);  // the bank's memory wins over the fallback rule
+  EXPECT_EQ(learner.sources()[LabelSource::shipped], 0u);
+}
+
+// Card and SEPA boilerplate, cities and months are no features: a text is its merchant's and
+// purpose's words ("girocard … Apple Pay" voted for whichever label its template was written for).
+TEST(LearnedLabeller, BoilerplateAddsNoFeatures) {
+  std::vector<std::uint32_t> plain, card;
+  text_features("baeckerei schmitt", "", false, 20, plain);
+  text_features("baeckerei schmitt", "girocard baeckerei schmitt berlin apple pay um", false, 20, card);
+  std::vector<std::uint32_t> name_in_purpose;
+  text_features("baeckerei schmitt", "baeckerei schmitt", false, 20, name_in_purpose);
+  EXPECT_EQ(card, name_in_purpose);
+  EXPECT_GT(name_in_purpose.size(), plain.size());
+}
+
 // PayPal's one IBAN carries every merchant paid through it; the merchant its purpose names ("Ihr
 // Einkauf bei FlixTrain") is the merchant's own name key, which its card payments taught.
 TEST(CounterpartyMemory, APaymentIntermediarysMerchantIsTheMerchantsNameKey) {

@@ -45,6 +45,7 @@ struct EvalResult {
   double cpu_seconds = 0.0;  // the process's CPU time for the same: the figure of a core of its own on a loaded machine
   std::size_t rows = 0;
   std::map<std::pair<LabelSet, LabelSet>, std::pair<std::size_t, std::string>> misses;  // (truth, got) -> count, example
+  std::map<LabelSet, std::pair<std::size_t, std::size_t>> by_truth;  // held-out rows: truth -> (rows, agreeing)
 
   // Adds another evaluation's counts (several draws of one protocol reported as one).
   void pool(const EvalResult& o) {
@@ -59,6 +60,10 @@ struct EvalResult {
       auto& mine = misses[key];
       if (mine.first == 0) mine.second = m.second;
       mine.first += m.first;
+    }
+    for (const auto& [truth, n] : o.by_truth) {
+      by_truth[truth].first += n.first;
+      by_truth[truth].second += n.second;
     }
   }
   double test_agreement() const { return test_rows ? static_cast<double>(test_agree) / static_cast<double>(test_rows) : 0.0; }
@@ -85,15 +90,18 @@ inline std::filesystem::path shipped_classifier() {
 }
 
 // `label_held_out`: the bank labels `labelled_percent` of the held-out counterparties' rows too
-// (a bank's export, recurring_bank below): they are measured where it did not.
+// (a bank's export, recurring_bank below): they are measured where it did not. `classifier`: the
+// shipped classifier's file (default shipped_classifier()).
 inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percent, const Labeller* rules = &default_labeller(),
-                           const LearnOptions& options = {}, bool shipped = true, bool label_held_out = false) {
+                           const LearnOptions& options = {}, bool shipped = true, bool label_held_out = false,
+                           std::filesystem::path classifier = {}) {
+  if (classifier.empty()) classifier = shipped_classifier();
   EvalResult r;
   r.rows = rows.size();
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpu_start = std::clock();
   LearnedLabeller learner(rules, taxonomy(), options);
-  if (shipped && shipped_classifier() != "none") learner.load_shipped(shipped_classifier());
+  if (shipped && classifier != "none") learner.load_shipped(classifier);
   std::vector<UnlabelledRow> todo;
   std::vector<std::size_t> todo_index;
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -128,6 +136,10 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
     const bool agree = got[k] == e.truth;
     (e.held_out ? r.test_rows : r.seen_rows)++;
     (e.held_out ? r.test_agree : r.seen_agree) += agree;
+    if (e.held_out) {
+      r.by_truth[e.truth].first++;
+      r.by_truth[e.truth].second += agree;
+    }
     if (!agree && (e.held_out || std::getenv("FINSEG_EVAL_SEEN"))) {
       auto& m = r.misses[{e.truth, got[k]}];
       if (m.first++ == 0) m.second = e.name + " | " + e.purpose + " | " + std::to_string(e.amount);
