@@ -1,11 +1,15 @@
 #include "results/results_writer.hpp"
 
 #include "core/errors.hpp"
+#include "io/io_times.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -15,30 +19,45 @@
 namespace finseg {
 
 namespace {
-constexpr std::size_t kWriteBuffer = 1024 * 1024;
+constexpr std::size_t kWriteBuffer = 1024 * 1024;  // write_part_at's copy
 // Every this many bytes the writer asks the kernel to start writing them to the disk: without it
 // nothing reaches the disk before close()'s fsync, which then waits for the whole file (on this
 // VM ~0.25 s per 220 MB, more than merging them costs in CPU); with it the disk writes while the
 // merge goes on, and the fsync waits for the last few MiB only.
 constexpr std::uint64_t kWritebackBytes = 8 << 20;
+
+[[noreturn]] void fail(const char* what, const std::filesystem::path& file, int error) {
+  throw IoError(std::string(what) + " " + file.string() + ": " + std::strerror(error));
 }
 
-DocumentWriter::DocumentWriter(const std::filesystem::path& out) : out_(out), buffer_(new char[kWriteBuffer]) {
-  f_ = std::fopen(out.c_str(), "wbx");
-  if (!f_) throw IoError("cannot create " + out.string() + ": " + std::strerror(errno));
-  std::setvbuf(f_, buffer_.get(), _IOFBF, kWriteBuffer);
+// pwrite of all `n` bytes at `offset`, timed into the thread's IoTimes.
+void pwrite_all(int fd, const char* data, std::size_t n, std::uint64_t offset, const std::filesystem::path& file) {
+  IoTimes& times = thread_io_times();
+  const auto t0 = std::chrono::steady_clock::now();
+  times.written_bytes += n;
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, data, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) fail("cannot write", file, w < 0 ? errno : EIO);
+    data += w;
+    n -= static_cast<std::size_t>(w);
+    offset += static_cast<std::uint64_t>(w);
+  }
+  times.write += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+}  // namespace
+
+// The writer's own buffer and pwrite at its offset, not stdio: the calls into the kernel are the
+// merge's and are timed (IoTimes); a slice written by several processes needs no seek.
+DocumentWriter::DocumentWriter(const std::filesystem::path& out) : out_(out), buffer_(new char[kBufferBytes]) {
+  fd_ = ::open(out.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd_ < 0) fail("cannot create", out, errno);
 }
 
 DocumentWriter::DocumentWriter(const std::filesystem::path& out, std::uint64_t offset)
-    : out_(out), buffer_(new char[kWriteBuffer]), position_(offset), unsent_(offset) {
-  f_ = std::fopen(out.c_str(), "r+b");
-  if (!f_) throw IoError("cannot open " + out.string() + ": " + std::strerror(errno));
-  std::setvbuf(f_, buffer_.get(), _IOFBF, kWriteBuffer);
-  if (::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0) {
-    const std::string why = std::strerror(errno);
-    std::fclose(std::exchange(f_, nullptr));
-    throw IoError("cannot write " + out.string() + ": " + why);
-  }
+    : out_(out), buffer_(new char[kBufferBytes]), position_(offset), unsent_(offset) {
+  fd_ = ::open(out.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd_ < 0) fail("cannot open", out, errno);
 }
 
 void create_sized_file(const std::filesystem::path& file, std::uint64_t bytes) {
@@ -50,50 +69,49 @@ void create_sized_file(const std::filesystem::path& file, std::uint64_t bytes) {
 }
 
 DocumentWriter::~DocumentWriter() {
-  if (f_) std::fclose(f_);  // only after an error: the caller discards the file
+  if (fd_ >= 0) ::close(fd_);  // only after an error: the caller discards the file
 }
 
-void DocumentWriter::write(std::string_view bytes) {
-  if (!bytes.empty() && ::fwrite_unlocked(bytes.data(), 1, bytes.size(), f_) != bytes.size())
-    throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
-  position_ += bytes.size();
+void DocumentWriter::write_through(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), kBufferBytes - used_);
+    std::memcpy(buffer_.get() + used_, bytes.data(), n);
+    used_ += n;
+    position_ += n;
+    bytes.remove_prefix(n);
+    if (used_ == kBufferBytes) flush();
+  }
+}
+
+void DocumentWriter::flush() {
+  if (used_ > 0) pwrite_all(fd_, buffer_.get(), used_, position_ - used_, out_);
+  used_ = 0;
   if (position_ - unsent_ >= kWritebackBytes) {
-    if (std::fflush(f_) != 0) throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+    IoTimes& times = thread_io_times();
+    const auto t0 = std::chrono::steady_clock::now();
     // A hint: a failure here shows again in close()'s fsync, which is what makes the bytes durable.
-    (void)::sync_file_range(::fileno(f_), static_cast<off_t>(unsent_), static_cast<off_t>(position_ - unsent_), SYNC_FILE_RANGE_WRITE);
+    (void)::sync_file_range(fd_, static_cast<off_t>(unsent_), static_cast<off_t>(position_ - unsent_), SYNC_FILE_RANGE_WRITE);
+    times.writeback += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     unsent_ = position_;
   }
 }
 
 void DocumentWriter::skip_to(std::uint64_t offset) {
   if (offset < position_) throw std::logic_error("DocumentWriter::skip_to: backwards");
-  if (std::fflush(f_) != 0 || ::fseeko(f_, static_cast<off_t>(offset), SEEK_SET) != 0)
-    throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
+  if (used_ > 0) pwrite_all(fd_, buffer_.get(), used_, position_ - used_, out_);
+  used_ = 0;
   position_ = offset;
   unsent_ = offset;
 }
 
 void DocumentWriter::close(bool sync) {
-  if (std::fflush(f_) != 0 || (sync && ::fsync(::fileno(f_)) != 0)) throw IoError("cannot write " + out_.string() + ": " + std::strerror(errno));
-  std::FILE* f = f_;
-  f_ = nullptr;
-  if (std::fclose(f) != 0) throw IoError("cannot close " + out_.string() + ": " + std::strerror(errno));
+  if (used_ > 0) pwrite_all(fd_, buffer_.get(), used_, position_ - used_, out_);
+  used_ = 0;
+  if (sync && ::fsync(fd_) != 0) fail("cannot write", out_, errno);
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) fail("cannot close", out_, errno);
 }
 
-namespace {
-
-void pwrite_all(int fd, const char* data, std::size_t n, std::uint64_t offset, const std::filesystem::path& file) {
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd, data, n, static_cast<off_t>(offset));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw IoError("cannot write " + file.string() + ": " + std::strerror(errno));
-    data += w;
-    n -= static_cast<std::size_t>(w);
-    offset += static_cast<std::uint64_t>(w);
-  }
-}
-
-}  // namespace
 
 void write_part_at(const std::filesystem::path& document, std::uint64_t offset, std::string_view separator,
                    const std::filesystem::path& part) {

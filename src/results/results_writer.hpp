@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string_view>
@@ -20,16 +20,29 @@ class DocumentWriter {
   DocumentWriter(const DocumentWriter&) = delete;
   DocumentWriter& operator=(const DocumentWriter&) = delete;
 
-  void write(std::string_view bytes);
+  void write(std::string_view bytes) {
+    if (bytes.size() <= kBufferBytes - used_) {  // the usual case: a user's line into the buffer
+      std::memcpy(buffer_.get() + used_, bytes.data(), bytes.size());
+      used_ += bytes.size();
+      position_ += bytes.size();
+    } else {
+      write_through(bytes);
+    }
+  }
   std::uint64_t bytes() const noexcept { return position_; }  // where the next write goes
   // Moves on to `offset` (>= bytes()), leaving a hole that other processes fill.
   void skip_to(std::uint64_t offset);
   void close(bool fsync = true);  // flush (+ fsync) + close; throws IoError
 
  private:
+  static constexpr std::size_t kBufferBytes = 1024 * 1024;
+  void write_through(std::string_view bytes);
+  void flush();  // the buffer to the file at its offset (pwrite), and writeback as due
+
   std::filesystem::path out_;
-  std::unique_ptr<char[]> buffer_;  // outlives f_
-  std::FILE* f_ = nullptr;
+  std::unique_ptr<char[]> buffer_;
+  std::size_t used_ = 0;  // bytes in the buffer: they go at position_ - used_
+  int fd_ = -1;
   std::uint64_t position_ = 0;
   std::uint64_t unsent_ = 0;  // where the bytes not yet handed to the disk start
 };

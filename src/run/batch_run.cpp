@@ -117,8 +117,9 @@ void BatchRun::merge() {
         merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
         create_documents(plan_, merge, results, comm_.rank());
       });
+      stats_.merge_steps.plan = since(t_merge);
     });
-    on_every_rank(comm_, [&] { own_cpu([&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); }); });
+    on_every_rank(comm_, [&] { own_cpu([&] { written = write_document_ranges(plan_, merge, results, comm_.rank(), stats_.merge_steps); }); });
   });
   stats_.merge = since(t_merge);
   stats_.merge_cpu = cpu;
