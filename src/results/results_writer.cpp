@@ -71,7 +71,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // opens with O_DIRECT but refuses the write (EINVAL) gets the bytes through the page cache.
 class DocumentWriter::DirectSink {
  public:
-  // Null where the file system refuses O_DIRECT (tmpfs) or FINSEG_DOCUMENT_IO=buffered.
+  // Null where the file system refuses O_DIRECT (tmpfs before Linux 6.6) or FINSEG_DOCUMENT_IO=buffered.
   static std::unique_ptr<DirectSink> open(const std::filesystem::path& file, int buffered_fd) {
     const char* mode = std::getenv("FINSEG_DOCUMENT_IO");
     if (mode && std::string_view(mode) == "buffered") return nullptr;

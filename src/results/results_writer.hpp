@@ -6,7 +6,8 @@
 // fresh page-cache page costs up to ~8 us to touch (the host hands the guest's freed memory back
 // on first touch), so copying 220 MB of documents into the page cache took 0.01-0.5 s of system
 // CPU depending on the host's state, and O_DIRECT takes none of it (docs/performance.md 2.4.2).
-// Where O_DIRECT is refused (tmpfs) or FINSEG_DOCUMENT_IO=buffered, every byte is written
+// Where O_DIRECT is refused (tmpfs before Linux 6.6; since, tmpfs takes it and copies into its
+// memory as ever, in the writer's thread) or FINSEG_DOCUMENT_IO=buffered, every byte is written
 // through the page cache, with writeback started every 8 MiB.
 #pragma once
 
