@@ -44,7 +44,12 @@ class DocumentWriter {
   void close(bool fsync = true);  // flush (+ fsync) + close; throws IoError
 
  private:
-  static constexpr std::size_t kBufferBytes = 1024 * 1024;
+  // Not a power of two, on purpose: pwrites of exactly 1 MiB at 1 MiB-aligned offsets make the
+  // page cache allocate 1 MiB folios, and on this VM those come from memory the host has taken
+  // back (free page reporting) and must back again: 220 MB took 0.34-0.39 s of system CPU in
+  // 1 MiB writes, 0.05 s in writes of 1 MiB - 4 KiB, each after 4 s idle (docs/performance.md
+  // 2.4.2). stdio's writes (before) were off the 1 MiB grid by its flushes for writeback.
+  static constexpr std::size_t kBufferBytes = (1024 - 4) * 1024;
   static constexpr std::size_t kAlign = 4096;  // of O_DIRECT's offsets, sizes and memory
   struct FreeAligned {
     void operator()(char* p) const noexcept;
