@@ -1,8 +1,9 @@
 // A document written through one large buffer, created exclusively (never over an existing file)
 // and fsynced on close: how result, partial-merge and changes documents reach the disk.
 //
-// Its full blocks go to the disk with O_DIRECT (from the second buffer on, by a thread of the
-// writer while the next buffer fills), its unaligned edges through the page cache: on this VM a
+// Once it has filled its first buffer, its full 4 KiB blocks go to the disk with O_DIRECT (by a
+// thread of the writer while the next buffer fills), its unaligned edges and any file of one
+// buffer or less through the page cache: on this VM a
 // fresh page-cache page costs up to ~8 us to touch (the host hands the guest's freed memory back
 // on first touch), so copying 220 MB of documents into the page cache took 0.01-0.5 s of system
 // CPU depending on the host's state, and O_DIRECT takes none of it (docs/performance.md 2.4.2).
