@@ -104,12 +104,14 @@ void BatchRun::merge() {
   std::vector<WrittenDocument> written;
   // The CPU of this rank's own work only: Open MPI's blocking collectives poll, so a rank that
   // waits in on_every_rank's all-reduce for a slower one burns CPU there (a rank's merge CPU
-  // measured across them was about its wall time, whatever its share of the documents).
+  // measured across them was about its wall time, whatever its share of the documents). The
+  // process's CPU, not the thread's: the documents' O_DIRECT writes and the fsyncs run in
+  // threads of their own.
   double cpu = 0;
   const auto own_cpu = [&cpu](auto&& step) {
-    const double c0 = thread_cpu_seconds();
+    const double c0 = process_cpu_seconds();
     step();
-    cpu += thread_cpu_seconds() - c0;
+    cpu += process_cpu_seconds() - c0;
   };
   or_fail("", [&] {
     on_every_rank(comm_, [&] {
@@ -117,8 +119,9 @@ void BatchRun::merge() {
         merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
         create_documents(plan_, merge, results, comm_.rank());
       });
+      stats_.merge_steps.plan = since(t_merge);
     });
-    on_every_rank(comm_, [&] { own_cpu([&] { written = write_document_ranges(plan_, merge, results, comm_.rank()); }); });
+    on_every_rank(comm_, [&] { own_cpu([&] { written = write_document_ranges(plan_, merge, results, comm_.rank(), stats_.merge_steps); }); });
   });
   stats_.merge = since(t_merge);
   stats_.merge_cpu = cpu;

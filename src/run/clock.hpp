@@ -17,4 +17,12 @@ inline double thread_cpu_seconds() {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
+// CPU time of the whole process (every thread): a step whose I/O runs in threads of its own
+// (DocumentWriter's O_DIRECT writes, fsync_paths) costs the rank their CPU too.
+inline double process_cpu_seconds() {
+  timespec t{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
 }  // namespace finseg

@@ -21,6 +21,7 @@
 #include "results/results_dir.hpp"
 #include "run/checkpoint.hpp"
 #include "run/run_plan.hpp"
+#include "run/run_report.hpp"
 
 #include <cstdint>
 #include <vector>
@@ -82,8 +83,10 @@ MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int rank
 void create_documents(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank);
 
 // Every rank, once the files exist: its ranges of the documents and of their indexes, fsynced
-// once all are written. Throws IoError (a read or write
-// failing, records that do not match their headers) and std::logic_error (a user in two shards).
-std::vector<WrittenDocument> write_document_ranges(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank);
+// once all are written; `steps` gets the wall time of the writing and of the fsync. Throws
+// IoError (a read or write failing, records that do not match their headers) and
+// std::logic_error (a user in two shards).
+std::vector<WrittenDocument> write_document_ranges(const RunPlan& plan, const MergePlan& merge, const ResultsDir& results, int rank,
+                                                   MergeSteps& steps);
 
 }  // namespace finseg

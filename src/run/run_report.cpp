@@ -170,6 +170,11 @@ void print_summary(const RunReport& r, std::size_t jobs) {
                  k, static_cast<unsigned long long>(x.shards), static_cast<unsigned long long>(x.rows), x.read, x.compute,
                  x.spill, x.scan_wait, x.merge, x.merge_cpu,
                  static_cast<double>(x.peak_rss_kib) / 1024.0);
+    const MergeSteps& m = x.merge_steps;
+    std::fprintf(stderr, "finseg run:     rank %zu merge: plan %.3f s, write %.3f s (in read %.3f s, write %.3f s, writeback %.3f s), "
+                 "fsync %.3f s, waiting for the other ranks %.3f s\n",
+                 k, m.plan, m.write, m.read_calls, m.write_calls, m.writeback, m.fsync,
+                 std::max(0.0, x.merge - m.plan - m.write - m.fsync));
   }
 }
 

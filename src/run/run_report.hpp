@@ -13,17 +13,30 @@
 
 namespace finseg {
 
+// A rank's merge by step, wall seconds (docs/performance.md 2.4.2): planning it (every partial
+// file's header) and creating the files it starts; merging and writing its documents, of which
+// in the kernel reading the partial files, writing and handing bytes to the disk (IoTimes); the
+// fsync at its end. What the merge took beyond them is waiting for the other ranks.
+struct MergeSteps {
+  double plan = 0, write = 0, read_calls = 0, write_calls = 0, writeback = 0, fsync = 0;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(plan, write, read_calls, write_calls, writeback, fsync);
+  }
+};
+
 // One rank's part of a run; gathered to rank 0 (cereal).
 struct RankReport {
   double read = 0, compute = 0, spill = 0;  // scan: reading shards, computing, writing partial files
   double scan_wait = 0;                     // idle at the end of the scan: its last shard done, the others' not
   double merge = 0;                         // merging partial files into the documents it writes
   double merge_cpu = 0;                     // the CPU time of it (the rest is waiting: disk, other ranks)
+  MergeSteps merge_steps;
   std::uint64_t shards = 0, rows = 0;
   long peak_rss_kib = 0;
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(read, compute, spill, scan_wait, merge, merge_cpu, shards, rows, peak_rss_kib);
+    ar(read, compute, spill, scan_wait, merge, merge_cpu, merge_steps, shards, rows, peak_rss_kib);
   }
 };
 
