@@ -76,6 +76,10 @@ void TxnRec::read_texts(SpillReader& r, TxnRec& t) {
   t.raw = r.get_text();
 }
 
+void TxnRec::skip_texts(SpillReader& r) {
+  for (int i = 0; i < 6; ++i) r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text, raw
+}
+
 void IdKey::write(SpillWriter& w) const {
   w.put(hash);
   w.put_varint(pos.file);

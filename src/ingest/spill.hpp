@@ -89,6 +89,7 @@ class SpillReader {
   }
   std::uint64_t get_varint() {
     if (pos_ < size_ && static_cast<std::uint8_t>(data_[pos_]) < 0x80) return static_cast<std::uint8_t>(data_[pos_++]);
+    if (size_ - pos_ >= 10) return get_long_varint();
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       const auto b = static_cast<std::uint8_t>(*take(1));
@@ -101,6 +102,7 @@ class SpillReader {
     const auto n = static_cast<std::size_t>(get_varint());
     return {take(n), n};
   }
+  void skip_text() { take(static_cast<std::size_t>(get_varint())); }
   std::size_t size_bytes() const noexcept { return size_; }
   std::size_t position() const noexcept { return pos_; }
   // Back to a record read before (its position()); the views read from it stay valid.
@@ -110,6 +112,20 @@ class SpillReader {
   }
 
  private:
+  // A varint of more than one byte (line numbers, amounts) with at least the longest one's 10
+  // bytes left: no bounds check per byte, as take(1) made.
+  std::uint64_t get_long_varint() {
+    const auto* p = reinterpret_cast<const std::uint8_t*>(data_ + pos_);
+    std::uint64_t v = 0;
+    for (int i = 0; i < 10; ++i) {
+      v |= static_cast<std::uint64_t>(p[i] & 0x7f) << (7 * i);
+      if (p[i] < 0x80) {
+        pos_ += static_cast<std::size_t>(i) + 1;
+        return v;
+      }
+    }
+    throw std::logic_error("spill file: a number of more than 64 bits");
+  }
   const char* take(std::size_t n) {
     if (n > size_ - pos_) throw std::logic_error("spill file: record past the end");
     const char* p = data_ + pos_;
