@@ -50,6 +50,41 @@ class SpillWriter {
   void end_record() {
     if (used_ >= limit_) flush();
   }
+
+  // A record written through a local cursor: one capacity check for the whole record, and the
+  // position kept in a register (a store through char* may alias any member, so put_varint and
+  // put_text reloaded buf_ and used_ after every byte: ~300 instructions per transaction row).
+  class Cursor {
+   public:
+    template <class T>
+    void put(const T& value) {
+      static_assert(std::is_trivially_copyable_v<T>);
+      std::memcpy(p_, &value, sizeof(T));
+      p_ += sizeof(T);
+    }
+    void put_varint(std::uint64_t v) {
+      for (; v >= 0x80; v >>= 7) *p_++ = static_cast<char>((v & 0x7f) | 0x80);
+      *p_++ = static_cast<char>(v);
+    }
+    void put_text(std::string_view s) {
+      put_varint(s.size());
+      if (!s.empty()) std::memcpy(p_, s.data(), s.size());
+      p_ += s.size();
+    }
+
+   private:
+    friend class SpillWriter;
+    explicit Cursor(char* p) noexcept : p_(p) {}
+    char* p_;
+  };
+  static constexpr std::size_t kMaxVarintBytes = 10;
+  // Room for a record of at most `max_bytes` (count kMaxVarintBytes per varint, and per text
+  // besides its bytes); the same bytes as put_varint / put_text / put would write.
+  Cursor begin_record(std::size_t max_bytes) { return Cursor(room(max_bytes)); }
+  void end_record(const Cursor& c) {
+    used_ = static_cast<std::size_t>(c.p_ - buf_.get());
+    end_record();
+  }
   void flush();
   std::uint64_t bytes_written() const noexcept { return written_ + used_; }
 
