@@ -57,7 +57,7 @@ class ShardStreamWriter {
     // value's copy is one move here).
     void append(const void* p, std::size_t n) {
       if (n > capacity_ - size_) grow(n);
-      std::memcpy(buf_.get() + size_, p, n);
+      if (n != 0) std::memcpy(buf_.get() + size_, p, n);  // an empty text: maybe no buffer yet, and memcpy of null is UB
       size_ += n;
     }
     std::size_t buffered() const noexcept { return size_; }
