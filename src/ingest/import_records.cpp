@@ -32,20 +32,24 @@ AccountRec AccountRec::read(SpillReader& r) {
 }
 
 void TxnRec::write(SpillWriter& w) const {
-  w.put_varint(pos.file);
-  w.put_varint(pos.line);
-  w.put(account_hash);
-  w.put(booking_date);
-  w.put_varint((static_cast<std::uint64_t>(amount) << 1) ^ static_cast<std::uint64_t>(amount >> 63));  // zigzag
-  w.put_varint(labels);
-  w.put(static_cast<std::uint8_t>(labels_empty));
-  w.put_text(id);
-  w.put_text(counterpart_name);
-  w.put_text(counterpart_iban);
-  w.put_text(purpose);
-  w.put_text(amount_text);
-  w.put_text(raw);
-  w.end_record();
+  constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
+  const std::size_t texts =
+      id.size() + counterpart_name.size() + counterpart_iban.size() + purpose.size() + amount_text.size() + raw.size();
+  SpillWriter::Cursor c = w.begin_record(4 * V + sizeof account_hash + sizeof booking_date + 1 + 6 * V + texts);
+  c.put_varint(pos.file);
+  c.put_varint(pos.line);
+  c.put(account_hash);
+  c.put(booking_date);
+  c.put_varint((static_cast<std::uint64_t>(amount) << 1) ^ static_cast<std::uint64_t>(amount >> 63));  // zigzag
+  c.put_varint(labels);
+  c.put(static_cast<std::uint8_t>(labels_empty));
+  c.put_text(id);
+  c.put_text(counterpart_name);
+  c.put_text(counterpart_iban);
+  c.put_text(purpose);
+  c.put_text(amount_text);
+  c.put_text(raw);
+  w.end_record(c);
 }
 
 TxnRec TxnRec::read(SpillReader& r) {
@@ -76,14 +80,20 @@ void TxnRec::read_texts(SpillReader& r, TxnRec& t) {
   t.raw = r.get_text();
 }
 
+void TxnRec::skip_texts(SpillReader& r) {
+  for (int i = 0; i < 6; ++i) r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text, raw
+}
+
 void IdKey::write(SpillWriter& w) const {
-  w.put(hash);
-  w.put_varint(pos.file);
-  w.put_varint(pos.line);
-  w.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0)));
-  w.put_text(id);
-  w.put_text(raw);
-  w.end_record();
+  constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
+  SpillWriter::Cursor c = w.begin_record(sizeof hash + 2 * V + 1 + 2 * V + id.size() + raw.size());
+  c.put(hash);
+  c.put_varint(pos.file);
+  c.put_varint(pos.line);
+  c.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0)));
+  c.put_text(id);
+  c.put_text(raw);
+  w.end_record(c);
 }
 
 IdKey IdKey::read(SpillReader& r) {

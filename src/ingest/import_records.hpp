@@ -84,6 +84,9 @@ struct TxnRec {
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
   static void read_texts(SpillReader& r, TxnRec& t);
+  // Past the texts of a record whose numbers were read, to the next record (the format has no
+  // record lengths): read_texts without building the views.
+  static void skip_texts(SpillReader& r);
 };
 
 // One row's id, for the check that no id appears twice: every row with a non-empty id registers

@@ -251,12 +251,20 @@ LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const D
     if (group.own_files) std::filesystem::remove(group.files[part]);
     SpillReader& in = s.txn_bytes.back();
     if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: " + group.files[part].string() + " over 4 GiB: use a smaller --memory-budget");
+    // A row's account is most often the row before's (an export lists an account's rows
+    // together): that one is checked before the hash map (~2 % of the shard phase's instructions).
+    std::uint64_t last_hash = 0;
+    std::uint32_t last_account = UINT32_MAX;
     while (!in.at_end()) {
-      TxnRec t = TxnRec::read_numbers(in);
+      const TxnRec t = TxnRec::read_numbers(in);
       const auto texts = static_cast<std::uint32_t>(in.position());
-      TxnRec::read_texts(in, t);  // to the next record (the spill format has no record lengths)
+      TxnRec::skip_texts(in);
       if (dups.contains(t.pos)) continue;
-      s.account_of.push_back(acc.index.at(t.account_hash));
+      if (last_account == UINT32_MAX || t.account_hash != last_hash) {
+        last_account = acc.index.at(t.account_hash);
+        last_hash = t.account_hash;
+      }
+      s.account_of.push_back(last_account);
       s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, texts, static_cast<std::uint16_t>(part), t.labels_empty});
     }
   }

@@ -48,8 +48,24 @@ std::size_t hand_over(void* out, std::size_t out_bytes, std::size_t size, std::s
 // LZ4HC_CLEVEL_MIN on LZ4HC at that level (at most LZ4HC_CLEVEL_MAX), negative (as int) plain
 // LZ4 with acceleration 1 - param, otherwise plain LZ4. Returns the compressed size, 0 on failure.
 static_assert(LZ4HC_CLEVEL_MIN <= 3 && LZ4HC_CLEVEL_MAX >= 12, "ShardWriteOptions::lz4_level: 3-12 must be LZ4HC");
+
+// LZ4HC through one state per thread, reset for each block instead of created for it:
+// LZ4_compress_HC allocates a 256 KiB state per call and zeroes all of it (its hash and chain
+// tables), for a chunk of 32-64 KiB (1.7 % of an import's instructions, docs/performance.md 6).
+// LZ4_resetStreamHC_fast keeps the tables and moves the block's start past every entry in them,
+// so nothing of an earlier block is ever in reach of a match: the same bytes as LZ4_compress_HC
+// (tests/unit/store/h5_lz4_test.cpp compares them). The state is never freed: one per thread
+// that writes shards, alive as long as the process may still write one (HDF5 closes files at
+// exit, after thread_local destructors would have run).
+int encode_block_hc(const char* src, char* dst, int n, int capacity, int level) noexcept {
+  static thread_local LZ4_streamHC_t* state = LZ4_createStreamHC();
+  if (!state) return LZ4_compress_HC(src, dst, n, capacity, level);
+  LZ4_resetStreamHC_fast(state, level);
+  return LZ4_compress_HC_continue(state, src, dst, n, capacity);
+}
+
 int encode_block(const char* src, char* dst, int n, int capacity, int param) noexcept {
-  if (param >= LZ4HC_CLEVEL_MIN) return LZ4_compress_HC(src, dst, n, capacity, std::min(param, LZ4HC_CLEVEL_MAX));
+  if (param >= LZ4HC_CLEVEL_MIN) return encode_block_hc(src, dst, n, capacity, std::min(param, LZ4HC_CLEVEL_MAX));
   if (param < 0) return LZ4_compress_fast(src, dst, n, capacity, param < -65536 ? 65537 : 1 - param);
   return LZ4_compress_default(src, dst, n, capacity);
 }

@@ -25,17 +25,25 @@ void ShardStreamWriter::Spool::open(std::filesystem::path file, std::size_t elem
   scratch_ = &scratch;
 }
 
+void ShardStreamWriter::Spool::grow(std::size_t n) {
+  const std::size_t capacity = std::max<std::size_t>({2 * capacity_, size_ + n, 4096});
+  std::unique_ptr<char[]> bigger(new char[capacity]);
+  if (size_ > 0) std::memcpy(bigger.get(), buf_.get(), size_);
+  buf_ = std::move(bigger);
+  capacity_ = capacity;
+}
+
 void ShardStreamWriter::Spool::flush() {
-  if (buf_.empty()) return;
-  append_to_file(file_, buf_);
-  file_bytes_ += buf_.size();
-  buf_.clear();
+  if (size_ == 0) return;
+  append_to_file(file_, std::string_view(buf_.get(), size_));
+  file_bytes_ += size_;
+  size_ = 0;
 }
 
 const void* ShardStreamWriter::Spool::next(std::size_t count) {
   const std::size_t want = count * element_;
   if (read_ >= file_bytes_) {  // the rest is in memory
-    const char* p = buf_.data() + (read_ - file_bytes_);
+    const char* p = buf_.get() + (read_ - file_bytes_);
     read_ += want;
     return p;
   }
@@ -44,7 +52,7 @@ const void* ShardStreamWriter::Spool::next(std::size_t count) {
   scratch.resize(want);
   const std::size_t from_file = static_cast<std::size_t>(std::min<std::uint64_t>(want, file_bytes_ - read_));
   if (std::fread(scratch.data(), 1, from_file, in_) != from_file) throw IoError("cannot read " + file_.string() + ": short read");
-  std::memcpy(scratch.data() + from_file, buf_.data(), want - from_file);  // a slab across file and memory
+  std::memcpy(scratch.data() + from_file, buf_.get(), want - from_file);  // a slab across file and memory
   read_ += want;
   return scratch.data();
 }

@@ -112,6 +112,54 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
   std::filesystem::remove(file);
 }
 
+// A varint is read without a check per byte when its longest form fits before the end, with one
+// near the end: both give every length's value back, and both refuse one of more than 64 bits.
+// skip_texts() lands where read_texts() does.
+TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
+  const auto file = temp_file("varints.bin");
+  std::vector<std::uint64_t> values;
+  for (int bits = 0; bits <= 64; ++bits) values.push_back(bits == 64 ? UINT64_MAX : (std::uint64_t{1} << bits) - 1);
+  {
+    SpillWriter w(file, 64);
+    for (const std::uint64_t v : values) w.put_varint(v);
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (const std::uint64_t v : values) EXPECT_EQ(r.get_varint(), v);  // the last ones: fewer than 10 bytes left
+  EXPECT_TRUE(r.at_end());
+  const std::string eleven(11, '\xff');  // 11 bytes with the continuation bit: no end within 64 bits
+  SpillReader far = SpillReader::view(eleven.data(), eleven.size());
+  EXPECT_THROW(far.get_varint(), std::logic_error);
+  SpillReader near = SpillReader::view(eleven.data(), 9);
+  EXPECT_THROW(near.get_varint(), std::logic_error);
+  std::filesystem::remove(file);
+
+  const auto rows = temp_file("skip.bin");
+  {
+    SpillWriter w(rows, 64);
+    for (int i = 0; i < 50; ++i) {
+      TxnRec t;
+      t.pos = {1, 1000000u + static_cast<std::uint64_t>(i)};
+      const std::string id = "t" + std::to_string(i), purpose(static_cast<std::size_t>(i) * 7, 'p');
+      t.id = id;
+      t.purpose = purpose;
+      t.write(w);
+    }
+    w.flush();
+  }
+  SpillReader a = SpillReader::open(rows), b = SpillReader::open(rows);
+  while (!a.at_end()) {
+    TxnRec t = TxnRec::read_numbers(a);
+    TxnRec::read_texts(a, t);
+    const TxnRec u = TxnRec::read_numbers(b);
+    TxnRec::skip_texts(b);
+    EXPECT_EQ(u.pos, t.pos);
+    EXPECT_EQ(b.position(), a.position());
+  }
+  EXPECT_TRUE(b.at_end());
+  std::filesystem::remove(rows);
+}
+
 TEST(Spill, KeysAndAccountsRoundTrip) {
   const auto file = temp_file("keys.bin");
   SpillWriter w(file, 1 << 20);
