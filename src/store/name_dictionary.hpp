@@ -6,11 +6,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 namespace finseg {
 
@@ -25,29 +26,64 @@ class NameDictionary {
 
   // The id of `name`; `added` says whether it is a new entry the caller appends to the dictionary.
   std::uint32_t id(std::string_view name, bool& added) {
-    if (const auto it = ids_.find(name); it != ids_.end()) {
+    const auto hash = static_cast<std::uint32_t>(std::hash<std::string_view>{}(name));
+    Slot* slot = find(name, hash);
+    if (slot->length != kEmpty) {
       added = false;
-      return it->second;
+      return slot->id;
     }
     if (next_ == UINT32_MAX) throw std::length_error("a shard's counterpart name dictionary exceeds 2^32 - 1 entries");
     added = true;
     const std::uint32_t id = next_++;
-    if (ids_.size() < kMaxEntries && key_bytes_ + name.size() <= kMaxKeyBytes) {
-      ids_.emplace(std::string(name), id);
-      key_bytes_ += name.size();
+    if (entries_ < kMaxEntries && keys_.size() + name.size() <= kMaxKeyBytes) {
+      *slot = {hash, static_cast<std::uint32_t>(keys_.size()), static_cast<std::uint32_t>(name.size()), id};
+      keys_.append(name);
+      if (++entries_ * 2 > slots_.size()) grow();
     }
     return id;
   }
   std::uint32_t size() const noexcept { return next_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  // Open addressing, linear probing, at most half full: the names' bytes end to end in one string
+  // and 16 bytes per slot (no allocation per name: most names of a bank that does not repeat them
+  // are inserted once and never looked up again).
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t offset = 0;  // in keys_
+    std::uint32_t length = kEmpty;
+    std::uint32_t id = 0;
   };
-  std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>> ids_;
+
+  // The slot holding `name`, or the empty slot where it would go.
+  Slot* find(std::string_view name, std::uint32_t hash) {
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.length == kEmpty) return &s;
+      if (s.hash == hash && s.length == name.size() &&
+          (name.empty() || std::memcmp(keys_.data() + s.offset, name.data(), name.size()) == 0))
+        return &s;
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.length == kEmpty) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].length != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
+  std::string keys_;
+  std::size_t entries_ = 0;
   std::uint32_t next_ = 0;
-  std::size_t key_bytes_ = 0;
 };
 
 }  // namespace finseg
