@@ -19,6 +19,10 @@ enum Column : std::uint32_t {
   kPurpose = 1u << 9,
   kText = kCounterpartName | kCounterpartIban | kPurpose,
   kAllColumns = 0x3ffu,
+  // The counterpart names as the store keeps them (store format 2: a per-shard dictionary and an
+  // id per transaction, ShardData::counterpart_name_dict/_id; format 1: the plain column, as
+  // kCounterpartName). What insuranceSpending reads: it never decodes the whole names text.
+  kCounterpartNameIds = 1u << 10,
 };
 using ColumnSet = std::uint32_t;
 

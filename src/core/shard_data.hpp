@@ -79,6 +79,20 @@ struct ShardData {
   StringColumn counterpart_name;
   StringColumn counterpart_iban;
   StringColumn purpose;
+  // The counterpart names by id (read with kCounterpartNameIds from a store of format 2, when
+  // counterpart_names_by_id): the name of transaction t is
+  // counterpart_name_dict[counterpart_name_id[t]], the dictionary being the whole shard's.
+  // counterpart_name_dict_serial tells one shard's dictionary from the next (a cache of anything
+  // derived from it is valid while the serial stays); 0 for none.
+  bool counterpart_names_by_id = false;
+  StringColumn counterpart_name_dict;
+  std::vector<std::uint32_t> counterpart_name_id;
+  std::uint64_t counterpart_name_dict_serial = 0;
+
+  // Transaction t's counterpart name, whichever way it was read.
+  std::string_view counterpart_name_of(std::size_t t) const noexcept {
+    return counterpart_names_by_id ? counterpart_name_dict[counterpart_name_id[t]] : counterpart_name[t];
+  }
 
   // Counted from the offsets, which are always present (a partial column read leaves others empty).
   std::size_t users() const noexcept { return user_account_offsets.size() - 1; }

@@ -2,6 +2,8 @@
 // docs/store-format.md is spelled in code (writer and reader both use it).
 #pragma once
 
+#include <cstddef>
+
 namespace finseg::h5layout {
 
 // Root attributes.
@@ -39,21 +41,30 @@ inline constexpr const char* kBookingDate = "/transactions/booking_date";
 inline constexpr const char* kAmount = "/transactions/amount";
 inline constexpr const char* kLabels = "/transactions/labels";
 inline constexpr const char* kCounterpartName = "/transactions/counterpart_name";
+// Format 2: the names as a dictionary (a string column of the distinct names, in order of first
+// use in the shard) and a uint32 id per transaction into it; format 1 had the plain column above.
+inline constexpr const char* kCounterpartNameDict = "/transactions/counterpart_name_dict";
+inline constexpr const char* kCounterpartNameId = "/transactions/counterpart_name_id";
 inline constexpr const char* kCounterpartIban = "/transactions/counterpart_iban";
 inline constexpr const char* kPurpose = "/transactions/purpose";
 
 inline constexpr const char* kBytesSuffix = "_bytes";
 inline constexpr const char* kOffsetsSuffix = "_offsets";
 
-// Every dataset of a shard file, in the order the writer creates them.
+// Every dataset of a shard file (format 2), in the order the writer creates them.
 inline constexpr const char* kDatasets[] = {
     "/users/user_id_bytes", "/users/user_id_offsets", kUserAccountOffsets,
     "/accounts/account_id_bytes", "/accounts/account_id_offsets", kAccountType, kCurrency, kBalance, kBalanceDate,
     kAccountTxnOffsets,
     "/transactions/transaction_id_bytes", "/transactions/transaction_id_offsets", kBookingDate, kAmount, kLabels,
-    "/transactions/counterpart_name_bytes", "/transactions/counterpart_name_offsets",
+    "/transactions/counterpart_name_dict_bytes", "/transactions/counterpart_name_dict_offsets", kCounterpartNameId,
     "/transactions/counterpart_iban_bytes", "/transactions/counterpart_iban_offsets",
     "/transactions/purpose_bytes", "/transactions/purpose_offsets",
 };
+// Format 1 (docs/store-format.md 5): datasets kFirstNameDataset and the next hold the plain names
+// column instead of the dictionary, and there is no kNameIdDataset.
+inline constexpr std::size_t kFirstNameDataset = 15;
+inline constexpr std::size_t kNameIdDataset = 17;
+inline constexpr const char* kNamesV1[] = {"/transactions/counterpart_name_bytes", "/transactions/counterpart_name_offsets"};
 
 }  // namespace finseg::h5layout

@@ -87,7 +87,10 @@ class ColumnSource {
 // What a shard file is written from: its counts and dates (root attributes) and, for each dataset
 // of h5layout::kDatasets in that order, its length and source.
 struct ShardColumns {
-  static constexpr std::size_t kCount = 21;
+  static constexpr std::size_t kCount = 22;
+  // 2: the names as dictionary and ids; 1 (tests of old stores): datasets 15 and 16 hold the
+  // plain names column (h5layout::kNamesV1) and dataset 17 is not written.
+  int format_version = kShardFormatVersion;
   ShardCounts counts;
   DateRange bookings;
   std::optional<Day> latest_balance_date;
@@ -109,13 +112,16 @@ class MemorySource final : public ColumnSource {
   std::size_t element_;
 };
 
-// The columns of a ShardData as sources (it must outlive this object).
+// The columns of a ShardData as sources (it must outlive this object); the counterpart names as
+// a dictionary and ids (NameDictionary) unless `names_dictionary` is false (format 1).
 struct MemoryColumns {
-  explicit MemoryColumns(const ShardData& data);
+  explicit MemoryColumns(const ShardData& data, bool names_dictionary = true);
   MemoryColumns(const MemoryColumns&) = delete;
   MemoryColumns& operator=(const MemoryColumns&) = delete;
   std::vector<MemorySource> sources;
   ShardColumns columns;
+  StringColumn name_dict;               // format 2: the distinct names, in order of first use
+  std::vector<std::uint32_t> name_ids;  // format 2: per transaction
 };
 
 // Writes the HDF5 file (must not exist); throws IoError. No checksum, no fsync. Every dataset is

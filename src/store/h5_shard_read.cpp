@@ -6,6 +6,7 @@
 #include "store/h5_attributes.hpp"
 #include "store/h5_shard_reader.hpp"
 
+#include <atomic>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,9 +28,9 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx) {
   if (format != L::kFormatName) fail(ctx, "not a finseg shard (format attribute '" + format + "')");
   ShardHeader h;
   h.format_version = read_int32_attribute(file, L::kFormatVersionAttr, ctx);
-  if (h.format_version != kStoreFormatVersion)
-    fail(ctx, "shard format version " + std::to_string(h.format_version) + ", this finseg reads version " +
-                  std::to_string(kStoreFormatVersion));
+  if (h.format_version < kOldestShardFormatVersion || h.format_version > kShardFormatVersion)
+    fail(ctx, "shard format version " + std::to_string(h.format_version) + ", this finseg reads versions " +
+                  std::to_string(kOldestShardFormatVersion) + " to " + std::to_string(kShardFormatVersion));
   h.counts.users = read_uint64_attribute(file, L::kUsersAttr, ctx);
   h.counts.accounts = read_uint64_attribute(file, L::kAccountsAttr, ctx);
   h.counts.transactions = read_uint64_attribute(file, L::kTransactionsAttr, ctx);
@@ -53,6 +54,13 @@ ShardHeader read_shard_header(hid_t file, const Context& ctx) {
   return h;
 }
 
+void clear_name_ids(ShardData& d) {
+  d.counterpart_names_by_id = false;
+  d.counterpart_name_dict.clear();
+  d.counterpart_name_id.clear();
+  d.counterpart_name_dict_serial = 0;
+}
+
 // Every column `columns` leaves out is emptied (keeping its buffer).
 void clear_unread(ColumnSet columns, ShardData& d) {
   if (!(columns & kUserIds)) d.user_id.clear();
@@ -67,7 +75,8 @@ void clear_unread(ColumnSet columns, ShardData& d) {
   if (!(columns & kBookingDate)) d.booking_date.clear();
   if (!(columns & kAmount)) d.amount.clear();
   if (!(columns & kLabels)) d.labels.clear();
-  if (!(columns & kCounterpartName)) d.counterpart_name.clear();
+  if (!(columns & (kCounterpartName | kCounterpartNameIds))) d.counterpart_name.clear();
+  if (!(columns & kCounterpartNameIds)) clear_name_ids(d);
   if (!(columns & kCounterpartIban)) d.counterpart_iban.clear();
   if (!(columns & kPurpose)) d.purpose.clear();
 }
@@ -91,6 +100,49 @@ void read_head_columns(ShardReader& r, const ShardCounts& c, ColumnSet columns, 
   }
 }
 
+std::uint64_t next_dictionary_serial() noexcept {
+  static std::atomic<std::uint64_t> serial{0};
+  return ++serial;
+}
+
+void read_name_dictionary(ShardReader& r, StringColumn& dict) {
+  const std::string offsets = std::string(L::kCounterpartNameDict) + L::kOffsetsSuffix;
+  const std::uint64_t entries = r.open(offsets, kI64).n;
+  if (entries == 0) fail(r.context(), "dataset " + offsets + " has 0 values, expected at least 1");
+  r.read_strings(L::kCounterpartNameDict, entries - 1, dict);
+  const std::string problem = name_dictionary_problem(dict);
+  if (!problem.empty()) fail(r.context(), "corrupt structure: " + problem);
+}
+
+// The names as asked: by id (format 2) for kCounterpartNameIds, the plain column for
+// kCounterpartName (a format 2 shard's made from the dictionary), the plain column for both from
+// a format 1 shard. The dictionary is checked before a name is taken from it.
+void read_counterpart_names(ShardReader& r, const ShardHeader& h, ColumnSet columns, ShardData& d) {
+  const ShardCounts& c = h.counts;
+  if (h.format_version < 2) {
+    clear_name_ids(d);
+    return r.read_strings(L::kCounterpartName, c.transactions, d.counterpart_name);
+  }
+  read_name_dictionary(r, d.counterpart_name_dict);
+  r.read(L::kCounterpartNameId, H5T_NATIVE_UINT32, kU32, c.transactions, d.counterpart_name_id);
+  const std::string problem = name_ids_problem(d.counterpart_name_id, d.counterpart_name_dict.size());
+  if (!problem.empty()) fail(r.context(), "corrupt structure: " + problem);
+  d.counterpart_name.clear();
+  if (columns & kCounterpartName) {
+    std::size_t bytes = 0;
+    for (const std::uint32_t id : d.counterpart_name_id) bytes += d.counterpart_name_dict[id].size();
+    d.counterpart_name.reserve(d.counterpart_name_id.size(), bytes);
+    for (const std::uint32_t id : d.counterpart_name_id) d.counterpart_name.push_back(d.counterpart_name_dict[id]);
+  }
+  if (columns & kCounterpartNameIds) {
+    d.counterpart_names_by_id = true;
+    d.counterpart_name_dict_serial = next_dictionary_serial();
+  } else {
+    d.counterpart_name_dict.clear();
+    d.counterpart_name_id.clear();
+  }
+}
+
 void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, const Context& ctx, ShardData& d) {
   const ShardCounts& c = h.counts;
   ShardReader r(file, ctx);
@@ -100,7 +152,7 @@ void read_shard_columns(hid_t file, const ShardHeader& h, ColumnSet columns, con
   if (columns & kBookingDate) r.read(L::kBookingDate, H5T_NATIVE_INT32, kI32, c.transactions, d.booking_date);
   if (columns & kAmount) r.read(L::kAmount, H5T_NATIVE_INT64, kI64, c.transactions, d.amount);
   if (columns & kLabels) r.read(L::kLabels, H5T_NATIVE_UINT64, kU64, c.transactions, d.labels);
-  if (columns & kCounterpartName) r.read_strings(L::kCounterpartName, c.transactions, d.counterpart_name);
+  if (columns & (kCounterpartName | kCounterpartNameIds)) read_counterpart_names(r, h, columns, d);
   if (columns & kCounterpartIban) r.read_strings(L::kCounterpartIban, c.transactions, d.counterpart_iban);
   if (columns & kPurpose) r.read_strings(L::kPurpose, c.transactions, d.purpose);
 
@@ -116,7 +168,13 @@ ShardData read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet co
 
 std::vector<ChunkLocation> chunk_locations(hid_t file, const Context& ctx) {
   std::vector<ChunkLocation> out;
-  for (const char* path : L::kDatasets) {
+  std::vector<const char*> paths(std::begin(L::kDatasets), std::end(L::kDatasets));
+  if (read_int32_attribute(file, L::kFormatVersionAttr, ctx) < 2) {  // the plain names column
+    paths.erase(paths.begin() + L::kNameIdDataset);
+    paths[L::kFirstNameDataset] = L::kNamesV1[0];
+    paths[L::kFirstNameDataset + 1] = L::kNamesV1[1];
+  }
+  for (const char* path : paths) {
     const std::string what = std::string("dataset ") + path;
     Dataset ds = make<Dataset>(H5Dopen2(file, path, H5P_DEFAULT), ctx, "opening " + what);
     Dataspace space = make<Dataspace>(H5Dget_space(ds.get()), ctx, "reading the shape of " + what);

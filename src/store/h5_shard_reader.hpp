@@ -26,6 +26,7 @@ struct Expected {
 
 constexpr Expected kU8{H5T_INTEGER, 1, H5T_SGN_NONE};
 constexpr Expected kI32{H5T_INTEGER, 4, H5T_SGN_2};
+constexpr Expected kU32{H5T_INTEGER, 4, H5T_SGN_NONE};
 constexpr Expected kI64{H5T_INTEGER, 8, H5T_SGN_2};
 constexpr Expected kU64{H5T_INTEGER, 8, H5T_SGN_NONE};
 constexpr Expected kString3{H5T_STRING, 3, H5T_SGN_ERROR};
@@ -104,6 +105,13 @@ constexpr ColumnSet kHeadColumns = kUserIds | kAccountIds | kAccountMeta;
 
 // Every column `columns` leaves out is emptied (keeping its buffer).
 void clear_unread(ColumnSet columns, ShardData& d);
+// The names by id emptied (counterpart_names_by_id false).
+void clear_name_ids(ShardData& d);
+
+// A format 2 shard's names dictionary, checked (name_dictionary_problem).
+void read_name_dictionary(ShardReader& r, StringColumn& dict);
+// A number no other dictionary read in this process has (ShardData::counterpart_name_dict_serial).
+std::uint64_t next_dictionary_serial() noexcept;
 
 // The offsets and the user and account columns: what a scan needs whole before its first block.
 void read_head_columns(ShardReader& r, const ShardCounts& c, ColumnSet columns, ShardData& d);

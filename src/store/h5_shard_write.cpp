@@ -6,10 +6,12 @@
 #include "store/h5_layout.hpp"
 #include "store/h5_lz4.hpp"
 #include "store/h5_shard.hpp"
+#include "store/name_dictionary.hpp"
 
 #include <algorithm>
 #include <array>
 #include <iterator>
+#include <stdexcept>
 #include <string>
 
 namespace finseg::h5 {
@@ -25,14 +27,15 @@ enum class Element { integer, fixed_string, text };
 
 constexpr unsigned kSzipPixelsPerBlock = 32;
 
-// The 21 datasets of h5layout::kDatasets, in that order: what each holds.
-// bytes and offsets: a string column (text level of LZ4, see Element::text).
-enum class Kind { bytes, offsets, i64, i32, u8, u64, currency };
+// The 22 datasets of h5layout::kDatasets, in that order: what each holds.
+// bytes and offsets: a string column (text level of LZ4, see Element::text). The names' ids are
+// numeric (shuffle and the numeric level: read by every insuranceSpending scan).
+enum class Kind { bytes, offsets, i64, i32, u8, u32, u64, currency };
 constexpr std::array<Kind, ShardColumns::kCount> kKinds = {
     Kind::bytes, Kind::offsets, Kind::i64,                                             // users
     Kind::bytes, Kind::offsets, Kind::u8, Kind::currency, Kind::i64, Kind::i32, Kind::i64,  // accounts
     Kind::bytes, Kind::offsets, Kind::i32, Kind::i64, Kind::u64,                        // transactions
-    Kind::bytes, Kind::offsets, Kind::bytes, Kind::offsets, Kind::bytes, Kind::offsets,
+    Kind::bytes, Kind::offsets, Kind::u32, Kind::bytes, Kind::offsets, Kind::bytes, Kind::offsets,
 };
 static_assert(std::size(L::kDatasets) == ShardColumns::kCount);
 
@@ -53,27 +56,34 @@ class ShardWriter {
     g.close(ctx_);
   }
 
-  void column(std::size_t i, std::uint64_t n, ColumnSource& source) {
+  void column(std::size_t i, std::uint64_t n, ColumnSource& source, int format_version) {
+    const char* path = L::kDatasets[i];
+    if (format_version < 2 && i >= L::kFirstNameDataset && i <= L::kNameIdDataset) {
+      if (i == L::kNameIdDataset) return;
+      path = L::kNamesV1[i - L::kFirstNameDataset];
+    }
     switch (kKinds[i]) {
       // Bytes get chunks of about the same size in bytes as an int64 column's chunks.
       case Kind::bytes:
-        return dataset(L::kDatasets[i], H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements * 8, Element::text);
+        return dataset(path, H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements * 8, Element::text);
       case Kind::offsets:
-        return dataset(L::kDatasets[i], H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::text);
+        return dataset(path, H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::text);
       case Kind::i64:
-        return dataset(L::kDatasets[i], H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::integer);
+        return dataset(path, H5T_STD_I64LE, H5T_NATIVE_INT64, source, n, options_.chunk_elements, Element::integer);
       case Kind::i32:
-        return dataset(L::kDatasets[i], H5T_STD_I32LE, H5T_NATIVE_INT32, source, n, options_.chunk_elements, Element::integer);
+        return dataset(path, H5T_STD_I32LE, H5T_NATIVE_INT32, source, n, options_.chunk_elements, Element::integer);
       case Kind::u8:
-        return dataset(L::kDatasets[i], H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements, Element::integer);
+        return dataset(path, H5T_STD_U8LE, H5T_NATIVE_UINT8, source, n, options_.chunk_elements, Element::integer);
+      case Kind::u32:
+        return dataset(path, H5T_STD_U32LE, H5T_NATIVE_UINT32, source, n, options_.chunk_elements, Element::integer);
       case Kind::u64:
-        return dataset(L::kDatasets[i], H5T_STD_U64LE, H5T_NATIVE_UINT64, source, n, options_.chunk_elements, Element::integer);
+        return dataset(path, H5T_STD_U64LE, H5T_NATIVE_UINT64, source, n, options_.chunk_elements, Element::integer);
       case Kind::currency: {
         static_assert(sizeof(Currency) == 3, "Currency must be 3 packed chars");
         Datatype type = make<Datatype>(H5Tcopy(H5T_C_S1), ctx_, "copying the string type");
         check(H5Tset_size(type.get(), 3), ctx_, "setting the currency string size");
         check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), ctx_, "setting the currency string padding");
-        return dataset(L::kDatasets[i], type.get(), type.get(), source, n, options_.chunk_elements, Element::fixed_string);
+        return dataset(path, type.get(), type.get(), source, n, options_.chunk_elements, Element::fixed_string);
       }
     }
   }
@@ -149,7 +159,7 @@ class ShardWriter {
 
 }  // namespace
 
-MemoryColumns::MemoryColumns(const ShardData& d) {
+MemoryColumns::MemoryColumns(const ShardData& d, bool names_dictionary) {
   sources.reserve(ShardColumns::kCount);
   const auto add = [&](const auto& v) {
     columns.lengths[sources.size()] = v.size();
@@ -171,7 +181,21 @@ MemoryColumns::MemoryColumns(const ShardData& d) {
   add(d.booking_date);
   add(d.amount);
   add(d.labels);
-  add_strings(d.counterpart_name);
+  if (names_dictionary) {
+    NameDictionary dictionary;
+    name_ids.resize(d.counterpart_name.size());
+    for (std::size_t t = 0; t < name_ids.size(); ++t) {
+      bool added = false;
+      name_ids[t] = dictionary.id(d.counterpart_name[t], added);
+      if (added) name_dict.push_back(d.counterpart_name[t]);
+    }
+    add_strings(name_dict);
+    add(name_ids);
+  } else {
+    columns.format_version = 1;
+    add_strings(d.counterpart_name);
+    add(name_ids);  // empty, not written
+  }
   add_strings(d.counterpart_iban);
   add_strings(d.purpose);
   for (std::size_t i = 0; i < ShardColumns::kCount; ++i) columns.sources[i] = &sources[i];
@@ -189,7 +213,7 @@ bool szip_encoder_available() noexcept {
 
 void write_shard_file(const std::filesystem::path& path, const ShardData& data, const Taxonomy& taxonomy,
                       const ShardWriteOptions& options, const Context& ctx) {
-  const MemoryColumns memory(data);
+  const MemoryColumns memory(data, options.names_dictionary);
   write_shard_file(path, memory.columns, taxonomy, options, ctx);
 }
 
@@ -223,7 +247,9 @@ void write_shard_file(const std::filesystem::path& path, const ShardColumns& dat
 
   const hid_t root = file.get();
   write_string_attribute(root, L::kFormatAttr, L::kFormatName, ctx);
-  write_int32_attribute(root, L::kFormatVersionAttr, kStoreFormatVersion, ctx);
+  if (data.format_version != (options.names_dictionary ? kShardFormatVersion : 1))
+    throw std::logic_error("write_shard_file: the columns' format does not match options.names_dictionary");
+  write_int32_attribute(root, L::kFormatVersionAttr, data.format_version, ctx);
   write_uint64_attribute(root, L::kUsersAttr, data.counts.users, ctx);
   write_uint64_attribute(root, L::kAccountsAttr, data.counts.accounts, ctx);
   write_uint64_attribute(root, L::kTransactionsAttr, data.counts.transactions, ctx);
@@ -243,7 +269,7 @@ void write_shard_file(const std::filesystem::path& path, const ShardColumns& dat
     if (i == 0) w.group(L::kUsers);
     if (i == 3) w.group(L::kAccounts);
     if (i == 10) w.group(L::kTransactions);
-    w.column(i, data.lengths[i], *data.sources[i]);
+    w.column(i, data.lengths[i], *data.sources[i], data.format_version);
   }
 
   file.close(ctx);

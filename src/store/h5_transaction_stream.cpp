@@ -3,6 +3,7 @@
 #include "store/h5_shard_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -19,7 +20,7 @@ namespace {
 // the previous block's last chunk the next block starts in).
 struct StreamColumn {
   // What the values must satisfy before the kernels use them (shard_structure_problem's checks).
-  enum class Check { none, dates, labels, offsets } check = Check::none;
+  enum class Check { none, dates, labels, offsets, name_ids } check = Check::none;
   ShardReader::Opened opened;
   std::string what;  // "dataset <path>"
   hid_t mem_type = H5I_INVALID_HID;
@@ -76,6 +77,17 @@ struct TransactionStream::State {
   const ShardData* head = nullptr;
   std::vector<StringStream> strings;
   std::optional<StreamColumn> booking, amount, labels;
+  // A format 2 shard's names: the dictionary read whole (handed to each window once), the ids
+  // streamed as a numeric column.
+  std::optional<StreamColumn> name_ids;
+  StringColumn dict;
+  std::uint64_t dict_serial = 0;
+  std::vector<std::uint32_t> id_scratch;  // a block's ids when only the plain names are asked for
+  // The numeric columns requested, in order (null when not).
+  std::array<StreamColumn*, 4> numeric() noexcept {
+    const auto at = [](std::optional<StreamColumn>& c) { return c ? &*c : nullptr; };
+    return {at(booking), at(amount), at(labels), at(name_ids)};
+  }
   Day first_day = 0, last_day = 0;
   bool any_day = false;
   LabelSet label_bits = 0;
@@ -162,7 +174,8 @@ struct TransactionStream::State {
   void check_new(StreamColumn& c, std::uint64_t from, const StringStream* s) {
     const std::uint64_t to = c.decoded;
     if (from == to) return;
-    if (c.check == StreamColumn::Check::dates || c.check == StreamColumn::Check::labels) {
+    if (c.check == StreamColumn::Check::dates || c.check == StreamColumn::Check::labels ||
+        c.check == StreamColumn::Check::name_ids) {
       check_values(c, c.window.data() + static_cast<std::size_t>(from - c.base) * c.size, to - from);
     } else if (c.check == StreamColumn::Check::offsets && s) {
       check_offsets(c, c.at<std::int64_t>(from), from, to - from);
@@ -203,6 +216,11 @@ struct TransactionStream::State {
       const std::size_t names = header.labels.size();
       const LabelSet allowed = names >= 64 ? ~LabelSet{0} : (LabelSet{1} << names) - 1;
       if ((label_bits & ~allowed) && anomaly.empty()) anomaly = "a label bit beyond the taxonomy names";
+    } else if (c.check == StreamColumn::Check::name_ids) {
+      const std::uint32_t* v = reinterpret_cast<const std::uint32_t*>(p);
+      std::uint32_t largest = 0;
+      for (std::uint64_t i = 0; i < count; ++i) largest = std::max(largest, v[i]);
+      if (largest >= dict.size() && anomaly.empty()) anomaly = "a counterpart name id beyond the dictionary";
     }
   }
 
@@ -240,7 +258,7 @@ struct TransactionStream::State {
 
   // Transactions [t0, t1) of every requested column in the windows, checked (with their strings).
   void cover_transactions(std::uint64_t t0, std::uint64_t t1) {
-    for (auto* c : {booking ? &*booking : nullptr, amount ? &*amount : nullptr, labels ? &*labels : nullptr})
+    for (auto* c : numeric())
       if (c) {
         cover(*c, c->shuffled ? std::min(t0, c->checked) : t0, t1);  // a shuffled column keeps what is unchecked
         check_untaken(*c, t0);
@@ -292,7 +310,13 @@ TransactionStream::TransactionStream(hid_t file, const ShardHeader& h, ColumnSet
   if (columns & kBookingDate) st.booking = st.column(L::kBookingDate, H5T_NATIVE_INT32, kI32, n, StreamColumn::Check::dates);
   if (columns & kAmount) st.amount = st.column(L::kAmount, H5T_NATIVE_INT64, kI64, n);
   if (columns & kLabels) st.labels = st.column(L::kLabels, H5T_NATIVE_UINT64, kU64, n, StreamColumn::Check::labels);
-  if (columns & kCounterpartName) st.add_strings(L::kCounterpartName, &ShardData::counterpart_name);
+  if ((columns & (kCounterpartName | kCounterpartNameIds)) && h.format_version < 2) {
+    st.add_strings(L::kCounterpartName, &ShardData::counterpart_name);
+  } else if (columns & (kCounterpartName | kCounterpartNameIds)) {
+    read_name_dictionary(st.reader, st.dict);
+    st.dict_serial = next_dictionary_serial();
+    st.name_ids = st.column(L::kCounterpartNameId, H5T_NATIVE_UINT32, kU32, n, StreamColumn::Check::name_ids);
+  }
   if (columns & kCounterpartIban) st.add_strings(L::kCounterpartIban, &ShardData::counterpart_iban);
   if (columns & kPurpose) st.add_strings(L::kPurpose, &ShardData::purpose);
 }
@@ -353,6 +377,23 @@ void TransactionStream::block(std::size_t user_begin, std::size_t user_end, Shar
   if (st.booking) take(*st.booking, w.booking_date);
   if (st.amount) take(*st.amount, w.amount);
   if (st.labels) take(*st.labels, w.labels);
+  if (st.name_ids) {
+    std::vector<std::uint32_t>& ids = (st.columns & kCounterpartNameIds) ? w.counterpart_name_id : st.id_scratch;
+    take(*st.name_ids, ids);
+    if (!st.anomaly.empty()) st.fail_whole();
+    if (st.columns & kCounterpartNameIds) {
+      if (w.counterpart_name_dict_serial != st.dict_serial) {  // the shard's first block
+        w.counterpart_name_dict = st.dict;
+        w.counterpart_name_dict_serial = st.dict_serial;
+      }
+      w.counterpart_names_by_id = true;
+    }
+    w.counterpart_name.clear();
+    if (st.columns & kCounterpartName)
+      for (const std::uint32_t id : ids) w.counterpart_name.push_back(st.dict[id]);
+  } else if (st.columns & kCounterpartNameIds) {
+    clear_name_ids(w);  // a format 1 shard: the plain names below
+  }
   if (!st.anomaly.empty()) st.fail_whole();
   for (auto& s : st.strings) {
     StringColumn& out = w.*s.member;
@@ -376,8 +417,7 @@ std::uint64_t TransactionStream::largest_chunk() const noexcept {
   const State& st = *state_;
   std::uint64_t largest = 0;
   const auto add = [&](const StreamColumn& c) { largest = std::max(largest, c.plan ? c.plan->per_chunk : c.n()); };
-  for (const auto* c : {st.booking ? &*st.booking : nullptr, st.amount ? &*st.amount : nullptr,
-                        st.labels ? &*st.labels : nullptr})
+  for (const auto* c : state_->numeric())
     if (c) add(*c);
   for (const auto& s : st.strings) add(s.offsets);
   return largest;
@@ -387,8 +427,7 @@ DateRange TransactionStream::finish() {
   State& st = *state_;
   const std::uint64_t n = st.counts().transactions;
   st.cover_transactions(n, n);
-  for (auto* c : {st.booking ? &*st.booking : nullptr, st.amount ? &*st.amount : nullptr,
-                  st.labels ? &*st.labels : nullptr})
+  for (auto* c : st.numeric())
     if (c) st.check_untaken(*c, n);
   if (!st.anomaly.empty()) st.fail_whole();
   for (const auto& s : st.strings) st.check_string_totals(s);

@@ -12,10 +12,13 @@ namespace finseg {
 
 namespace {
 
-// Datasets 10..20 of h5layout::kDatasets: which are string bytes, which offsets, element sizes.
+// Datasets 10..21 of h5layout::kDatasets: which are string bytes, which offsets, element sizes.
 constexpr std::size_t kFirstTxnDataset = 10;
-constexpr std::array<std::size_t, 11> kElement = {1, 8, sizeof(Day), sizeof(Cents), sizeof(LabelSet), 1, 8, 1, 8, 1, 8};
-constexpr std::array<std::size_t, 4> kTextColumns = {0, 5, 7, 9};  // the bytes; offsets follow each
+constexpr std::array<std::size_t, 12> kElement = {1, 8, sizeof(Day), sizeof(Cents), sizeof(LabelSet), 1, 8,
+                                                  sizeof(std::uint32_t), 1, 8, 1, 8};
+constexpr std::array<std::size_t, 4> kTextColumns = {0, 5, 8, 10};  // the bytes; offsets follow each
+constexpr std::size_t kNameDict = 5;  // the names' dictionary (a text column), then their ids
+constexpr std::size_t kNameIds = 7;
 
 }  // namespace
 
@@ -83,6 +86,16 @@ void ShardStreamWriter::add_text(std::size_t column, std::string_view s) {
   buffered_ += s.size() + sizeof(std::int64_t);
 }
 
+// A name new to the shard joins the dictionary (spooled like any text column); every
+// transaction gets its id.
+void ShardStreamWriter::add_name(std::string_view name) {
+  bool added = false;
+  const std::uint32_t id = names_.id(name, added);
+  if (added) add_text(kNameDict, name);
+  txn_[kNameIds].append(&id, sizeof id);
+  buffered_ += sizeof id;
+}
+
 void ShardStreamWriter::add_transaction(std::string_view id, Day booking, Cents amount, LabelSet labels,
                                         std::string_view cp_name, std::string_view cp_iban, std::string_view purpose) {
   if (head_.accounts() == 0) throw std::logic_error("ShardStreamWriter: a transaction before any account");
@@ -90,9 +103,9 @@ void ShardStreamWriter::add_transaction(std::string_view id, Day booking, Cents 
   txn_[2].append(&booking, sizeof booking);
   txn_[3].append(&amount, sizeof amount);
   txn_[4].append(&labels, sizeof labels);
-  add_text(5, cp_name);
-  add_text(7, cp_iban);
-  add_text(9, purpose);
+  add_name(cp_name);
+  add_text(8, cp_iban);
+  add_text(10, purpose);
   buffered_ += sizeof booking + sizeof amount + sizeof labels;
   ++head_.account_txn_offsets.back();
   label_bits_ |= labels;

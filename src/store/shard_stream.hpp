@@ -7,6 +7,7 @@
 
 #include "core/shard_data.hpp"
 #include "store/h5_shard.hpp"
+#include "store/name_dictionary.hpp"
 
 #include <array>
 #include <cstdio>
@@ -78,11 +79,13 @@ class ShardStreamWriter {
     std::string* scratch_ = nullptr;  // a slab read from the file
   };
   void add_text(std::size_t column, std::string_view s);
+  void add_name(std::string_view name);
 
   ShardData head_;
   std::string scratch_;
-  std::array<Spool, 11> txn_;  // datasets 10..20 of h5layout::kDatasets
-  std::array<std::int64_t, 11> text_bytes_{};
+  std::array<Spool, 12> txn_;  // datasets 10..21 of h5layout::kDatasets
+  std::array<std::int64_t, 12> text_bytes_{};
+  NameDictionary names_;  // the counterpart names' ids (datasets 15..17, store format 2)
   std::uint64_t memory_bytes_;
   std::size_t buffered_ = 0;
   bool spooled_ = false;

@@ -229,7 +229,7 @@ ShardInfo write_shard(const std::filesystem::path& file, const ShardData& data, 
   const ShardCounts counts{data.users(), data.accounts(), data.transactions()};
   if (const auto problem = shard_structure_problem(data, kAllColumns, counts, taxonomy.size()); !problem.empty())
     throw std::logic_error("write_shard " + file.string() + ": inconsistent shard data: " + problem);
-  const h5::MemoryColumns memory(data);
+  const h5::MemoryColumns memory(data, options.names_dictionary);
   return write_checked_shard(file, memory.columns, taxonomy, options);
 }
 

@@ -20,7 +20,12 @@ namespace finseg {
 
 class ShardStreamWriter;
 
+// The manifest's formatVersion (unchanged since 1: it lists shards of either shard format).
 inline constexpr int kStoreFormatVersion = 1;
+// A shard file's format_version: 2 keeps the counterpart names as a dictionary and ids
+// (docs/store-format.md 1, 5); 1, the plain names column, is still read.
+inline constexpr int kShardFormatVersion = 2;
+inline constexpr int kOldestShardFormatVersion = 1;
 // The LZ4HC level of the default filter chain (docs/store-format.md 4).
 inline constexpr int kDefaultLz4HcLevel = 4;
 // Elements per chunk of a shard's numeric columns by default (ShardWriteOptions::chunk_elements).
@@ -79,6 +84,9 @@ struct ShardWriteOptions {
   // The date attributes of the shard (store-format.md 1.5); false only to test how stores written
   // before them are read.
   bool record_dates = true;
+  // Counterpart names as a dictionary and ids (shard format 2); false writes format 1, only to
+  // test how stores written before are read (from a ShardData; a ShardStreamWriter refuses it).
+  bool names_dictionary = true;
 };
 
 // Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).

@@ -78,14 +78,33 @@ std::string shard_structure_problem(const ShardData& d, ColumnSet columns, const
         return "transactions/labels: transaction " + std::to_string(i) + " carries a label bit beyond the " +
                std::to_string(label_names) + " taxonomy names";
   }
-  if ((columns & kCounterpartName) &&
-      first(string_problem(d.counterpart_name, c.transactions, "transactions/counterpart_name")))
+  const bool names = (columns & kCounterpartName) || ((columns & kCounterpartNameIds) && !d.counterpart_names_by_id);
+  if (names && first(string_problem(d.counterpart_name, c.transactions, "transactions/counterpart_name"))) return p;
+  if ((columns & kCounterpartNameIds) && d.counterpart_names_by_id &&
+      (first(name_dictionary_problem(d.counterpart_name_dict)) ||
+       first(length_problem(d.counterpart_name_id, c.transactions, "transactions/counterpart_name_id")) ||
+       first(name_ids_problem(d.counterpart_name_id, d.counterpart_name_dict.size()))))
     return p;
   if ((columns & kCounterpartIban) &&
       first(string_problem(d.counterpart_iban, c.transactions, "transactions/counterpart_iban")))
     return p;
   if ((columns & kPurpose) && first(string_problem(d.purpose, c.transactions, "transactions/purpose"))) return p;
   return p;
+}
+
+std::string name_dictionary_problem(const StringColumn& dict) {
+  return string_problem(dict, dict.size(), "transactions/counterpart_name_dict");
+}
+
+std::string name_ids_problem(const std::vector<std::uint32_t>& ids, std::size_t dict_size, std::uint64_t first) {
+  std::uint32_t largest = 0;  // branch-free and vectorised, as in offsets_problem
+  for (const std::uint32_t id : ids) largest = std::max(largest, id);
+  if (ids.empty() || largest < dict_size) return "";
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    if (ids[i] >= dict_size)
+      return "transactions/counterpart_name_id: transaction " + std::to_string(first + i) + " has name id " +
+             std::to_string(ids[i]) + ", the dictionary holds " + std::to_string(dict_size) + " names";
+  return "";
 }
 
 DateRange date_range(const std::vector<Day>& days) {

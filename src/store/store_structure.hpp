@@ -25,6 +25,11 @@ struct ShardCounts {
 std::string shard_structure_problem(const ShardData& data, ColumnSet columns, const ShardCounts& counts,
                                     std::size_t label_names);
 
+// A format 2 shard's names dictionary (a string column of its own length) and the ids into it
+// (each below the dictionary's size): empty when consistent, else the problem, naming the dataset.
+std::string name_dictionary_problem(const StringColumn& dict);
+std::string name_ids_problem(const std::vector<std::uint32_t>& ids, std::size_t dict_size, std::uint64_t first = 0);
+
 // The earliest and latest of `days` (none when empty).
 struct DateRange {
   std::optional<Day> first;

@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <stdexcept>
 
 namespace finseg {
 
@@ -242,6 +243,61 @@ std::size_t find_payments(const AccountTransactions& txns, std::size_t end, Labe
   return kept.size();
 }
 
+// The normalised provider name of each dictionary id of the shard being scanned (store format
+// 2), made at its first payment: a name is normalised once per shard, not once per payment. The
+// kernel is called block by block with no state of its own between calls, so the cache lives
+// per thread and is keyed by the dictionary's serial (a new shard starts it afresh). Only the
+// speed depends on it.
+struct ProviderCache {
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint64_t serial = 0;
+  std::string text;                  // the names made so far, end to end
+  std::vector<std::uint32_t> begin;  // per id: where its name starts in `text`, kNone before
+  std::vector<std::uint32_t> end;
+
+  void start(const ShardData& shard) {
+    if (serial == shard.counterpart_name_dict_serial) return;
+    serial = shard.counterpart_name_dict_serial;
+    text.clear();
+    begin.assign(shard.counterpart_name_dict.size(), kNone);
+    end.resize(begin.size());
+  }
+  // Makes id's name if it is not made yet (offsets into `text`, which may move meanwhile).
+  void make(const ShardData& shard, std::uint32_t id) {
+    if (begin[id] != kNone) return;
+    if (text.size() >= kNone) throw std::length_error("insuranceSpending: the normalised names exceed 4 GiB");
+    begin[id] = static_cast<std::uint32_t>(text.size());
+    append_normalized_provider(text, shard.counterpart_name_dict[id]);
+    end[id] = static_cast<std::uint32_t>(text.size());
+  }
+  std::string_view name(std::uint32_t id) const noexcept {
+    return std::string_view(text).substr(begin[id], end[id] - begin[id]);
+  }
+};
+
+// The providers of `payments` (their transactions are `kept` of `txns`): by dictionary id from
+// the cache, or each normalised into `providers` from a plain names column.
+void name_providers(const ShardData& shard, const AccountTransactions& txns, const std::size_t* kept,
+                    std::span<InsurancePayment> payments, std::string& providers,
+                    std::vector<std::size_t>& provider_offsets) {
+  if (shard.counterpart_names_by_id) {
+    thread_local ProviderCache cache;
+    cache.start(shard);
+    for (std::size_t k = 0; k < payments.size(); ++k) cache.make(shard, shard.counterpart_name_id[txns.first + kept[k]]);
+    for (std::size_t k = 0; k < payments.size(); ++k)  // after every make: the text no longer moves
+      payments[k].provider = cache.name(shard.counterpart_name_id[txns.first + kept[k]]);
+    return;
+  }
+  providers.clear();
+  provider_offsets.assign(1, 0);
+  for (std::size_t k = 0; k < payments.size(); ++k) {
+    append_normalized_provider(providers, shard.counterpart_name[txns.first + kept[k]]);
+    provider_offsets.push_back(providers.size());
+  }
+  for (std::size_t p = 0; p < payments.size(); ++p)
+    payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
+}
+
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
   json += "{\"provider\":";
   append_json_string(json, c.provider);
@@ -294,8 +350,6 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       const AccountTransactions txns = account_transactions(shard, a);
       out.transactions_scanned += txns.size();
       if (group_mask == 0) continue;
-      providers.clear();
-      provider_offsets.assign(1, 0);
       payments.clear();
       const std::size_t found =
           find_payments(txns, first_after(txns.booking_date, window.last_day), group_mask, candidates);
@@ -305,12 +359,9 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       for (std::size_t k = 0; k < found; ++k) {
         const std::size_t i = kept[k];
         const int type_bit = insurance_type_bit(txns.labels[i], group_mask, group_bit);
-        append_normalized_provider(providers, shard.counterpart_name[txns.first + i]);
-        provider_offsets.push_back(providers.size());
         payments.push_back({txns.booking_date[i], txns.amount[i], type_bit, {}});
       }
-      for (std::size_t p = 0; p < payments.size(); ++p)
-        payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
+      name_providers(shard, txns, kept, payments, providers, provider_offsets);
       contracts.clear();
       insurance_contracts(payments, window.first_day, names, contracts, scratch);
       std::string& json = user.next_entry();

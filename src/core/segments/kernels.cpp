@@ -18,7 +18,7 @@ ColumnSet required_columns(const SegmentRequest& request) {
     case Segment::lowBalance:
     case Segment::incomeSpendingSummary: return kBalances;
     case Segment::financialBreakdown: return kUserIds | kBookingDate | kAmount | kLabels;
-    case Segment::insuranceSpending: return kUserIds | kAccountIds | kBookingDate | kAmount | kLabels | kCounterpartName;
+    case Segment::insuranceSpending: return kUserIds | kAccountIds | kBookingDate | kAmount | kLabels | kCounterpartNameIds;
   }
   throw std::logic_error("required_columns: unknown segment");
 }
@@ -44,6 +44,9 @@ void check_columns(ColumnSet columns, const ShardData& s) {
   if (columns & kAmount) require(s.amount.size() == txns, "amount");
   if (columns & kLabels) require(s.labels.size() == txns, "labels");
   if (columns & kCounterpartName) require(s.counterpart_name.size() == txns, "counterpart_name");
+  if (columns & kCounterpartNameIds)
+    require(s.counterpart_names_by_id ? s.counterpart_name_id.size() == txns : s.counterpart_name.size() == txns,
+            "counterpart_name");
 }
 
 void scan_users(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,

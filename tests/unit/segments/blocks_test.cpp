@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace finseg::test {
 namespace {
@@ -97,6 +100,43 @@ TEST(ComputeSegments, EmptyShardAndOnePartialPerJob) {
   for (const auto& p : out) EXPECT_EQ(p.users(), 0u);
   std::vector<SegmentPartial> too_few(1);
   EXPECT_THROW(compute_segments(jobs, taxonomy(), ShardData{}, too_few, [] { return true; }), std::logic_error);
+}
+
+// `shard` with its counterpart names by id (as a run reads a store of format 2): the dictionary in
+// first-use order, or reversed (other ids for the same names), under dictionary serial `serial`.
+ShardData names_by_id(ShardData shard, bool reversed, std::uint64_t serial) {
+  std::vector<std::string> dict;
+  for (std::size_t t = 0; t < shard.transactions(); ++t) {
+    const std::string name(shard.counterpart_name[t]);
+    if (std::find(dict.begin(), dict.end(), name) == dict.end()) dict.push_back(name);
+  }
+  if (reversed) std::reverse(dict.begin(), dict.end());
+  for (const auto& name : dict) shard.counterpart_name_dict.push_back(name);
+  for (std::size_t t = 0; t < shard.transactions(); ++t)
+    shard.counterpart_name_id.push_back(static_cast<std::uint32_t>(
+        std::find(dict.begin(), dict.end(), std::string(shard.counterpart_name[t])) - dict.begin()));
+  shard.counterpart_name.clear();
+  shard.counterpart_names_by_id = true;
+  shard.counterpart_name_dict_serial = serial;
+  return shard;
+}
+
+// insuranceSpending over the names by id (its providers normalised once per dictionary id and
+// shard, cached between blocks) gives what it gives over the plain names, also when the next
+// shard's dictionary gives the same ids to other names (the cache starts afresh per dictionary).
+TEST(ComputeSegments, NamesByIdGiveWhatThePlainNamesGive) {
+  const ShardData plain = large_shard();
+  const auto jobs = all_segments();
+  std::vector<SegmentPartial> expected(jobs.size());
+  ASSERT_TRUE(compute_segments(jobs, taxonomy(), plain, expected, [] { return true; }));
+  EXPECT_GT(expected[4].users(), 0u);
+  for (const auto& [reversed, serial] : {std::pair{false, std::uint64_t{1001}}, std::pair{true, std::uint64_t{1002}},
+                                         std::pair{false, std::uint64_t{1003}}}) {
+    const ShardData by_id = names_by_id(plain, reversed, serial);
+    std::vector<SegmentPartial> out(jobs.size());
+    ASSERT_TRUE(compute_segments(jobs, taxonomy(), by_id, out, [] { return true; }));
+    for (std::size_t j = 0; j < jobs.size(); ++j) EXPECT_EQ(out[j], expected[j]) << "job " << j << ", reversed " << reversed;
+  }
 }
 
 }  // namespace

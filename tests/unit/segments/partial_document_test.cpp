@@ -159,7 +159,7 @@ TEST(Document, EscapedIdsInAResult) {
 TEST(Kernels, RequiredColumns) {
   SegmentRequest r;
   r.segment = Segment::insuranceSpending;
-  EXPECT_EQ(required_columns(r), kUserIds | kAccountIds | kBookingDate | kAmount | kLabels | kCounterpartName);
+  EXPECT_EQ(required_columns(r), kUserIds | kAccountIds | kBookingDate | kAmount | kLabels | kCounterpartNameIds);
   r.segment = Segment::lowBalance;
   EXPECT_EQ(required_columns(r) & kLabels, 0u);
   EXPECT_NE(required_columns(r) & kAccountMeta, 0u);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace finseg {
 namespace {
 
@@ -136,6 +138,40 @@ TEST(ShardRoundTrip, ReadsShardsInTheHdf5_1_8Format) {
     EXPECT_EQ(read_shard(dir.path(), a, kAmount | kLabels, true).amount, data.amount);
     EXPECT_EQ(read_shard(dir.path(), b), data);
   }
+}
+
+// Shards of format 1 (the counterpart names as a plain column, before the dictionary) still read,
+// whatever is asked of the names; format 2 files differ from them and read the same.
+TEST(ShardRoundTrip, ReadsShardsOfFormat1) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(6, 4, taxonomy);
+  ScratchDir dir;
+  ShardWriteOptions old;
+  old.names_dictionary = false;
+  old.chunk_elements = 500;
+  const ShardInfo a = write_shard(dir / "old.h5", data, taxonomy, old);
+  ShardWriteOptions now = old;
+  now.names_dictionary = true;
+  const ShardInfo b = write_shard(dir / "new.h5", data, taxonomy, now);
+  EXPECT_NE(a.checksum, b.checksum);
+  for (const ShardInfo& info : {a, b}) {
+    EXPECT_EQ(read_shard(dir.path(), info), data);
+    EXPECT_EQ(read_shard(dir.path(), info, kAllColumns, true), data);
+    const ShardData names = read_shard(dir.path(), info, kCounterpartNameIds);
+    EXPECT_EQ(names.counterpart_names_by_id, info.file == b.file);
+    for (std::size_t t = 0; t < data.transactions(); ++t)
+      ASSERT_EQ(names.counterpart_name_of(t), data.counterpart_name[t]) << t;
+  }
+  const auto locations = shard_chunk_locations(dir.path(), a);
+  EXPECT_TRUE(std::any_of(locations.begin(), locations.end(),
+                          [](const ChunkLocation& c) { return c.dataset == "/transactions/counterpart_name_bytes"; }));
+  // The dictionary holds each distinct name once, in order of first use.
+  const ShardData by_id = read_shard(dir.path(), b, kCounterpartNameIds);
+  ASSERT_FALSE(by_id.counterpart_name_dict.empty());
+  EXPECT_EQ(by_id.counterpart_name_dict[0], data.counterpart_name[0]);
+  EXPECT_LT(by_id.counterpart_name_dict.size(), data.transactions() / 4);
+  for (std::size_t i = 0; i < by_id.counterpart_name_dict.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k) ASSERT_NE(by_id.counterpart_name_dict[i], by_id.counterpart_name_dict[k]);
 }
 
 TEST(ShardRoundTrip, ShardInfoDescribesTheFile) {

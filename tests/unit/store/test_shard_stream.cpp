@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <fstream>
 #include <functional>
+#include <tuple>
 
 namespace finseg {
 namespace {
@@ -22,7 +23,20 @@ using test::ScratchDir;
 
 // What `finseg run` reads for the six jobs of jobs/.
 constexpr ColumnSet kRunColumns =
-    kUserIds | kAccountIds | kAccountMeta | kBookingDate | kAmount | kLabels | kCounterpartName;
+    kUserIds | kAccountIds | kAccountMeta | kBookingDate | kAmount | kLabels | kCounterpartNameIds;
+
+// `d` with the counterpart names as a plain column (as `append` puts a streamed shard together).
+ShardData plain(ShardData d) {
+  if (!d.counterpart_names_by_id) return d;
+  StringColumn names;
+  for (std::size_t t = 0; t < d.counterpart_name_id.size(); ++t) names.push_back(d.counterpart_name_of(t));
+  d.counterpart_name = names;
+  d.counterpart_names_by_id = false;
+  d.counterpart_name_dict.clear();
+  d.counterpart_name_id.clear();
+  d.counterpart_name_dict_serial = 0;
+  return d;
+}
 
 // Appends window `w` (a shard of its own) to `all`: the shard put together again block by block.
 void append(const ShardData& w, ShardData& all) {
@@ -44,7 +58,10 @@ void append(const ShardData& w, ShardData& all) {
   values(w.booking_date, all.booking_date);
   values(w.amount, all.amount);
   values(w.labels, all.labels);
-  strings(w.counterpart_name, all.counterpart_name);
+  if (w.counterpart_names_by_id)
+    for (std::size_t t = 0; t < w.counterpart_name_id.size(); ++t) all.counterpart_name.push_back(w.counterpart_name_of(t));
+  else
+    strings(w.counterpart_name, all.counterpart_name);
   strings(w.counterpart_iban, all.counterpart_iban);
   strings(w.purpose, all.purpose);
 }
@@ -82,24 +99,33 @@ TEST(ShardStream, EqualsReadShardForEveryChunkSizeFilterAndStep) {
     std::uint64_t chunk;
     F filter;
     V format;
+    bool dictionary = true;  // shard format 2 (names by id), else 1
   };
   const Case cases[] = {{7, F::shuffle_lz4, V::v110},           {1000, F::shuffle_lz4, V::v110},
                         {1000, F::lz4, V::v18},                 {1000, F::none, V::v110},
                         {1000, F::shuffle_deflate, V::v110},    {kDefaultChunkElements, F::shuffle_lz4, V::v110},
-                        {std::uint64_t{1} << 16, F::shuffle_lz4, V::v110}};
+                        {std::uint64_t{1} << 16, F::shuffle_lz4, V::v110},
+                        {1000, F::shuffle_lz4, V::v110, false}, {7, F::lz4, V::v18, false}};
   for (const Case& c : cases) {
     SCOPED_TRACE("chunk " + std::to_string(c.chunk) + ", filter " + std::to_string(static_cast<int>(c.filter)) +
-                 ", format " + std::to_string(static_cast<int>(c.format)));
+                 ", format " + std::to_string(static_cast<int>(c.format)) + ", dictionary " + std::to_string(c.dictionary));
     ScratchDir dir;
     ShardWriteOptions options;
     options.chunk_elements = c.chunk;
     options.filter = c.filter;
     options.hdf5_format = c.format;
+    options.names_dictionary = c.dictionary;
     const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
     ASSERT_GT(info.transactions, 3000u);
-    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns, ColumnSet{kBookingDate | kAmount}})
+    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns, ColumnSet{kRunColumns | kCounterpartName},
+                                    ColumnSet{kBookingDate | kAmount}})
       for (const std::size_t step : {std::size_t{1}, std::size_t{5}, std::size_t{1000}})
-        EXPECT_EQ(streamed(dir, info, taxonomy, columns, step), read_shard(dir.path(), taxonomy.groups(), info, columns));
+        EXPECT_EQ(streamed(dir, info, taxonomy, columns, step),
+                  plain(read_shard(dir.path(), taxonomy.groups(), info, columns)));
+    // A format 2 shard read for the run keeps the names by id; the plain names are the same.
+    const ShardData by_id = read_shard(dir.path(), taxonomy.groups(), info, kRunColumns);
+    EXPECT_EQ(by_id.counterpart_names_by_id, c.dictionary);
+    EXPECT_EQ(plain(by_id).counterpart_name, data.counterpart_name);
   }
 }
 
@@ -131,12 +157,20 @@ std::uint64_t chunk_holding(const ScratchDir& dir, const ShardInfo& info, const 
 TEST(ShardStream, AFlippedByteInALateChunkIsReadShardsError) {
   const Taxonomy taxonomy = test::default_taxonomy();
   const ShardData data = test::synthetic_shard(12, 7, taxonomy);
-  for (const char* dataset : {"/transactions/amount", "/transactions/labels", "/transactions/counterpart_name_bytes",
-                              "/transactions/counterpart_name_offsets"}) {
+  const std::pair<const char*, bool> datasets[] = {
+      {"/transactions/amount", true},
+      {"/transactions/labels", true},
+      {"/transactions/counterpart_name_id", true},
+      {"/transactions/counterpart_name_dict_bytes", true},
+      {"/transactions/counterpart_name_dict_offsets", true},
+      {"/transactions/counterpart_name_bytes", false},  // format 1
+      {"/transactions/counterpart_name_offsets", false}};
+  for (const auto& [dataset, dictionary] : datasets) {
     SCOPED_TRACE(dataset);
     ScratchDir dir;
     ShardWriteOptions options;
     options.chunk_elements = 1000;
+    options.names_dictionary = dictionary;
     const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
     std::uint64_t bytes = 0;
     const std::uint64_t at = chunk_holding(dir, info, dataset, info.transactions - 1, &bytes);
@@ -187,12 +221,55 @@ TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
     ShardWriteOptions options;
     options.chunk_elements = 1000;
     options.record_dates = false;  // the dates are then checked from the data
+    options.names_dictionary = false;  // format 1: the names' offsets and bytes as written
     const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
     for (const std::size_t step : {std::size_t{1}, std::size_t{1000}}) {
       const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, step);
       EXPECT_FALSE(whole.empty());
       EXPECT_EQ(stream, whole);
     }
+  }
+}
+
+// Store format 2: damage to the names' dictionary or ids behind valid checksums is a bad store
+// naming the dataset, the same from the stream (a run) and read_shard (also for the plain names,
+// what export reads); an id is checked before a name is taken with it.
+TEST(ShardStream, NameDictionaryDamageIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  const std::size_t late = good.transactions() - 10;
+  const std::vector<std::tuple<const char*, std::function<void(h5::MemoryColumns&)>, std::string>> damages = {
+      {"a name id beyond the dictionary in the last chunk",
+       [&](h5::MemoryColumns& m) { m.name_ids[late] = static_cast<std::uint32_t>(m.name_dict.size()); },
+       "transactions/counterpart_name_id: transaction " + std::to_string(late) + " has name id "},
+      {"a name id beyond the dictionary in the first chunk",
+       [](h5::MemoryColumns& m) { m.name_ids[3] = UINT32_MAX; }, "transactions/counterpart_name_id: transaction 3 has"},
+      {"a dictionary offset decreases",
+       [](h5::MemoryColumns& m) { m.name_dict.raw_offsets()[1] = m.name_dict.raw_offsets()[2] + 1; },
+       "transactions/counterpart_name_dict: offsets decrease at entry 2"},
+  };
+  for (const auto& [what, damage, expected] : damages) {
+    SCOPED_TRACE(what);
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    const auto aside = dir / "aside";
+    std::filesystem::create_directory(aside);
+    ShardInfo info = write_shard(aside / "shard-00000.h5", good, taxonomy, options);
+    h5::MemoryColumns columns(good);
+    ASSERT_GT(columns.name_dict.size(), 2u);
+    damage(columns);
+    const auto file = dir / "shard-00000.h5";
+    h5::prepare_library();
+    h5::write_shard_file(file, columns.columns, taxonomy, options, h5::Context{"shard " + file.string(), h5::Failure::io});
+    info.bytes = std::filesystem::file_size(file);
+    for (const ColumnSet names : {ColumnSet{kCounterpartNameIds}, ColumnSet{kCounterpartName}})
+      for (const std::size_t step : {std::size_t{1}, std::size_t{1000}}) {
+        const auto [whole, stream] = errors_of(dir, info, taxonomy, (kRunColumns & ~kCounterpartNameIds) | names, step);
+        EXPECT_NE(whole.find(expected), std::string::npos) << whole;
+        EXPECT_NE(whole.find("shard-00000.h5"), std::string::npos) << whole;
+        EXPECT_EQ(stream, whole);
+      }
   }
 }
 
