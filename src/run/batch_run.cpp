@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <numeric>
 
 namespace finseg {
 
@@ -68,8 +69,11 @@ void BatchRun::scan() {
     print_progress(scheduler, rows, total_rows, seconds());
   };
   SegmentScan work(plan_, options_.request.store, options_.verify_store, checkpoint_, stats_);
-  const std::vector<int> order = scan_order(plan_);
-  shards_to_finish_ = plan_.resumed_shards.size() + order.size();
+  const std::vector<ScanUnit> units = scan_units(plan_, comm_.size());
+  work.over(units);
+  std::vector<int> order(units.size());
+  std::iota(order.begin(), order.end(), 0);  // the scheduler hands out units[i] as i
+  shards_to_finish_ = plan_.resumed_shards.size() + units.size();
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
