@@ -49,18 +49,34 @@ void append(const ShardData& w, ShardData& all) {
   strings(w.purpose, all.purpose);
 }
 
-// Streams `info` in blocks of `step` users (one window reused, as a run does) and puts the shard
-// together again from the windows; finishes the stream.
-ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
-                   std::size_t step) {
-  ShardData head, window, all;
-  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, head);
+// Streams `info` (its users `users`) in blocks of `step` users (one window reused, as a run does)
+// and puts the shard together again from the windows, appended to `all`; finishes the stream.
+void stream_into(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                 std::size_t step, ShardUsers users, ShardData& all) {
+  ShardData head, window;
+  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, head, users);
   EXPECT_TRUE(head.amount.empty());  // never a whole transaction column
-  for (std::size_t b = 0; b < head.users(); b += step) {
-    s.block(b, std::min(b + step, head.users()), window);
+  const std::size_t end = std::min<std::size_t>(users.end, head.users());
+  for (std::size_t b = users.begin; b < end; b += step) {
+    s.block(b, std::min(b + step, end), window);
     append(window, all);
   }
   s.finish();
+}
+
+ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                   std::size_t step, ShardUsers users = {}) {
+  ShardData all;
+  stream_into(dir, info, taxonomy, columns, step, users, all);
+  return all;
+}
+
+// The shard streamed as a run's split units stream it: one stream per range of `cuts` (user
+// indexes, 0 and the end included), put together again.
+ShardData streamed_in_parts(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                            std::size_t step, const std::vector<std::uint64_t>& cuts) {
+  ShardData all;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) stream_into(dir, info, taxonomy, columns, step, {cuts[i], cuts[i + 1]}, all);
   return all;
 }
 
@@ -100,6 +116,30 @@ TEST(ShardStream, EqualsReadShardForEveryChunkSizeFilterAndStep) {
     for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns, ColumnSet{kBookingDate | kAmount}})
       for (const std::size_t step : {std::size_t{1}, std::size_t{5}, std::size_t{1000}})
         EXPECT_EQ(streamed(dir, info, taxonomy, columns, step), read_shard(dir.path(), taxonomy.groups(), info, columns));
+  }
+}
+
+// A run's split units (users [b, e) of a shard each, docs/performance.md 2.3): the ranges put
+// together are the shard, for every chunk size, filter chain, block size and cut, also cuts in
+// the middle of a chunk and empty ranges.
+TEST(ShardStream, RangesOfUsersTogetherEqualReadShard) {
+  using F = ShardWriteOptions::Filter;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  for (const auto& [chunk, filter] : {std::pair{std::uint64_t{7}, F::shuffle_lz4}, std::pair{std::uint64_t{1000}, F::shuffle_lz4},
+                                      std::pair{std::uint64_t{1000}, F::lz4}, std::pair{std::uint64_t{1000}, F::shuffle_deflate},
+                                      std::pair{kDefaultChunkElements, F::shuffle_lz4}}) {
+    SCOPED_TRACE("chunk " + std::to_string(chunk) + ", filter " + std::to_string(static_cast<int>(filter)));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = chunk;
+    options.filter = filter;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns})
+      for (const auto& cuts : {std::vector<std::uint64_t>{0, 3, 6, 9, 12}, std::vector<std::uint64_t>{0, 1, 11, 12},
+                               std::vector<std::uint64_t>{0, 5, 5, 12}})
+        for (const std::size_t step : {std::size_t{1}, std::size_t{1000}})
+          EXPECT_EQ(streamed_in_parts(dir, info, taxonomy, columns, step, cuts), read_shard(dir.path(), taxonomy.groups(), info, columns));
   }
 }
 
@@ -193,6 +233,65 @@ TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
       EXPECT_FALSE(whole.empty());
       EXPECT_EQ(stream, whole);
     }
+  }
+}
+
+// A range reads only the chunks of its users' transactions: damage in the first chunk of the
+// amounts fails the ranges that read it (Fletcher32, named as read_shard names it), not the ones
+// after it.
+TEST(ShardStream, ARangeReadsOnlyTheChunksOfItsUsers) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  ScratchDir dir;
+  ShardWriteOptions options;
+  options.chunk_elements = 1000;
+  const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+  const auto first_txn_of = [&](std::size_t u) { return data.account_txn_offsets[static_cast<std::size_t>(data.user_account_offsets[u])]; };
+  ASSERT_GE(first_txn_of(6), 1000) << "users 6.. start after the first chunk";
+  std::uint64_t bytes = 0;
+  const std::uint64_t at = chunk_holding(dir, info, "/transactions/amount", 0, &bytes);
+  ASSERT_GT(bytes, 16u);
+  std::string file = test::read_bytes(dir / "shard-00000.h5");
+  file[at + bytes / 2] ^= 0x10;
+  test::write_bytes(dir / "shard-00000.h5", file);
+  const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, kRunColumns); });
+  EXPECT_NE(whole.find("Fletcher32"), std::string::npos) << whole;
+  EXPECT_EQ(test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, {0, 6}); }), whole);
+  EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, {6, 12}));
+  EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1000, {6, 9}));
+}
+
+// Structure damage behind valid checksums, seen by a run's split units: the range holding it
+// fails with read_shard's error (a date beyond the manifest's range with its own message: the
+// exact first and last need the whole shard), the ranges before it do not; the names' bytes
+// longer than their last offset fail the range that ends the shard.
+TEST(ShardStream, StructureDamageFailsTheRangeThatHoldsIt) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  const std::size_t late = good.transactions() - 10;
+  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
+      {"a name offset decreases in the last chunk",
+       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
+      {"the names' bytes longer than their last offset", [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
+      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
+      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
+  };
+  for (const auto& [what, damage] : damages) {
+    SCOPED_TRACE(what);
+    ScratchDir dir;
+    ShardData damaged = good;
+    damage(damaged);
+    ShardWriteOptions options;
+    options.chunk_elements = 1000;
+    options.record_dates = false;
+    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, kRunColumns); });
+    const auto tail = test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, {9, 12}); });
+    if (std::string(what).find("booking date") != std::string::npos)
+      EXPECT_NE(tail.find("lastBooking 2026-09-04, the shard's bookings reach from"), std::string::npos) << tail;
+    else
+      EXPECT_EQ(tail, whole);
+    EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, {0, 6}));
   }
 }
 
