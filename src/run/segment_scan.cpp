@@ -42,8 +42,8 @@ std::vector<int> scan_order(const RunPlan& plan) {
 std::vector<ScanUnit> scan_units(const RunPlan& plan, int ranks) {
   const std::vector<int> order = scan_order(plan);
   std::vector<ScanUnit> units, split;
-  const std::size_t whole = ranks > 1 && order.size() > static_cast<std::size_t>(ranks) ? order.size() - static_cast<std::size_t>(ranks)
-                                                                                       : order.size();
+  const auto tail = ranks > 1 ? std::min(order.size(), static_cast<std::size_t>(ranks)) : std::size_t{0};
+  const std::size_t whole = order.size() - tail;
   for (std::size_t i = 0; i < order.size(); ++i) {
     const int shard = order[i];
     const std::uint64_t users = plan.shards[static_cast<std::size_t>(shard)].users;
