@@ -204,30 +204,42 @@ ShardInfo write_damaged(const ScratchDir& dir, const ShardData& good, const Shar
   return info;
 }
 
-TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
-  const Taxonomy taxonomy = test::default_taxonomy();
-  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+using Damage = std::pair<const char*, std::function<void(ShardData&)>>;
+
+// Structure damage behind valid checksums, in the first chunk (names say so) or the last.
+std::vector<Damage> structure_damages(const ShardData& good) {
   const std::size_t late = good.transactions() - 10;
-  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
+  return {
       {"a name offset decreases in the last chunk",
-       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
+       [late](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
       {"a name offset beyond the bytes in the first chunk",
        [](ShardData& d) { d.counterpart_name.raw_offsets()[3] = static_cast<std::int64_t>(d.counterpart_name.bytes().size()) + 5; }},
       {"the names' bytes longer than their last offset",
        [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
       {"the first name offset is not 0", [](ShardData& d) { d.counterpart_name.raw_offsets()[0] = 1; }},
-      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
-      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
+      {"a label bit beyond the taxonomy in the last chunk", [late](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
+      {"a booking date after the manifest's lastBooking", [late](ShardData& d) { d.booking_date[late] = 30'000; }},
   };
-  for (const auto& [what, damage] : damages) {
-    SCOPED_TRACE(what);
+}
+
+// `good` with `damage` as shard 0 of `dir`, in chunks of 1,000, without the date attributes (the
+// dates are then checked from the data).
+ShardInfo write_with(const ScratchDir& dir, const ShardData& good, const Damage& damage, const Taxonomy& taxonomy) {
+  ShardData damaged = good;
+  damage.second(damaged);
+  ShardWriteOptions options;
+  options.chunk_elements = 1000;
+  options.record_dates = false;
+  return write_damaged(dir, good, damaged, taxonomy, options);
+}
+
+TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  for (const auto& damage : structure_damages(good)) {
+    SCOPED_TRACE(damage.first);
     ScratchDir dir;
-    ShardData damaged = good;
-    damage(damaged);
-    ShardWriteOptions options;
-    options.chunk_elements = 1000;
-    options.record_dates = false;  // the dates are then checked from the data
-    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    const ShardInfo info = write_with(dir, good, damage, taxonomy);
     for (const std::size_t step : {std::size_t{1}, std::size_t{1000}}) {
       const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, step);
       EXPECT_FALSE(whole.empty());
@@ -263,35 +275,25 @@ TEST(ShardStream, ARangeReadsOnlyTheChunksOfItsUsers) {
 
 // Structure damage behind valid checksums, seen by a run's split units: the range holding it
 // fails with read_shard's error (a date beyond the manifest's range with its own message: the
-// exact first and last need the whole shard), the ranges before it do not; the names' bytes
-// longer than their last offset fail the range that ends the shard.
+// exact first and last need the whole shard), the ranges that do not hold it pass; the names'
+// bytes longer than their last offset fail the range that ends the shard.
 TEST(ShardStream, StructureDamageFailsTheRangeThatHoldsIt) {
   const Taxonomy taxonomy = test::default_taxonomy();
   const ShardData good = test::synthetic_shard(12, 7, taxonomy);
-  const std::size_t late = good.transactions() - 10;
-  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
-      {"a name offset decreases in the last chunk",
-       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
-      {"the names' bytes longer than their last offset", [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
-      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
-      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
-  };
-  for (const auto& [what, damage] : damages) {
+  for (const auto& damage : structure_damages(good)) {
+    const std::string what = damage.first;
     SCOPED_TRACE(what);
     ScratchDir dir;
-    ShardData damaged = good;
-    damage(damaged);
-    ShardWriteOptions options;
-    options.chunk_elements = 1000;
-    options.record_dates = false;
-    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    const ShardInfo info = write_with(dir, good, damage, taxonomy);
+    const bool early = what.find("first") != std::string::npos;
+    const ShardUsers holding = early ? ShardUsers{0, 3} : ShardUsers{9, 12}, other = early ? ShardUsers{9, 12} : ShardUsers{0, 6};
     const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, kRunColumns); });
-    const auto tail = test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, {9, 12}); });
-    if (std::string(what).find("booking date") != std::string::npos)
-      EXPECT_NE(tail.find("lastBooking 2026-09-04, the shard's bookings reach from"), std::string::npos) << tail;
+    const auto error = test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, holding); });
+    if (what.find("booking date") != std::string::npos)
+      EXPECT_NE(error.find("lastBooking 2026-09-04, the shard's bookings reach from"), std::string::npos) << error;
     else
-      EXPECT_EQ(tail, whole);
-    EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, {0, 6}));
+      EXPECT_EQ(error, whole);
+    EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, other));
   }
 }
 
