@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace finseg {
 
@@ -47,10 +48,15 @@ std::optional<CheckpointProgress> checkpoint_progress(const std::filesystem::pat
     CheckpointProgress p;
     p.total = c.shards;
     std::error_code ec;
+    // A shard scanned in parts (run/segment_scan.hpp, split units) has a file per part
+    // (shard-NNNNN.users-B-E.part): a shard counts once, from its first file on.
+    std::set<std::string> shards;
     for (const auto& entry : std::filesystem::directory_iterator(c.dir, ec)) {
       const std::string name = entry.path().filename().string();
-      if (name.rfind("shard-", 0) == 0 && name.size() > 11 && name.compare(name.size() - 5, 5, ".part") == 0) ++p.done;
+      if (name.rfind("shard-", 0) == 0 && name.size() > 11 && name.compare(name.size() - 5, 5, ".part") == 0)
+        shards.insert(name.substr(0, 11));
     }
+    p.done = shards.size();
     return p;
   }
   return std::nullopt;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <numeric>
 
 namespace finseg {
 
@@ -68,8 +69,11 @@ void BatchRun::scan() {
     print_progress(scheduler, rows, total_rows, seconds());
   };
   SegmentScan work(plan_, options_.request.store, options_.verify_store, checkpoint_, stats_);
-  const std::vector<int> order = scan_order(plan_);
-  shards_to_finish_ = plan_.resumed_shards.size() + order.size();
+  const std::vector<ScanUnit> units = scan_units(plan_, comm_.size());
+  work.over(units);
+  std::vector<int> order(units.size());
+  std::iota(order.begin(), order.end(), 0);  // the scheduler hands out units[i] as i
+  shards_to_finish_ = plan_.resumed_shards.size() + units.size();
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
@@ -88,8 +92,10 @@ void BatchRun::stop_if_asked() {
                                                   plan_.job_ids, plan_.shards.size()));
     });
   });
-  const std::string message = "interrupted by a stop signal: " + std::to_string(decision.finished + resumed) + " of " +
-                              std::to_string(plan_.shards.size()) + " shards are saved in " + checkpoint_.dir().string() +
+  // The units are shards, or parts of shards at the end of a scan at np > 1 (scan_units).
+  const std::string message = "interrupted by a stop signal: " + std::to_string(resumed) + " shards resumed and " +
+                              std::to_string(decision.finished) + " of this run's " + std::to_string(shards_to_finish_ - resumed) +
+                              " units (shards or parts of shards) are saved in " + checkpoint_.dir().string() +
                               "; rerun with the same --job-id values to resume (exit 75: retry)";
   if (comm_.is_root())
     mark_interrupted(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, message);

@@ -6,6 +6,7 @@
 
 #include <cereal/archives/binary.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -30,6 +31,23 @@ std::string shard_file_name(int shard) {
   char name[32];
   std::snprintf(name, sizeof name, "shard-%05d.part", shard);
   return name;
+}
+
+std::string part_file_name(int shard, const ShardUsers& users) {
+  char name[96];
+  std::snprintf(name, sizeof name, "shard-%05d.users-%llu-%llu.part", shard, static_cast<unsigned long long>(users.begin),
+                static_cast<unsigned long long>(users.end));
+  return name;
+}
+
+// Whether the parts (in order of their first user) are users [0, users) exactly, each once.
+bool tiles(const std::vector<ShardUsers>& parts, std::uint64_t users) {
+  std::uint64_t next = 0;
+  for (const auto& p : parts) {
+    if (p.begin != next || p.end <= p.begin) return false;
+    next = p.end;
+  }
+  return !parts.empty() && next == users;
 }
 
 // Whether a header belongs to this run's shard `shard`; the reason when it does not.
@@ -62,46 +80,99 @@ Checkpoint::Checkpoint(const std::filesystem::path& results, std::string run_key
 
 std::filesystem::path Checkpoint::shard_file(int shard) const { return dir_ / shard_file_name(shard); }
 
+std::filesystem::path Checkpoint::part_file(int shard, ShardUsers users) const { return dir_ / part_file_name(shard, users); }
+
+std::vector<std::vector<Checkpoint::Part>> Checkpoint::parts(std::size_t shards) const {
+  std::vector<std::vector<Part>> out(shards);
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_, ec)) {
+    const std::string name = entry.path().filename().string();
+    int shard = -1;
+    unsigned long long begin = 0, end = 0;
+    if (std::sscanf(name.c_str(), "shard-%d.users-%llu-%llu.part", &shard, &begin, &end) != 3) continue;
+    // Only names this build writes (no sign, no leading zeros, nothing after): one name per part.
+    if (shard < 0 || static_cast<std::size_t>(shard) >= shards || name != part_file_name(shard, {begin, end})) continue;
+    out[static_cast<std::size_t>(shard)].push_back({{begin, end}, entry.path()});
+  }
+  for (auto& of_shard : out)
+    std::sort(of_shard.begin(), of_shard.end(), [](const Part& a, const Part& b) { return a.users.begin < b.users.begin; });
+  return out;
+}
+
+bool Checkpoint::usable(const std::filesystem::path& file, int shard, const std::vector<ShardInfo>& shards, std::size_t jobs) const {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return false;
+  try {
+    const auto why = mismatch(verify_partial_file(file), key_, shard, shards, jobs);
+    if (why.empty()) return true;
+    std::fprintf(stderr, "finseg run: checkpoint %s does not belong to this run (%s); its shard is recomputed\n", file.c_str(), why.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "finseg run: checkpoint %s cannot be used (%s); its shard is recomputed\n", file.c_str(), e.what());
+  }
+  return false;
+}
+
 std::vector<int> Checkpoint::load(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
   std::vector<int> done;
   std::error_code ec;
   if (!std::filesystem::is_directory(dir_, ec)) return done;
+  const auto parts_of = parts(shards.size());
   for (std::size_t k = 0; k < shards.size(); ++k) {
     const int shard = static_cast<int>(k);
-    const auto path = shard_file(shard);
-    if (!std::filesystem::exists(path, ec)) continue;
-    try {
-      const auto why = mismatch(verify_partial_file(path), key_, shard, shards, jobs);
-      if (why.empty()) {
-        done.push_back(shard);
-        continue;
-      }
-      std::fprintf(stderr, "finseg run: checkpoint %s does not belong to this run (%s); its shard is recomputed\n", path.c_str(), why.c_str());
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "finseg run: checkpoint %s cannot be used (%s); its shard is recomputed\n", path.c_str(), e.what());
-    }
+    const bool whole = usable(shard_file(shard), shard, shards, jobs);
+    std::vector<ShardUsers> good;
+    if (!whole)
+      for (const auto& p : parts_of[k])
+        if (usable(p.file, shard, shards, jobs)) good.push_back(p.users);
+    const bool in_parts = !whole && tiles(good, shards[k].users);
+    if (!whole && !good.empty() && !in_parts)
+      std::fprintf(stderr, "finseg run: checkpoint %s holds parts of shard %d, not all of it; the shard is recomputed\n",
+                   dir_.c_str(), shard);
+    // What is left is either the whole file or the parts; nothing of a shard that is recomputed.
+    if (!whole) std::filesystem::remove(shard_file(shard), ec);
+    if (!in_parts)
+      for (const auto& p : parts_of[k]) std::filesystem::remove(p.file, ec);
+    if (whole || in_parts) done.push_back(shard);
   }
   return done;
 }
 
-void Checkpoint::save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
+void Checkpoint::save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);  // every rank may get here at once
   if (!std::filesystem::is_directory(dir_)) throw IoError("cannot create the checkpoint folder " + dir_.string() + ": " + ec.message());
   // No fsync: a file lost or torn by a machine crash fails its CRC on resume and is recomputed;
   // fsyncing each shard's file cost ~13 ms here (measured), more than writing it.
-  write_file_atomic(shard_file(shard), encode_partial_file(key_, shard, info.checksum, partials), Sync::no_fsync);
+  users.end = std::min(users.end, info.users);
+  const bool whole = users.begin == 0 && users.end == info.users;
+  write_file_atomic(whole ? shard_file(shard) : part_file(shard, users), encode_partial_file(key_, shard, info.checksum, partials),
+                    Sync::no_fsync);
 }
 
+// Each shard's whole file, or else its parts (load() left one or the other of a resumed shard,
+// and a unit of this run wrote one or the other): the merge takes every file as a user range of
+// its own, whatever the split (results/document_layout.hpp), so the documents do not depend on it.
 std::vector<PartialFileRef> Checkpoint::finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
   std::vector<PartialFileRef> files;
   files.reserve(shards.size());
-  for (std::size_t k = 0; k < shards.size(); ++k) {
-    const int shard = static_cast<int>(k);
-    PartialFileRef ref{shard_file(shard), read_partial_header(shard_file(shard))};
+  std::error_code ec;
+  const auto parts_of = parts(shards.size());
+  const auto add = [&](const std::filesystem::path& file, int shard) {
+    PartialFileRef ref{file, read_partial_header(file)};
     if (const auto why = mismatch(ref.header, key_, shard, shards, jobs); !why.empty())
       throw IoError("partial file " + ref.file.string() + ": " + why);
     files.push_back(std::move(ref));
+  };
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    const int shard = static_cast<int>(k);
+    const auto& parts = parts_of[k];
+    std::vector<ShardUsers> users;
+    for (const auto& p : parts) users.push_back(p.users);
+    if (std::filesystem::exists(shard_file(shard), ec) || !tiles(users, shards[k].users)) {
+      add(shard_file(shard), shard);  // missing: IoError naming the file
+      continue;
+    }
+    for (const auto& p : parts) add(p.file, shard);
   }
   return files;
 }

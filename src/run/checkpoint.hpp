@@ -4,6 +4,10 @@
 // count skips the shards whose files are there. Layout:
 //   RESULTS/.checkpoint/<run key>/run.json             what the run was (for people; not read back)
 //   RESULTS/.checkpoint/<run key>/shard-<index>.part   one finished shard
+//   RESULTS/.checkpoint/<run key>/shard-<index>.users-<b>-<e>.part
+//                                                      users [b, e) of one (a split unit of the
+//                                                      scan, run/segment_scan.hpp); the merge
+//                                                      takes each as one more disjoint user range
 // The run key binds the files to the exact run: the store's checksum, every shard's checksum,
 // the jobIds and the validated jobs. A different run never sees them. Each file is written
 // atomically (aside, renamed; not fsynced), so a file is either complete or absent, and it
@@ -29,15 +33,23 @@ class Checkpoint {
   Checkpoint(const std::filesystem::path& results, std::string run_key);
 
   // The shards whose files are complete and belong to this run (checked whole: CRC, run key,
-  // shard checksum, job count), in increasing order. Any other file is reported on stderr and
-  // its shard is recomputed (its file replaced).
+  // shard checksum, job count), in increasing order: its whole file, or files of parts that tile
+  // its users exactly. Any other file is reported on stderr and its shard is recomputed. Leaves
+  // for each shard either its whole file or its parts (a shard recomputed has neither: parts
+  // that do not cover it are removed, as the rerun may split it otherwise), so the merge never
+  // sees a user twice.
   std::vector<int> load(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
-  // Saves one finished shard's partials (one per job). Throws IoError.
-  void save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const;
-  // The headers of every shard's file, for the merge. Throws IoError when one is missing or
-  // does not belong to this run.
+  // Saves one finished unit's partials (one per job): a whole shard, or its users `users` (a split
+  // unit: a file of its own). Throws IoError.
+  void save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const;
+  void save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
+    save(shard, ShardUsers{}, info, partials);
+  }
+  // The headers of every shard's file (or of its parts'), for the merge. Throws IoError when one
+  // is missing, the parts do not tile the shard, or a file does not belong to this run.
   std::vector<PartialFileRef> finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
   std::filesystem::path shard_file(int shard) const;
+  std::filesystem::path part_file(int shard, ShardUsers users) const;
   // run.json: a human-readable note of what this checkpoint belongs to.
   void describe(const std::string& json) const;
   // After the run committed its results: the checkpoint is no longer needed.
@@ -47,6 +59,15 @@ class Checkpoint {
   const std::string& key() const noexcept { return key_; }
 
  private:
+  struct Part {
+    ShardUsers users;
+    std::filesystem::path file;
+  };
+  // The parts' files in the folder by shard, each shard's in order of their first user.
+  std::vector<std::vector<Part>> parts(std::size_t shards) const;
+  // Whether `file` is complete and this run's file of `shard`; reports on stderr why not.
+  bool usable(const std::filesystem::path& file, int shard, const std::vector<ShardInfo>& shards, std::size_t jobs) const;
+
   std::string key_;
   std::filesystem::path dir_;
 };

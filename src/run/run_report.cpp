@@ -165,7 +165,7 @@ void print_summary(const RunReport& r, std::size_t jobs) {
                r.total > 0 ? static_cast<double>(rows) / r.total / 1e6 : 0.0);
   for (std::size_t k = 0; k < r.per_rank.size(); ++k) {
     const auto& x = r.per_rank[k];
-    std::fprintf(stderr, "finseg run:   rank %zu: %llu shards, %llu transactions, read %.3f s, compute %.3f s, spill %.3f s, "
+    std::fprintf(stderr, "finseg run:   rank %zu: %llu units (shards or parts of shards), %llu transactions, read %.3f s, compute %.3f s, spill %.3f s, "
                  "idle at the end of the scan %.3f s, merge %.3f s (CPU %.3f s), peak RSS %.1f MiB\n",
                  k, static_cast<unsigned long long>(x.shards), static_cast<unsigned long long>(x.rows), x.read, x.compute,
                  x.spill, x.scan_wait, x.merge, x.merge_cpu,

@@ -3,6 +3,7 @@
 #include "core/segments/kernels.hpp"
 #include "run/clock.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace finseg {
@@ -15,16 +16,24 @@ ShardScanner::ShardScanner(std::filesystem::path store, std::vector<LabelGroup> 
 }
 
 bool ShardScanner::scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
-                        const std::function<bool()>& between_blocks) {
+                        const std::function<bool()>& between_blocks, ShardUsers users) {
   // The read is the stream's opening (offsets, user and account columns), each block's decoding
   // and its finish; the compute is every job over each block.
   auto t_read = Clock::now();
-  ShardStream stream(store_, label_groups_, shard, columns_, verify_store_, head_);
+  ShardStream stream(store_, label_groups_, shard, columns_, verify_store_, head_, users);
   read_ += since(t_read);
   partials.assign(jobs_.size(), SegmentPartial{});
-  if (stream.largest_chunk() > kLargestStreamedChunk) return scan_whole(shard, partials, between_blocks);
-  for (std::size_t begin = 0; begin < head_.users();) {
-    const std::size_t end = block_end(head_, begin);
+  const auto first = static_cast<std::size_t>(std::min<std::uint64_t>(users.begin, head_.users()));
+  const auto last = static_cast<std::size_t>(std::min<std::uint64_t>(users.end, head_.users()));
+  const auto txn_of = [&](std::size_t u) {
+    return static_cast<std::uint64_t>(head_.account_txn_offsets[static_cast<std::size_t>(head_.user_account_offsets[u])]);
+  };
+  last_transactions_ = txn_of(last) - txn_of(first);
+  // A split unit streams even chunks larger than a block: reading the whole shard would undo the split.
+  const bool whole = first == 0 && last == head_.users();
+  if (whole && stream.largest_chunk() > kLargestStreamedChunk) return scan_whole(shard, partials, between_blocks);
+  for (std::size_t begin = first; begin < last;) {
+    const std::size_t end = std::min(block_end(head_, begin), last);
     t_read = Clock::now();
     stream.block(begin, end, window_);
     read_ += since(t_read);

@@ -25,17 +25,19 @@ class ShardScanner {
   ShardScanner(std::filesystem::path store, std::vector<LabelGroup> label_groups, const std::vector<JobSpec>& jobs,
                const Taxonomy& taxonomy, bool verify_store);
 
-  // Reads `shard` and fills partials[j] with job j's users of it (partials is resized to the jobs).
+  // Reads `shard` and fills partials[j] with job j's users of it (partials is resized to the jobs);
+  // only users `users` of it (a split unit of the scan: ShardStream's range, its chunks only).
   // `between_blocks` is called between blocks of users; when it returns false the scan stops and
   // false is returned: the partials are then incomplete and must be dropped. Throws what
   // read_shard and the kernels throw.
-  bool scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials, const std::function<bool()>& between_blocks);
+  bool scan(const ShardInfo& shard, std::vector<SegmentPartial>& partials, const std::function<bool()>& between_blocks,
+            ShardUsers users = {});
 
   // Seconds spent so far reading (HDF5 -> columns) and computing (the kernels), all shards.
   double read_seconds() const noexcept { return read_; }
   double compute_seconds() const noexcept { return compute_; }
-  // Transactions of the last shard scanned.
-  std::uint64_t last_transactions() const noexcept { return head_.transactions(); }
+  // Transactions of the last shard (or range of users of one) scanned.
+  std::uint64_t last_transactions() const noexcept { return last_transactions_; }
 
   // Chunks of more transactions than this are read whole (scan_whole): 2 blocks per chunk is the
   // default (store/store.hpp, kDefaultChunkElements).
@@ -56,6 +58,7 @@ class ShardScanner {
                   const std::function<bool()>& between_blocks);
   double read_ = 0;
   double compute_ = 0;
+  std::uint64_t last_transactions_ = 0;
 };
 
 }  // namespace finseg

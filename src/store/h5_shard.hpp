@@ -48,8 +48,11 @@ void read_shard_columns(hid_t file, const ShardHeader& header, ColumnSet columns
 // transaction column. block(b, e, window) makes `window` a shard of its own holding users [b, e)
 // (offsets relative to them): their transactions are decoded chunk by chunk into small buffers
 // reused block after block, each chunk checked as read_shard_columns checks it before anything
-// of it is used. finish() makes the checks that need the whole column and returns the range of
-// the booking dates (none when not read). Errors are read_shard_columns' (StoreError; a chunk
+// of it is used. The first block may start at any user (a run's split unit): the columns then
+// start at the chunks holding its transactions. finish() makes the checks that need the whole
+// column and returns the range of the booking dates checked (none when not read);
+// finish(false), for a stream that ends before the shard's end, leaves out the string columns'
+// lengths (the stream reaching the end checks them). Errors are read_shard_columns' (StoreError; a chunk
 // failing a check makes the stream read the shard again as read_shard_columns does, to report
 // the same error); after one the stream must not be used again. `file`, `ctx` and `head` must
 // outlive the stream.
@@ -61,7 +64,7 @@ class TransactionStream {
   TransactionStream& operator=(const TransactionStream&) = delete;
 
   void block(std::size_t user_begin, std::size_t user_end, ShardData& window);
-  DateRange finish();
+  DateRange finish(bool at_shard_end = true);
   // The most values a requested transaction column decodes at once: its chunk size, or all of
   // it when HDF5 reads it (a chain the direct reader does not handle).
   std::uint64_t largest_chunk() const noexcept;

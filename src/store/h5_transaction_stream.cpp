@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace finseg::h5 {
@@ -92,6 +93,9 @@ struct TransactionStream::State {
   bool any_day = false;
   LabelSet label_bits = 0;
   std::string anomaly;  // the first problem a chunk's check found
+  // Nothing covered yet: the first block may start in the middle of the shard (a split unit of a
+  // run, ShardStream's user range), and each column then starts at the chunk holding it.
+  bool fresh = true;
 
   const ShardCounts& counts() const noexcept { return header.counts; }
 
@@ -120,6 +124,17 @@ struct TransactionStream::State {
     s.bytes = column(s.base + L::kBytesSuffix, H5T_NATIVE_UINT8, kU8, std::nullopt);
     s.offsets.limit = std::min<std::uint64_t>(s.bytes.n(), INT64_MAX);
     strings.push_back(std::move(s));
+  }
+
+  // Before anything of `c` is covered: its window starts at the chunk holding `from`, so a stream
+  // starting at a later user decodes none of the chunks before. The values before `from` in that
+  // chunk are checked as any other (the kernels never see them); the first one has no
+  // predecessor to follow, so an offset is only held to be >= 0 and within the bytes there.
+  static void seek(StreamColumn& c, std::uint64_t from) {
+    if (!c.plan || c.decoded > 0) return;  // a column HDF5 reads whole is read whole
+    const std::uint64_t first = std::min(from, c.n()) / c.plan->per_chunk * c.plan->per_chunk;
+    c.base = c.decoded = c.checked = first;
+    c.last_offset = 0;
   }
 
   // The window of `c` made to hold values [from, to) (to at most all): the chunks before the one
@@ -258,13 +273,16 @@ struct TransactionStream::State {
 
   // Transactions [t0, t1) of every requested column in the windows, checked (with their strings).
   void cover_transactions(std::uint64_t t0, std::uint64_t t1) {
+    const bool first_cover = std::exchange(fresh, false);
     for (auto* c : numeric())
       if (c) {
+        if (first_cover) seek(*c, t0);
         cover(*c, c->shuffled ? std::min(t0, c->checked) : t0, t1);  // a shuffled column keeps what is unchecked
         check_untaken(*c, t0);
       }
     for (auto& s : strings) {
       StreamColumn& o = s.offsets;
+      if (first_cover) seek(o, t0);
       cover(o, o.shuffled ? std::min(t0, o.checked) : t0, t1 + 1, &s);
       if (o.shuffled) {
         check_untaken(o, t0);
@@ -274,6 +292,7 @@ struct TransactionStream::State {
       if (!anomaly.empty()) break;
       s.first = o.shuffled ? s.taken.front() : *o.at<std::int64_t>(t0);
       s.last = o.shuffled ? s.taken.back() : *o.at<std::int64_t>(t1);
+      if (first_cover) seek(s.bytes, static_cast<std::uint64_t>(s.first));
       cover(s.bytes, static_cast<std::uint64_t>(s.first), static_cast<std::uint64_t>(s.last));
     }
     if (!anomaly.empty()) fail_whole();
@@ -423,8 +442,16 @@ std::uint64_t TransactionStream::largest_chunk() const noexcept {
   return largest;
 }
 
-DateRange TransactionStream::finish() {
+DateRange TransactionStream::finish(bool at_shard_end) {
   State& st = *state_;
+  if (!at_shard_end) {
+    // A stream of a user range before the shard's end: every value a block took is checked, the
+    // rest of the last chunk is the next range's; the string columns' lengths are checked by the
+    // stream that reaches the end.
+    if (!st.anomaly.empty()) st.fail_whole();
+    if (!st.any_day) return {};
+    return {st.first_day, st.last_day};
+  }
   const std::uint64_t n = st.counts().transactions;
   st.cover_transactions(n, n);
   for (auto* c : st.numeric())

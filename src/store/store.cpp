@@ -97,6 +97,19 @@ void check_data_dates(const DateRange& bookings, const ShardData& d, ColumnSet c
     expect_date("latestBalanceDate", date_range(d.balance_date).last, shard.latest_balance_date, "balance dates", ctx);
 }
 
+// The booking dates a stream of some users read (ShardStream's range) against the manifest entry:
+// each within firstBooking..lastBooking, the bounds a run's windows were planned with. (That they
+// are the exact first and last needs every date of the shard: check_data_dates.)
+void check_dates_within(const DateRange& bookings, const ShardInfo& shard, const h5::Context& ctx) {
+  if (!bookings.first) return;
+  const bool within = shard.first_booking && shard.last_booking && *bookings.first >= *shard.first_booking &&
+                      *bookings.last <= *shard.last_booking;
+  if (!within)
+    h5::fail(ctx, "the manifest records firstBooking " + date_text(shard.first_booking) + " and lastBooking " +
+                      date_text(shard.last_booking) + ", the shard's bookings reach from " + date_text(bookings.first) +
+                      " to " + date_text(bookings.last) + " (manifest.json edited or from another store?)");
+}
+
 // A shard file opened and its header checked against the manifest entry.
 struct OpenShard {
   h5::Context ctx;
@@ -264,17 +277,23 @@ void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup
 struct ShardStream::Impl {
   OpenShard open;
   ShardInfo shard;
+  ShardUsers users;
   ColumnSet columns = 0;
   ShardData* data = nullptr;
   std::optional<h5::TransactionStream> transactions;
 };
 
 ShardStream::ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups,
-                         const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum, ShardData& head)
+                         const ShardInfo& shard, ColumnSet columns, bool verify_file_checksum, ShardData& head,
+                         ShardUsers users)
     : impl_(std::make_unique<Impl>()) {
   Impl& s = *impl_;
-  open_checked(store, shard, &label_groups, verify_file_checksum, s.open);
+  users.end = std::min(users.end, shard.users);
+  if (users.begin > users.end) throw std::logic_error("ShardStream: users " + std::to_string(users.begin) + ".." + std::to_string(users.end) + " of " + shard.file);
+  // The whole file's CRC once per shard: by the range that starts it.
+  open_checked(store, shard, &label_groups, verify_file_checksum && users.begin == 0, s.open);
   s.shard = shard;
+  s.users = users;
   s.columns = columns_to_read(columns, s.open.header);
   s.data = &head;
   s.transactions.emplace(s.open.file.get(), s.open.header, s.columns, s.open.ctx, head);
@@ -283,6 +302,8 @@ ShardStream::ShardStream(const std::filesystem::path& store, const std::vector<L
 ShardStream::~ShardStream() = default;
 
 void ShardStream::block(std::size_t user_begin, std::size_t user_end, ShardData& window) {
+  if (user_begin < impl_->users.begin || user_end > impl_->users.end)
+    throw std::logic_error("ShardStream::block: users outside the stream's range");
   impl_->transactions->block(user_begin, user_end, window);
 }
 
@@ -290,8 +311,14 @@ std::uint64_t ShardStream::largest_chunk() const noexcept { return impl_->transa
 
 void ShardStream::finish() {
   Impl& s = *impl_;
-  const DateRange bookings = s.transactions->finish();
-  check_data_dates(bookings, *s.data, s.columns, s.shard, s.open.ctx);  // the balance dates are in the head
+  const bool to_end = s.users.end == s.shard.users;
+  const DateRange bookings = s.transactions->finish(to_end);
+  if (s.users.begin == 0 && to_end) {
+    check_data_dates(bookings, *s.data, s.columns, s.shard, s.open.ctx);  // the balance dates are in the head
+  } else {
+    check_data_dates({}, *s.data, s.columns & ~kBookingDate, s.shard, s.open.ctx);  // the head is whole
+    if (s.columns & kBookingDate) check_dates_within(bookings, s.shard, s.open.ctx);
+  }
   s.transactions.reset();
   s.open.file.close(s.open.ctx);
 }

@@ -130,10 +130,26 @@ void read_shard(const std::filesystem::path& store, const std::vector<LabelGroup
 // checks that need whole columns (lengths, the dates against the manifest). A result computed
 // from the blocks counts only once finish() returned. Throws StoreError as read_shard does;
 // `head` must outlive the stream, and it and `window` hold garbage after an error.
+//
+// A stream of users [b, e) only (`users`, a run's split unit: docs/performance.md 2.3) reads the
+// head whole as well, but only the chunks that hold its users' transactions (blocks within [b, e)),
+// every one of them checked as above, and its checks are those of its range: the whole file's
+// CRC-32 (verify_file_checksum) only when it starts at user 0; the string columns' lengths
+// against their last offsets only when it ends at the shard's end; the booking dates it read
+// within the manifest entry's firstBooking..lastBooking (the exact first and last, which need
+// every date of the shard, only when the range is the whole shard). A set of ranges that tile the
+// shard thus makes every check of the whole stream but the exact dates, which the root attributes
+// (checked against the manifest at every opening) record for a store written since they exist.
+struct ShardUsers {
+  std::uint64_t begin = 0;
+  std::uint64_t end = UINT64_MAX;  // past the last user; the default: to the shard's end
+  bool operator==(const ShardUsers&) const = default;
+};
+
 class ShardStream {
  public:
   ShardStream(const std::filesystem::path& store, const std::vector<LabelGroup>& label_groups, const ShardInfo& shard,
-              ColumnSet columns, bool verify_file_checksum, ShardData& head);
+              ColumnSet columns, bool verify_file_checksum, ShardData& head, ShardUsers users = {});
   ~ShardStream();
   ShardStream(const ShardStream&) = delete;
   ShardStream& operator=(const ShardStream&) = delete;

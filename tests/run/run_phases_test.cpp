@@ -10,6 +10,7 @@
 #include "results/results_index.hpp"
 #include "run/batch_run.hpp"
 #include "run/merge.hpp"
+#include "run/segment_scan.hpp"
 #include "run/stop_vote.hpp"
 #include "store/store.hpp"
 
@@ -99,18 +100,69 @@ TEST_F(RunPhases, ScanSavesEveryShardOnceAsTheSerialPartials) {
   ASSERT_TRUE(run.plan());
   run.scan();
   const StoreManifest manifest = read_manifest(store());
-  EXPECT_EQ(static_cast<std::uint64_t>(all_sum(run_world(), static_cast<std::int64_t>(run.tally().shards))), manifest.shards.size());
+  const auto units = scan_units(run.planned(), run_world().size());
+  EXPECT_EQ(static_cast<std::uint64_t>(all_sum(run_world(), static_cast<std::int64_t>(run.tally().shards))), units.size());
   EXPECT_EQ(static_cast<std::uint64_t>(all_sum(run_world(), static_cast<std::int64_t>(run.tally().rows))), manifest.transactions());
   EXPECT_FALSE(run.tally().stop_seen);
-  // Every shard's file holds, for every job, what the serial fold computes of that shard.
+  // Every shard's file (or its parts' files, combined) holds, for every job, what the serial fold
+  // computes of that shard. At np > 1 the last shards are scanned in parts (scan_units).
   const auto files = run.checkpoint().finished_files(run.planned().shards, run.planned().jobs.size());
+  EXPECT_EQ(files.size(), units.size());
+  if (run_world().size() > 1) {
+    EXPECT_GT(files.size(), manifest.shards.size()) << "no shard was split";
+  }
   const Taxonomy taxonomy(manifest.label_groups);
-  for (std::size_t k = static_cast<std::size_t>(run_world().rank()); k < files.size(); k += static_cast<std::size_t>(run_world().size())) {
+  for (std::size_t k = static_cast<std::size_t>(run_world().rank()); k < manifest.shards.size(); k += static_cast<std::size_t>(run_world().size())) {
     const ShardData data = read_shard(store(), manifest.label_groups, manifest.shards[k], kAllColumns);
     for (std::size_t j = 0; j < run.planned().jobs.size(); ++j) {
-      SegmentPartial serial;
+      SegmentPartial serial, saved;
       compute_segment(run.planned().jobs[j], taxonomy, data, serial);
-      EXPECT_EQ(read_partial_section(files[k].file, files[k].header, j), serial) << "shard " << k << " job " << j;
+      for (const auto& f : files)
+        if (f.header.shard == static_cast<int>(k)) saved.combine(read_partial_section(f.file, f.header, j));
+      EXPECT_EQ(saved, serial) << "shard " << k << " job " << j;
+    }
+  }
+}
+
+// A run's split units (scan_units): the smallest shards last, each in kSplitParts ranges that
+// tile its users; none at np = 1; every shard exactly once.
+TEST(ScanUnits, TheLastShardsSplitIntoRangesThatTileThem) {
+  RunPlan plan;
+  plan.jobs.resize(1);
+  for (const std::uint64_t users : {100, 300, 200, 3, 250, 150}) {
+    ShardInfo s;
+    s.users = users;
+    s.transactions = users * 10;
+    plan.shards.push_back(s);
+  }
+  plan.resumed_shards = {4};
+  for (const int ranks : {1, 2, 3}) {
+    const auto units = scan_units(plan, ranks);
+    std::vector<std::vector<ShardUsers>> of_shard(plan.shards.size());
+    for (const auto& u : units) of_shard[static_cast<std::size_t>(u.shard)].push_back(u.users);
+    EXPECT_TRUE(of_shard[4].empty()) << "a resumed shard is not scanned";
+    std::size_t split = 0;
+    for (std::size_t k = 0; k < plan.shards.size(); ++k) {
+      if (k == 4) continue;
+      if (of_shard[k].size() == 1) {
+        EXPECT_EQ(of_shard[k][0], ShardUsers{}) << "shard " << k;
+        continue;
+      }
+      ++split;
+      ASSERT_EQ(of_shard[k].size(), kSplitParts);
+      std::uint64_t next = 0;
+      for (const auto& r : of_shard[k]) {
+        EXPECT_EQ(r.begin, next);
+        EXPECT_GT(r.end, r.begin);
+        next = r.end;
+      }
+      EXPECT_EQ(next, plan.shards[k].users);
+    }
+    // The last `ranks` shards are split but the 3-user one, too small: one at 2 ranks, two at 3.
+    EXPECT_EQ(split, ranks == 1 ? 0u : ranks == 2 ? 1u : 2u) << ranks << " ranks";
+    EXPECT_EQ(units.front().shard, 1) << "the largest first";
+    if (ranks > 1) {
+      EXPECT_NE(units.back().users, ShardUsers{}) << "the split units last";
     }
   }
 }

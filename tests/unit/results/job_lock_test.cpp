@@ -113,5 +113,21 @@ TEST(ResultsCheckpoints, RemovedOnlyWhenNoLiveRunOwnsThem) {
   EXPECT_FALSE(all[1].described) << "a run.json naming paths is not trusted";
 }
 
+// A running job's progress: the shards with a file in its checkpoint; a shard scanned in parts
+// (the last shards at np > 1, a file per part) counts once, never more shards than the store has.
+TEST(ResultsCheckpoints, ProgressCountsAShardInPartsOnce) {
+  Scratch s;
+  const auto dir = s.dir / ".checkpoint" / "k1";
+  std::filesystem::create_directories(dir);
+  write_file_atomic(dir / "run.json", "{\"jobIds\": [\"j\"], \"storeChecksum\": \"crc32:00000000\", \"shards\": 3}");
+  for (const char* name : {"shard-00000.part", "shard-00002.users-0-5.part", "shard-00002.users-5-10.part",
+                           "shard-00002.users-10-15.part", "run.json.tmp"})
+    write_file_atomic(dir / name, "x");
+  const auto p = checkpoint_progress(s.dir, "j");
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->done, 2u);
+  EXPECT_EQ(p->total, 3u);
+}
+
 }  // namespace
 }  // namespace finseg

@@ -66,18 +66,34 @@ void append(const ShardData& w, ShardData& all) {
   strings(w.purpose, all.purpose);
 }
 
-// Streams `info` in blocks of `step` users (one window reused, as a run does) and puts the shard
-// together again from the windows; finishes the stream.
-ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
-                   std::size_t step) {
-  ShardData head, window, all;
-  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, head);
+// Streams `info` (its users `users`) in blocks of `step` users (one window reused, as a run does)
+// and puts the shard together again from the windows, appended to `all`; finishes the stream.
+void stream_into(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                 std::size_t step, ShardUsers users, ShardData& all) {
+  ShardData head, window;
+  ShardStream s(dir.path(), taxonomy.groups(), info, columns, false, head, users);
   EXPECT_TRUE(head.amount.empty());  // never a whole transaction column
-  for (std::size_t b = 0; b < head.users(); b += step) {
-    s.block(b, std::min(b + step, head.users()), window);
+  const std::size_t end = std::min<std::size_t>(users.end, head.users());
+  for (std::size_t b = users.begin; b < end; b += step) {
+    s.block(b, std::min(b + step, end), window);
     append(window, all);
   }
   s.finish();
+}
+
+ShardData streamed(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                   std::size_t step, ShardUsers users = {}) {
+  ShardData all;
+  stream_into(dir, info, taxonomy, columns, step, users, all);
+  return all;
+}
+
+// The shard streamed as a run's split units stream it: one stream per range of `cuts` (user
+// indexes, 0 and the end included), put together again.
+ShardData streamed_in_parts(const ScratchDir& dir, const ShardInfo& info, const Taxonomy& taxonomy, ColumnSet columns,
+                            std::size_t step, const std::vector<std::uint64_t>& cuts) {
+  ShardData all;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) stream_into(dir, info, taxonomy, columns, step, {cuts[i], cuts[i + 1]}, all);
   return all;
 }
 
@@ -126,6 +142,30 @@ TEST(ShardStream, EqualsReadShardForEveryChunkSizeFilterAndStep) {
     const ShardData by_id = read_shard(dir.path(), taxonomy.groups(), info, kRunColumns);
     EXPECT_EQ(by_id.counterpart_names_by_id, c.dictionary);
     EXPECT_EQ(plain(by_id).counterpart_name, data.counterpart_name);
+  }
+}
+
+// A run's split units (users [b, e) of a shard each, docs/performance.md 2.3): the ranges put
+// together are the shard, for every chunk size, filter chain, block size and cut, also cuts in
+// the middle of a chunk and empty ranges.
+TEST(ShardStream, RangesOfUsersTogetherEqualReadShard) {
+  using F = ShardWriteOptions::Filter;
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  for (const auto& [chunk, filter] : {std::pair{std::uint64_t{7}, F::shuffle_lz4}, std::pair{std::uint64_t{1000}, F::shuffle_lz4},
+                                      std::pair{std::uint64_t{1000}, F::lz4}, std::pair{std::uint64_t{1000}, F::shuffle_deflate},
+                                      std::pair{kDefaultChunkElements, F::shuffle_lz4}}) {
+    SCOPED_TRACE("chunk " + std::to_string(chunk) + ", filter " + std::to_string(static_cast<int>(filter)));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.chunk_elements = chunk;
+    options.filter = filter;
+    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns})
+      for (const auto& cuts : {std::vector<std::uint64_t>{0, 3, 6, 9, 12}, std::vector<std::uint64_t>{0, 1, 11, 12},
+                               std::vector<std::uint64_t>{0, 5, 5, 12}})
+        for (const std::size_t step : {std::size_t{1}, std::size_t{1000}})
+          EXPECT_EQ(streamed_in_parts(dir, info, taxonomy, columns, step, cuts), read_shard(dir.path(), taxonomy.groups(), info, columns));
   }
 }
 
@@ -198,31 +238,43 @@ ShardInfo write_damaged(const ScratchDir& dir, const ShardData& good, const Shar
   return info;
 }
 
-TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
-  const Taxonomy taxonomy = test::default_taxonomy();
-  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+using Damage = std::pair<const char*, std::function<void(ShardData&)>>;
+
+// Structure damage behind valid checksums, in the first chunk (names say so) or the last.
+std::vector<Damage> structure_damages(const ShardData& good) {
   const std::size_t late = good.transactions() - 10;
-  const std::vector<std::pair<const char*, std::function<void(ShardData&)>>> damages = {
+  return {
       {"a name offset decreases in the last chunk",
-       [&](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
+       [late](ShardData& d) { std::swap(d.counterpart_name.raw_offsets()[late], d.counterpart_name.raw_offsets()[late + 1]); }},
       {"a name offset beyond the bytes in the first chunk",
        [](ShardData& d) { d.counterpart_name.raw_offsets()[3] = static_cast<std::int64_t>(d.counterpart_name.bytes().size()) + 5; }},
       {"the names' bytes longer than their last offset",
        [](ShardData& d) { d.counterpart_name.raw_bytes().push_back('x'); }},
       {"the first name offset is not 0", [](ShardData& d) { d.counterpart_name.raw_offsets()[0] = 1; }},
-      {"a label bit beyond the taxonomy in the last chunk", [&](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
-      {"a booking date after the manifest's lastBooking", [&](ShardData& d) { d.booking_date[late] = 30'000; }},
+      {"a label bit beyond the taxonomy in the last chunk", [late](ShardData& d) { d.labels[late] |= LabelSet{1} << 63; }},
+      {"a booking date after the manifest's lastBooking", [late](ShardData& d) { d.booking_date[late] = 30'000; }},
   };
-  for (const auto& [what, damage] : damages) {
-    SCOPED_TRACE(what);
+}
+
+// `good` with `damage` as shard 0 of `dir`, in chunks of 1,000, without the date attributes (the
+// dates are then checked from the data).
+ShardInfo write_with(const ScratchDir& dir, const ShardData& good, const Damage& damage, const Taxonomy& taxonomy) {
+  ShardData damaged = good;
+  damage.second(damaged);
+  ShardWriteOptions options;
+  options.chunk_elements = 1000;
+  options.record_dates = false;
+  options.names_dictionary = false;  // format 1: the names' offsets and bytes as written
+  return write_damaged(dir, good, damaged, taxonomy, options);
+}
+
+TEST(ShardStream, StructureDamageBehindValidChecksumsIsReadShardsError) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  for (const auto& damage : structure_damages(good)) {
+    SCOPED_TRACE(damage.first);
     ScratchDir dir;
-    ShardData damaged = good;
-    damage(damaged);
-    ShardWriteOptions options;
-    options.chunk_elements = 1000;
-    options.record_dates = false;  // the dates are then checked from the data
-    options.names_dictionary = false;  // format 1: the names' offsets and bytes as written
-    const ShardInfo info = write_damaged(dir, good, damaged, taxonomy, options);
+    const ShardInfo info = write_with(dir, good, damage, taxonomy);
     for (const std::size_t step : {std::size_t{1}, std::size_t{1000}}) {
       const auto [whole, stream] = errors_of(dir, info, taxonomy, kRunColumns, step);
       EXPECT_FALSE(whole.empty());
@@ -270,6 +322,55 @@ TEST(ShardStream, NameDictionaryDamageIsReadShardsError) {
         EXPECT_NE(whole.find("shard-00000.h5"), std::string::npos) << whole;
         EXPECT_EQ(stream, whole);
       }
+  }
+}
+
+// A range reads only the chunks of its users' transactions: damage in the first chunk of the
+// amounts fails the ranges that read it (Fletcher32, named as read_shard names it), not the ones
+// after it.
+TEST(ShardStream, ARangeReadsOnlyTheChunksOfItsUsers) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 7, taxonomy);
+  ScratchDir dir;
+  ShardWriteOptions options;
+  options.chunk_elements = 1000;
+  const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+  const auto first_txn_of = [&](std::size_t u) { return data.account_txn_offsets[static_cast<std::size_t>(data.user_account_offsets[u])]; };
+  ASSERT_GE(first_txn_of(6), 1000) << "users 6.. start after the first chunk";
+  std::uint64_t bytes = 0;
+  const std::uint64_t at = chunk_holding(dir, info, "/transactions/amount", 0, &bytes);
+  ASSERT_GT(bytes, 16u);
+  std::string file = test::read_bytes(dir / "shard-00000.h5");
+  file[at + bytes / 2] ^= 0x10;
+  test::write_bytes(dir / "shard-00000.h5", file);
+  const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, kRunColumns); });
+  EXPECT_NE(whole.find("Fletcher32"), std::string::npos) << whole;
+  EXPECT_EQ(test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, {0, 6}); }), whole);
+  EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, {6, 12}));
+  EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1000, {6, 9}));
+}
+
+// Structure damage behind valid checksums, seen by a run's split units: the range holding it
+// fails with read_shard's error (a date beyond the manifest's range with its own message: the
+// exact first and last need the whole shard), the ranges that do not hold it pass; the names'
+// bytes longer than their last offset fail the range that ends the shard.
+TEST(ShardStream, StructureDamageFailsTheRangeThatHoldsIt) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData good = test::synthetic_shard(12, 7, taxonomy);
+  for (const auto& damage : structure_damages(good)) {
+    const std::string what = damage.first;
+    SCOPED_TRACE(what);
+    ScratchDir dir;
+    const ShardInfo info = write_with(dir, good, damage, taxonomy);
+    const bool early = what.find("first") != std::string::npos;
+    const ShardUsers holding = early ? ShardUsers{0, 3} : ShardUsers{9, 12}, other = early ? ShardUsers{9, 12} : ShardUsers{0, 6};
+    const auto whole = test::store_error_of([&] { read_shard(dir.path(), taxonomy.groups(), info, kRunColumns); });
+    const auto error = test::store_error_of([&] { streamed(dir, info, taxonomy, kRunColumns, 1, holding); });
+    if (what.find("booking date") != std::string::npos)
+      EXPECT_NE(error.find("lastBooking 2026-09-04, the shard's bookings reach from"), std::string::npos) << error;
+    else
+      EXPECT_EQ(error, whole);
+    EXPECT_NO_THROW(streamed(dir, info, taxonomy, kRunColumns, 1, other));
   }
 }
 
