@@ -155,17 +155,22 @@ TEST(ShardStream, RangesOfUsersTogetherEqualReadShard) {
   for (const auto& [chunk, filter] : {std::pair{std::uint64_t{7}, F::shuffle_lz4}, std::pair{std::uint64_t{1000}, F::shuffle_lz4},
                                       std::pair{std::uint64_t{1000}, F::lz4}, std::pair{std::uint64_t{1000}, F::shuffle_deflate},
                                       std::pair{kDefaultChunkElements, F::shuffle_lz4}}) {
-    SCOPED_TRACE("chunk " + std::to_string(chunk) + ", filter " + std::to_string(static_cast<int>(filter)));
-    ScratchDir dir;
-    ShardWriteOptions options;
-    options.chunk_elements = chunk;
-    options.filter = filter;
-    const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
-    for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns})
-      for (const auto& cuts : {std::vector<std::uint64_t>{0, 3, 6, 9, 12}, std::vector<std::uint64_t>{0, 1, 11, 12},
-                               std::vector<std::uint64_t>{0, 5, 5, 12}})
-        for (const std::size_t step : {std::size_t{1}, std::size_t{1000}})
-          EXPECT_EQ(streamed_in_parts(dir, info, taxonomy, columns, step, cuts), read_shard(dir.path(), taxonomy.groups(), info, columns));
+    for (const bool dictionary : {true, false}) {  // shard format 2 (names by id) and 1
+      SCOPED_TRACE("chunk " + std::to_string(chunk) + ", filter " + std::to_string(static_cast<int>(filter)) +
+                   ", dictionary " + std::to_string(dictionary));
+      ScratchDir dir;
+      ShardWriteOptions options;
+      options.chunk_elements = chunk;
+      options.filter = filter;
+      options.names_dictionary = dictionary;
+      const ShardInfo info = write_shard(dir / "shard-00000.h5", data, taxonomy, options);
+      for (const ColumnSet columns : {ColumnSet{kAllColumns}, kRunColumns})
+        for (const auto& cuts : {std::vector<std::uint64_t>{0, 3, 6, 9, 12}, std::vector<std::uint64_t>{0, 1, 11, 12},
+                                 std::vector<std::uint64_t>{0, 5, 5, 12}})
+          for (const std::size_t step : {std::size_t{1}, std::size_t{1000}})
+            EXPECT_EQ(streamed_in_parts(dir, info, taxonomy, columns, step, cuts),
+                      plain(read_shard(dir.path(), taxonomy.groups(), info, columns)));
+    }
   }
 }
 
