@@ -71,10 +71,12 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 // opens with O_DIRECT but refuses the write (EINVAL) gets the bytes through the page cache.
 class DocumentWriter::DirectSink {
  public:
-  // Null where the file system refuses O_DIRECT (tmpfs before Linux 6.6) or FINSEG_DOCUMENT_IO=buffered.
+  // Null unless FINSEG_DOCUMENT_IO=direct, and where the file system refuses O_DIRECT (tmpfs
+  // before Linux 6.6). Not the default: on the idle machine the page cache won at np=2
+  // (docs/performance.md 2.4.2).
   static std::unique_ptr<DirectSink> open(const std::filesystem::path& file, int buffered_fd) {
     const char* mode = std::getenv("FINSEG_DOCUMENT_IO");
-    if (mode && std::string_view(mode) == "buffered") return nullptr;
+    if (!mode || std::string_view(mode) != "direct") return nullptr;
     const int fd = ::open(file.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
     if (fd < 0) return nullptr;
     return std::unique_ptr<DirectSink>(new DirectSink(file, fd, buffered_fd));

@@ -1,15 +1,16 @@
 // A document written through one large buffer, created exclusively (never over an existing file)
 // and fsynced on close: how result, partial-merge and changes documents reach the disk.
 //
-// Once it has filled its first buffer, its full 4 KiB blocks go to the disk with O_DIRECT (by a
-// thread of the writer while the next buffer fills), its unaligned edges and any file of one
-// buffer or less through the page cache: on this VM a
+// By default every byte goes through the page cache, with writeback started every 8 MiB. With
+// FINSEG_DOCUMENT_IO=direct, once it has filled its first buffer, its full 4 KiB blocks go to the
+// disk with O_DIRECT (by a thread of the writer while the next buffer fills), its unaligned edges
+// and any file of one buffer or less through the page cache: on this VM a
 // fresh page-cache page costs up to ~8 us to touch (the host hands the guest's freed memory back
 // on first touch), so copying 220 MB of documents into the page cache took 0.01-0.5 s of system
-// CPU depending on the host's state, and O_DIRECT takes none of it (docs/performance.md 2.4.2).
-// Where O_DIRECT is refused (tmpfs before Linux 6.6; since, tmpfs takes it and copies into its
-// memory as ever, in the writer's thread) or FINSEG_DOCUMENT_IO=buffered, every byte is written
-// through the page cache, with writeback started every 8 MiB.
+// CPU depending on the host's state, and O_DIRECT takes none of it; but on the idle machine the
+// merge at np=2 was slower with it (one write in flight per writer), so it is not the default
+// (docs/performance.md 2.4.2). Where O_DIRECT is refused (tmpfs before Linux 6.6; since, tmpfs
+// takes it and copies into its memory as ever), the page cache takes every byte.
 #pragma once
 
 #include <cstdint>

@@ -1,8 +1,8 @@
 // DocumentWriter (results/results_writer.hpp): several writers filling their byte ranges of one
 // file, at offsets that are not block-aligned, in pieces small and larger than its buffer, give
-// exactly the bytes written, whether the full blocks go with O_DIRECT or through the page cache
-// (FINSEG_DOCUMENT_IO=buffered, or a file system that refuses O_DIRECT; run it with TMPDIR on
-// another file system to see that one).
+// exactly the bytes written, whether the full blocks go with O_DIRECT (FINSEG_DOCUMENT_IO=direct,
+// where the file system takes it; run it with TMPDIR on another file system to see one that does
+// not) or through the page cache (the default).
 #include "core/errors.hpp"
 #include "results/results_writer.hpp"
 
@@ -90,7 +90,7 @@ std::string write_three_ranges(const std::filesystem::path& file) {
 TEST(DocumentWriter, RangesOfOneFileInPiecesOfAnySizeGiveTheBytesWritten) {
   TempDir tmp("finseg-writer-");
   for (const bool buffered : {false, true}) {
-    if (buffered) ::setenv("FINSEG_DOCUMENT_IO", "buffered", 1);
+    if (!buffered) ::setenv("FINSEG_DOCUMENT_IO", "direct", 1);
     const auto file = tmp.path / (buffered ? "buffered" : "direct");
     const std::string expected = write_three_ranges(file);
     ::unsetenv("FINSEG_DOCUMENT_IO");
@@ -98,17 +98,17 @@ TEST(DocumentWriter, RangesOfOneFileInPiecesOfAnySizeGiveTheBytesWritten) {
   }
 }
 
-// With O_DIRECT the full blocks do not pass through the page cache (on this VM a fresh page-cache
+// With O_DIRECT (FINSEG_DOCUMENT_IO=direct) the full blocks do not pass through the page cache (on this VM a fresh page-cache
 // page costs up to ~8 us to touch): after the writers close, at most the pages of their unaligned
 // edges and their first buffer are cached. Through the page cache every page is.
 TEST(DocumentWriter, FullBlocksBypassThePageCacheWhereTheFileSystemTakesODirect) {
   TempDir tmp("finseg-writer-");
   if (!bypasses_cache(tmp.path)) GTEST_SKIP() << tmp.path << ": no O_DIRECT past the page cache there";
   const auto direct = tmp.path / "direct", buffered = tmp.path / "buffered";
+  ::setenv("FINSEG_DOCUMENT_IO", "direct", 1);
   write_three_ranges(direct);
-  ::setenv("FINSEG_DOCUMENT_IO", "buffered", 1);
-  write_three_ranges(buffered);
   ::unsetenv("FINSEG_DOCUMENT_IO");
+  write_three_ranges(buffered);
   const std::size_t pages = (11'111'111 + 4095) / 4096;
   EXPECT_GE(cached_pages(buffered), pages * 9 / 10);
   EXPECT_LE(cached_pages(direct), pages / 2) << "of " << pages << " pages";
