@@ -5,11 +5,24 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
 
 namespace finseg {
 
 namespace {
 std::string date_or_dash(const std::optional<Day>& d) { return d ? format_date(*d) : "-"; }
+
+// "2 (16 shards)" or "1 (3 shards), 2 (13 shards)": a store may mix both shard formats.
+std::string shard_formats(const std::filesystem::path& store, const StoreManifest& m) {
+  std::map<int, std::size_t> count;
+  for (const auto& s : m.shards) ++count[shard_format_version(store, s)];
+  std::string out;
+  for (const auto& [version, n] : count)
+    out += (out.empty() ? "" : ", ") + std::to_string(version) + " (" + std::to_string(n) +
+           (n == 1 ? " shard)" : " shards)");
+  return out.empty() ? "-" : out;
+}
 }  // namespace
 
 const CommandSpec& inspect_spec() {
@@ -35,7 +48,7 @@ int cmd_inspect(Communicator& comm, const CommandArgs& argv) {
       if (s.first_booking) first = first ? std::min(*first, *s.first_booking) : *s.first_booking;
       if (s.last_booking) last = last ? std::max(*last, *s.last_booking) : *s.last_booking;
     }
-    std::printf("store          %s (format %d%s)\n", store.c_str(), m.format_version,
+    std::printf("store          %s (manifest format %d%s)\n", store.c_str(), m.format_version,
                 args.flag("no-verify") ? ", checksums not verified" : ", checksums verified");
     std::printf("created by     %s\n", m.created_by.c_str());
     std::printf("users          %llu\n", static_cast<unsigned long long>(m.users()));
@@ -48,6 +61,7 @@ int cmd_inspect(Communicator& comm, const CommandArgs& argv) {
                 m.transactions() ? static_cast<double>(bytes) / static_cast<double>(m.transactions()) : 0.0);
     std::printf("checksum       %s\n", m.store_checksum().c_str());
     std::printf("shards         %zu\n", m.shards.size());
+    std::printf("shard format   %s\n", shard_formats(store, m).c_str());
     std::printf("  %-16s %10s %10s %12s %12s  %-10s %-10s %s\n", "file", "users", "accounts", "transactions",
                 "bytes", "first", "last", "checksum");
     for (const auto& s : m.shards)

@@ -340,6 +340,16 @@ std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& st
   return chunks;
 }
 
+int shard_format_version(const std::filesystem::path& store, const ShardInfo& shard) {
+  h5::prepare_library();
+  const auto path = checked_shard_path(store, shard);
+  const h5::Context ctx{"shard " + path.string(), h5::Failure::store};
+  h5::File file = h5::open_shard_file(path, ctx);
+  const int version = h5::read_shard_header(file.get(), ctx).format_version;
+  file.close(ctx);
+  return version;
+}
+
 std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target_path) {
   const auto target = normalized_store_path(target_path);
   const auto parent = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();

@@ -181,6 +181,11 @@ struct ChunkLocation {
 };
 std::vector<ChunkLocation> shard_chunk_locations(const std::filesystem::path& store, const ShardInfo& shard);
 
+// The shard file's own format_version (1 or 2, docs/store-format.md 5): the manifest's formatVersion
+// stays 1 for stores of either shard format, so `finseg inspect` reads it from each shard's header.
+// Reads only the file's root attributes; throws StoreError naming the file.
+int shard_format_version(const std::filesystem::path& store, const ShardInfo& shard);
+
 // Removes the temporary folders `<target>.tmp-*` (and their lock files) that no live
 // StoreBuilder holds: what a killed import or generate left. Returns the folders removed.
 std::vector<std::filesystem::path> remove_abandoned_builds(const std::filesystem::path& target);

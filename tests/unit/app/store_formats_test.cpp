@@ -52,5 +52,19 @@ TEST(ShardStream, ShardsOfBothFormatsInTurnGiveTheInsuranceOfTheData) {
   }
 }
 
+// `finseg inspect` reports each shard's own format (the manifest's formatVersion is 1 for both).
+TEST(ShardFormatVersion, ReadsEachShardsOwnFormatFromItsHeader) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  ScratchDir dir;
+  int shard = 0;
+  for (const bool dictionary : {true, false}) {
+    ShardWriteOptions options;
+    options.names_dictionary = dictionary;
+    const ShardData data = test::synthetic_shard(4, 30 + static_cast<std::uint64_t>(shard), taxonomy);
+    const ShardInfo info = write_shard(dir / StoreBuilder::shard_file_name(shard++), data, taxonomy, options);
+    EXPECT_EQ(shard_format_version(dir.path(), info), dictionary ? 2 : 1);
+  }
+}
+
 }  // namespace
 }  // namespace finseg
