@@ -37,7 +37,7 @@ blank 30 "$WORK/full" "$WORK/part"
 blank 100 "$WORK/full" "$WORK/empty"
 
 "$FINSEG" import --csv "$WORK/part" --out "$WORK/learn" --save-model "$WORK/model" >/dev/null 2>"$WORK/learn.err"
-grep -Eq 'labels by source: bank [1-9][0-9]*, rule [0-9]+, memory [1-9][0-9]*, classifier [0-9]+, shipped classifier [0-9]+, recurrence [0-9]+, left empty [0-9]+' \
+grep -Eq 'labels by source: bank [1-9][0-9]*, rule [0-9]+, memory [1-9][0-9]*, merchant list [0-9]+, classifier [0-9]+, shipped classifier [0-9]+, recurrence [0-9]+, left empty [0-9]+' \
   "$WORK/learn.err" || fail "no report of the label sources: $(cat "$WORK/learn.err")"
 a=$(agreement "$WORK/full" "$WORK/learn" "$WORK/part")
 /usr/bin/python3 -c "import sys; sys.exit(0 if $a >= 0.95 else 1)" || fail "learned agreement $a < 0.95"
