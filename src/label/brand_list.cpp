@@ -22,6 +22,13 @@ using nlohmann::json;
 constexpr std::array<std::string_view, 9> kIntermediaryWords = {"sumup", "paypal", "zettle", "izettle", "sq",
                                                                 "klarna", "www", "pp", "lsp"};
 
+// "Peek und Cloppenburg", "Peek & Cloppenburg" and "PEEK AND CLOPPENBURG" are one brand: the
+// conjunction is dropped from listed names and looked-up keys alike.
+void drop_conjunctions(std::string& key) {
+  for (const std::string_view word : {std::string_view(" und "), std::string_view(" and ")})
+    for (std::size_t at = key.find(word); at != std::string::npos; at = key.find(word, at)) key.erase(at, word.size() - 1);
+}
+
 bool is_intermediary(std::string_view token) noexcept {
   return std::find(kIntermediaryWords.begin(), kIntermediaryWords.end(), token) != kIntermediaryWords.end();
 }
@@ -47,7 +54,8 @@ LabelSet parse_labels(const json& value, const Taxonomy& taxonomy, const std::st
 }  // namespace
 
 void BrandList::add(const std::string& name, LabelSet labels, const std::string& where) {
-  const std::string key = counterparty_key(name);
+  std::string key = counterparty_key(name);
+  drop_conjunctions(key);
   if (key.empty() || !std::any_of(key.begin(), key.end(), [](char c) { return c >= 'a' && c <= 'z'; }))
     throw InputError(where + ": brand '" + name + "' has no letters to match");
   if (count_tokens(key) > kMaxTokens)
@@ -136,10 +144,12 @@ LabelSet BrandList::find(const TransactionText& txn) const {
   if (!txn.counterpart_iban.empty()) {
     if (const std::size_t at = merchant_named_at(txn.purpose); at != std::string_view::npos) {
       counterparty_key(txn.purpose.substr(at), key);
+      drop_conjunctions(key);
       if (const LabelSet labels = find_key(key)) return labels;
     }
   }
   counterparty_key(txn.counterpart_name, key);
+  drop_conjunctions(key);
   return find_key(key);
 }
 

@@ -32,10 +32,10 @@ class BrandList {
   // The labels of the brand an outgoing payment goes to, 0 when none is known: the brand is the
   // first words of the counterparty key (counterparty_key: case, umlauts, legal forms, store
   // numbers folded), after a payment intermediary's prefix ("SumUp *", "PAYPAL *"), the longest
-  // listed name first; a PayPal purpose's "Ihr Einkauf bei <merchant>" is asked before the name.
+  // listed name first ("und"/"and" dropped: "Peek und Cloppenburg" is "Peek & Cloppenburg"); a PayPal purpose's "Ihr Einkauf bei <merchant>" is asked before the name.
   // Incoming payments get 0: a retailer is also an employer and refunds are no purchases.
   LabelSet find(const TransactionText& txn) const;
-  // The same for a name already folded by counterparty_key.
+  // The same for a name already folded by counterparty_key (and without "und"/"and").
   LabelSet find_key(std::string_view key) const;
 
   std::size_t size() const noexcept { return names_.size(); }

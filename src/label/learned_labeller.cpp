@@ -58,8 +58,10 @@ LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& sou
   }
   const Classified c = classify(txn);
   // A brand the merchant list knows comes before every classifier, which reads words, not names;
-  // after the bank's memory, which knows how this bank labels that very counterparty.
-  if (c.brand != 0) {
+  // after the bank's memory, which knows how this bank labels that very counterparty. A fallback
+  // rule that keeps the row unlabelled says more than the brand (the parking or the fuel station of
+  // a listed store); the fallback INSURANCE group says less than a listed insurer's leaf.
+  if (c.brand != 0 && !(rule.matched && rule.labels == 0)) {
     source = LabelSource::brand;
     return c.brand;
   }

@@ -16,7 +16,8 @@ const char* kList = R"({"comment": "test list", "brands": [
   {"labels": ["SHOPPING"], "names": ["Hunkemöller", "Fielmann", "Kaufland", "Tom Tailor"]},
   {"labels": ["TRAVEL"], "names": ["Premier Inn", "Uber"]},
   {"labels": ["RESTAURANTS"], "comment": "the longer name wins", "names": ["Uber Eats"]},
-  {"labels": ["HOUSEHOLDINSURANCE", "LIABILITYINSURANCE"], "names": ["Kombi Versicherer"]}]})";
+  {"labels": ["HOUSEHOLDINSURANCE", "LIABILITYINSURANCE"], "names": ["Kombi Versicherer"]},
+  {"labels": ["TRAVELINSURANCE"], "names": ["Europäische Reiseversicherung"]}]})";
 
 const BrandList& list() {
   static const BrandList l = BrandList::parse(kList, "test.json", taxonomy());
@@ -35,6 +36,7 @@ TEST(BrandList, FindsABrandWithItsStoreNumberCityAndCardWords) {
   EXPECT_EQ(find("PREMIER INN MUENCHEN"), set("TRAVEL"));
   EXPECT_EQ(find("SumUp *Premier Inn Berlin"), set("TRAVEL"));  // the intermediary's prefix is skipped
   EXPECT_EQ(find("TOM TAILOR"), set("SHOPPING"));
+  EXPECT_EQ(find("Kombi und Versicherer"), set("HOUSEHOLDINSURANCE;LIABILITYINSURANCE"));  // "und" is "&" is nothing
   EXPECT_EQ(find("Tom"), 0u);  // a brand is matched whole: its first word alone is not it
   EXPECT_EQ(find("Kombi Versicherer"), set("HOUSEHOLDINSURANCE;LIABILITYINSURANCE"));
 }
@@ -86,7 +88,8 @@ TEST(BrandList, RejectsWhatItCannotMatchNamingFileGroupAndName) {
 }
 
 // In the learned labeller: explicit rules win ("kaufland" is GROCERIES to the rules), then the list,
-// and a name it does not know is left to the classifiers.
+// but not over a fallback rule that keeps a row unlabelled; a name it does not know is left to the
+// classifiers.
 TEST(BrandList, ComesAfterExplicitRulesAndBeforeTheClassifiers) {
   LearnedLabeller learner(&default_labeller(), taxonomy());
   learner.load_shipped(shipped_classifier());
@@ -95,14 +98,18 @@ TEST(BrandList, ComesAfterExplicitRulesAndBeforeTheClassifiers) {
   std::vector<UnlabelledRow> rows = {{{"Kartenzahlung girocard", "HUNKEMOELLER 0815", "", -2999}, 0, 0},
                                      {{"Kartenzahlung girocard", "Kaufland Fil. 1234", "", -4210}, 0, 0},
                                      {{"Umbuchung auf Tagesgeld", "Fielmann", "", -5000}, 0, 0},
-                                     {{"Kartenzahlung girocard", "Zum Goldenen Anker Fil. 2", "", -3150}, 0, 0}};
+                                     {{"Kartenzahlung girocard", "Zum Goldenen Anker Fil. 2", "", -3150}, 0, 0},
+                                     {{"Kartenzahlung girocard", "PREMIER INN PARKHAUS", "", -1200}, 0, 0},
+                                     {{"Beitrag 2026 Vertrag 4711", "Europäische Reiseversicherung AG", "DE02100100100006820101", -3900}, 0, 0}};
   std::vector<LabelSet> got(rows.size());
   learner.label(rows, got);
   EXPECT_EQ(got[0], set("SHOPPING"));
   EXPECT_EQ(got[1], set("GROCERIES"));  // the explicit groceries rule, not the list's SHOPPING
   EXPECT_EQ(got[2], 0u);                // the own-transfer rule
-  EXPECT_EQ(learner.sources()[LabelSource::brand], 1u);
-  EXPECT_EQ(learner.sources()[LabelSource::rule], 2u);  // and the last row is not the list's: left to the classifiers
+  EXPECT_EQ(got[4], 0u);                // the fallback rule that keeps parking unlabelled wins over the brand
+  EXPECT_EQ(got[5], set("TRAVELINSURANCE"));  // the listed insurer's leaf wins over the fallback INSURANCE group
+  EXPECT_EQ(learner.sources()[LabelSource::brand], 2u);
+  EXPECT_EQ(learner.sources()[LabelSource::rule], 3u);  // and the fourth row is not the list's: left to the classifiers
 }
 
 // The bank's memory knows how this bank labels a counterparty: it wins over the list.
