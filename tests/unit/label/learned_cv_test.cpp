@@ -9,7 +9,7 @@
 // Disabled (it trains K classifiers): scripts/cv-labeller runs it. FINSEG_CV_FOLDS=K (default 5),
 // FINSEG_EVAL_SHIPPED_P: the shipped classifier's threshold (default LearnOptions'),
 // FINSEG_CV_SWEEP=1: the agreement at other thresholds too, FINSEG_CV_COST=C: LIBLINEAR's C (to choose it),
-// FINSEG_EVAL_LIST_MISSES=1: every miss.
+// FINSEG_EVAL_LIST_MISSES=1: every miss, FINSEG_CV_MEASURE_ROWS=N: measure the first N rows only.
 #include "learned_eval.hpp"
 
 #include <gtest/gtest.h>
@@ -34,8 +34,18 @@ std::vector<EvalRow> train_fold(const std::vector<EvalRow>& vocabulary, const st
   std::vector<EvalRow> test;
   std::set<std::string> names, ibans;
   TextSample sample(1000000);
-  for (const EvalRow& r : vocabulary) {
+  // FINSEG_CV_MEASURE_ROWS=N: only the first N rows are measured (the others still held out with
+  // their fold), to compare a grown vocabulary with the one before on the same rows.
+  const char* measure = std::getenv("FINSEG_CV_MEASURE_ROWS");
+  const std::size_t measured = measure ? static_cast<std::size_t>(std::atoll(measure)) : vocabulary.size();
+  for (std::size_t i = 0; i < vocabulary.size(); ++i) {
+    const EvalRow& r = vocabulary[i];
     if (static_cast<int>(text_hash(fold_key(r), 4242) % static_cast<std::uint64_t>(folds)) == fold) {
+      if (i >= measured) {  // held out, not measured
+        names.insert(counterparty_key(r.name).substr(0, 16));
+        if (!r.iban.empty()) ibans.insert(r.iban);
+        continue;
+      }
       test.push_back(r);
       test.back().held_out = true;
       names.insert(counterparty_key(r.name).substr(0, 16));
