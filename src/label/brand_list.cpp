@@ -1,15 +1,11 @@
 #include "label/brand_list.hpp"
 
 #include "core/errors.hpp"
-#include "core/text_limits.hpp"
+#include "label/config_json.hpp"
 #include "label/text_fold.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <fstream>
-#include <sstream>
 
 namespace finseg {
 
@@ -68,13 +64,7 @@ void BrandList::add(const std::string& name, LabelSet labels, const std::string&
 }
 
 BrandList BrandList::parse(std::string_view json_text, const std::string& source, const Taxonomy& taxonomy) {
-  if (const auto deep = json_depth_error(json_text)) throw InputError(source + ": not valid JSON: " + *deep);
-  json doc;
-  try {
-    doc = json::parse(json_text);
-  } catch (const json::exception& e) {
-    throw InputError(source + ": not valid JSON: " + e.what());
-  }
+  const json doc = parse_config_json(json_text, source);
   BrandList list;
   try {
     if (!doc.is_object()) throw InputError("expected {\"brands\": [...]}");
@@ -104,12 +94,7 @@ BrandList BrandList::parse(std::string_view json_text, const std::string& source
 }
 
 BrandList BrandList::load(const std::filesystem::path& file, const Taxonomy& taxonomy) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError("cannot read the merchant list " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read the merchant list " + file.string());
-  return parse(text.str(), file.string(), taxonomy);
+  return parse(read_config_text(file, "the merchant list"), file.string(), taxonomy);
 }
 
 // The first words of the key, longest first: at most kMaxTokens hash look-ups, never a scan.
