@@ -77,6 +77,8 @@ const CommandSpec& import_spec() {
                    option("save-model", "FILE", "save what was learned (--labels learn)"),
                    option("classifier", "FILE", "the shipped text classifier, asked last (--labels learn)")
                        .default_is("label-classifier.bin beside the taxonomy, when there"),
+                   option("brands", "FILE", "the merchant list: brands and their trade, asked before the classifiers (--labels learn)")
+                       .default_is("label-brands.json beside the taxonomy, when there"),
                    integer("progress-every", "S", "a progress line on stderr every S seconds (0: none)", 5, 0, 86400),
                    integer("unit-bytes", "N", "bytes of a plain file read as one unit of work (for tests of tiny units)",
                            64 << 20, 1, INT64_MAX)}};
@@ -115,9 +117,12 @@ int cmd_import(Communicator& comm, const CommandArgs& argv) {
   LearnedLabeller learner(&labeller, taxonomy);
   if (mode == "learn" && args.has("model")) learner.load(args.require("model"));
   if (mode != "learn" && args.has("classifier")) throw UsageError("--classifier needs --labels learn");
+  if (mode != "learn" && args.has("brands")) throw UsageError("--brands needs --labels learn");
   if (mode == "learn") {
     const std::filesystem::path shipped = args.get("classifier").value_or(default_label_classifier_path(taxonomy_file).string());
     if (args.has("classifier") || std::filesystem::exists(shipped)) learner.load_shipped(shipped);
+    const std::filesystem::path brands = args.get("brands").value_or(default_label_brands_path(taxonomy_file).string());
+    if (args.has("brands") || std::filesystem::exists(brands)) learner.set_brands(BrandList::load(brands, taxonomy));
   }
   if (mode != "none") options.labeller = &labeller;
   if (mode == "learn") options.learner = &learner;

@@ -73,17 +73,6 @@ void compact_iban(std::string_view iban, std::string& out) {
     if (c != ' ') out.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
 }
 
-// Where a payment intermediary names the merchant it paid: PayPal's purpose ends in "Ihr Einkauf
-// bei <merchant>" (or in capitals); npos when absent. Two library searches (memchr-driven): a
-// byte loop here cost 5 % of the labeller's CPU.
-std::size_t merchant_named_at(std::string_view purpose) {
-  for (const std::string_view marker : {std::string_view("Einkauf bei "), std::string_view("EINKAUF BEI ")}) {
-    const std::size_t at = purpose.find(marker);
-    if (at != std::string_view::npos && at + marker.size() < purpose.size()) return at + marker.size();
-  }
-  return std::string_view::npos;
-}
-
 // The keys of a transaction, most specific first; empty texts give no key (0). The name is a key
 // only for a row without a counterpart IBAN (card payments): a name alone does not identify a
 // person ("Hannah Becker" is a friend on one account, the customer's own depot on another). The

@@ -29,7 +29,7 @@ void LearnedLabeller::finish() {
 }
 
 LearnedLabeller::Classified LearnedLabeller::classify(const TransactionText& txn) {
-  if (model_.empty() && shipped_.empty()) return {};
+  if (model_.empty() && shipped_.empty() && brands_.empty()) return {};
   thread_local std::string name, purpose;  // per-row scratch
   classifier_text(txn.counterpart_name, name);
   classifier_text(txn.purpose, purpose);
@@ -37,6 +37,7 @@ LearnedLabeller::Classified LearnedLabeller::classify(const TransactionText& txn
   const std::uint64_t key = text_hash(purpose, text_hash(name, in ? 1 : 2));
   if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
   Classified c;
+  c.brand = brands_.find(txn);
   if (!model_.empty()) c.bank = model_.predict(name, purpose, in);
   if (!shipped_.empty()) c.shipped = shipped_.predict(name, purpose, in);
   if (cache_.size() >= (std::size_t{1} << 20)) cache_.clear();  // bounded: memory stays flat
@@ -56,6 +57,14 @@ LabelSet LearnedLabeller::label_one(const TransactionText& txn, LabelSource& sou
     return *remembered;
   }
   const Classified c = classify(txn);
+  // A brand the merchant list knows comes before every classifier, which reads words, not names;
+  // after the bank's memory, which knows how this bank labels that very counterparty. A fallback
+  // rule that keeps the row unlabelled says more than the brand (the parking or the fuel station of
+  // a listed store); the fallback INSURANCE group says less than a listed insurer's leaf.
+  if (c.brand != 0 && !(rule.matched && rule.labels == 0)) {
+    source = LabelSource::brand;
+    return c.brand;
+  }
   const bool bank_sure = c.bank.probability >= options_.min_probability;
   if (bank_sure && c.bank.labels != 0) {
     source = LabelSource::classifier;

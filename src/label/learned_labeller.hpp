@@ -2,6 +2,7 @@
 // whose labels cell is empty from, in this order,
 //   1. an explicit rule of config/label-rules.json (priority >= explicit_priority),
 //   2. the counterparty memory learned from the rows the bank labelled itself,
+//   2b. the merchant list shipped with finseg (config/label-brands.json: a brand's trade),
 //   3. the text classifier trained on those rows (abstaining below min_probability),
 //   4. a low-priority (fallback) rule,
 //   5. the classifier shipped with finseg (config/label-classifier.bin, trained on public text),
@@ -10,6 +11,7 @@
 #pragma once
 
 #include "core/date.hpp"
+#include "label/brand_list.hpp"
 #include "label/labeller.hpp"
 #include "label/learned_counts.hpp"
 #include "label/text_model.hpp"
@@ -23,10 +25,10 @@
 
 namespace finseg {
 
-enum class LabelSource : int { bank = 0, rule, memory, classifier, shipped, recurrence, none };
-inline constexpr std::size_t kLabelSources = 7;
+enum class LabelSource : int { bank = 0, rule, memory, brand, classifier, shipped, recurrence, none };
+inline constexpr std::size_t kLabelSources = 8;
 inline constexpr std::array<std::string_view, kLabelSources> kLabelSourceNames = {
-    "bank", "rule", "memory", "classifier", "shipped classifier", "recurrence", "left empty"};
+    "bank", "rule", "memory", "merchant list", "classifier", "shipped classifier", "recurrence", "left empty"};
 
 struct LabelSourceCounts {
   std::array<std::uint64_t, kLabelSources> rows{};
@@ -90,6 +92,13 @@ class LearnedLabeller {
   // the rules, the bank's memory and the bank's own classifier have no answer.
   void load_shipped(const std::filesystem::path& file);
   const TextModel& shipped() const noexcept { return shipped_; }
+  // The merchant list shipped with finseg (docs/labeller.md, "The merchant list"): asked after the
+  // explicit rules and the bank's memory, before the classifiers.
+  void set_brands(BrandList brands) {
+    brands_ = std::move(brands);
+    cache_.clear();
+  }
+  const BrandList& brands() const noexcept { return brands_; }
   // A classifier alone (trained by `finseg train-labeller`) as the file load_shipped reads.
   static void save_classifier(const TextModel& model, const Taxonomy& taxonomy, const std::filesystem::path& file);
 
@@ -98,6 +107,7 @@ class LearnedLabeller {
   std::string taxonomy_names() const;  // "INCOME;SALARY;...": the bit order the model's sets use
   struct Classified {
     Prediction bank, shipped;
+    LabelSet brand = 0;  // the merchant list's answer, 0 when it knows no brand here
   };
   Classified classify(const TransactionText& txn);
   void label_recurring(std::span<const UnlabelledRow> rows, std::span<LabelSet> out, std::vector<LabelSource>& source);
@@ -108,6 +118,7 @@ class LearnedLabeller {
   LearnedCounts counts_;
   TextModel model_;
   TextModel shipped_;
+  BrandList brands_;
   std::uint64_t model_rows_ = 0;  // labelled rows the model was trained on
   double rate_ = 0.0;             // counts_.labelling_rate(), set by finish()
   LabelSourceCounts sources_;

@@ -1,13 +1,9 @@
 #include "label/rule_file.hpp"
 
 #include "core/errors.hpp"
-#include "core/text_limits.hpp"
+#include "label/config_json.hpp"
 
-#include <nlohmann/json.hpp>
-
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace finseg {
 
@@ -84,13 +80,7 @@ std::filesystem::path default_label_classifier_path(const std::filesystem::path&
 }
 
 std::vector<LabelRule> parse_label_rules(std::string_view json_text, const std::string& source) {
-  if (const auto deep = json_depth_error(json_text)) throw InputError(source + ": not valid JSON: " + *deep);
-  json doc;
-  try {
-    doc = json::parse(json_text);
-  } catch (const json::exception& e) {
-    throw InputError(source + ": not valid JSON: " + e.what());
-  }
+  const json doc = parse_config_json(json_text, source);
   std::vector<LabelRule> rules;
   try {
     if (!doc.is_object()) throw InputError("expected {\"rules\": [...]}");
@@ -111,12 +101,7 @@ std::vector<LabelRule> parse_label_rules(std::string_view json_text, const std::
 }
 
 std::vector<LabelRule> load_label_rules(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw IoError("cannot read label rules " + file.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw IoError("cannot read label rules " + file.string());
-  return parse_label_rules(text.str(), file.string());
+  return parse_label_rules(read_config_text(file, "label rules"), file.string());
 }
 
 }  // namespace finseg

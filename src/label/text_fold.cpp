@@ -151,6 +151,14 @@ SepaIds sepa_ids(std::string_view purpose) {
   return ids;
 }
 
+std::size_t merchant_named_at(std::string_view purpose) {
+  for (const std::string_view marker : {std::string_view("Einkauf bei "), std::string_view("EINKAUF BEI ")}) {
+    const std::size_t at = purpose.find(marker);
+    if (at != std::string_view::npos && at + marker.size() < purpose.size()) return at + marker.size();
+  }
+  return std::string_view::npos;
+}
+
 // Eight bytes at a time (a multiply-xorshift mix per word, as in wyhash/MurmurHash's finaliser):
 // FNV-1a's byte-at-a-time loop was 7 % of an import's labelling CPU (perf). The words are read
 // little-endian whatever the machine, so keys, samples and the shipped classifier's features

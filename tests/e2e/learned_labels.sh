@@ -3,7 +3,8 @@
 # its labels cells emptied is labelled back from the other rows (agreement checked against the
 # hidden labels); the import reports the source of every row's labels; a saved model labels a
 # later import with every cell empty; `none` leaves empty cells empty; the store is the same at
-# 1 and 3 ranks; bad options and a corrupt model are clear errors.
+# 1 and 3 ranks; bad options and a corrupt model are clear errors; the merchant list labels a listed
+# brand, --brands replaces it, a bad list is refused.
 source "$(dirname "$0")/lib.sh"
 "$FINSEG" generate --users 60 --months 13 --seed 3 --shards 1 --out "$WORK/bank" >/dev/null
 "$FINSEG" export --store "$WORK/bank" --csv "$WORK/full" >/dev/null
@@ -37,7 +38,7 @@ blank 30 "$WORK/full" "$WORK/part"
 blank 100 "$WORK/full" "$WORK/empty"
 
 "$FINSEG" import --csv "$WORK/part" --out "$WORK/learn" --save-model "$WORK/model" >/dev/null 2>"$WORK/learn.err"
-grep -Eq 'labels by source: bank [1-9][0-9]*, rule [0-9]+, memory [1-9][0-9]*, classifier [0-9]+, shipped classifier [0-9]+, recurrence [0-9]+, left empty [0-9]+' \
+grep -Eq 'labels by source: bank [1-9][0-9]*, rule [0-9]+, memory [1-9][0-9]*, merchant list [0-9]+, classifier [0-9]+, shipped classifier [0-9]+, recurrence [0-9]+, left empty [0-9]+' \
   "$WORK/learn.err" || fail "no report of the label sources: $(cat "$WORK/learn.err")"
 a=$(agreement "$WORK/full" "$WORK/learn" "$WORK/part")
 /usr/bin/python3 -c "import sys; sys.exit(0 if $a >= 0.95 else 1)" || fail "learned agreement $a < 0.95"
@@ -85,4 +86,23 @@ grep -q "another taxonomy" "$WORK/err" || fail "no taxonomy error: $(cat "$WORK/
 expect_exit 6 "$FINSEG" import --csv "$WORK/part" --out "$WORK/x" --save-model "$WORK/no-such-dir/model"
 [ ! -e "$WORK/x" ] || fail "a store was written although the model could not be"
 ls "$WORK" | grep -q '^x\.' && fail "a temporary store was left behind: $(ls "$WORK")"
+# The merchant list (config/label-brands.json, --brands FILE): a card payment whose text is only a
+# brand's name gets the brand's trade; another list gives another answer; a bad list is refused.
+mkdir -p "$WORK/brand"
+printf 'accountId,userId,accountType,currency,balance,balanceDate\na1,u1,checking,EUR,100.00,2025-03-31\n' > "$WORK/brand/accounts.csv"
+printf 'transactionId,accountId,bookingDate,amount,counterpartName,counterpartIban,purpose,labels\nb1,a1,2025-03-02,-39.95,HUNKEMOELLER 0815,,HUNKEMOELLER 0815 KOELN,\n' \
+  > "$WORK/brand/transactions.csv"
+label_of_b1() { rm -rf "$WORK/b.csv"; "$FINSEG" export --store "$1" --csv "$WORK/b.csv" >/dev/null; grep '^b1,' "$WORK/b.csv/transactions.csv" | awk -F, '{print $NF}'; }
+"$FINSEG" import --csv "$WORK/brand" --out "$WORK/brand-default" >/dev/null 2>"$WORK/brand.err"
+[ "$(label_of_b1 "$WORK/brand-default")" = "SHOPPING" ] || fail "the merchant list did not label a listed brand: $(label_of_b1 "$WORK/brand-default")"
+grep -q 'merchant list 1' "$WORK/brand.err" || fail "no merchant-list source: $(cat "$WORK/brand.err")"
+echo '{"brands": [{"labels": ["TRAVEL"], "names": ["Hunkemöller"]}]}' > "$WORK/brands.json"
+"$FINSEG" import --csv "$WORK/brand" --out "$WORK/brand-own" --brands "$WORK/brands.json" >/dev/null 2>&1
+[ "$(label_of_b1 "$WORK/brand-own")" = "TRAVEL" ] || fail "--brands FILE was not used"
+expect_exit 2 "$FINSEG" import --csv "$WORK/brand" --out "$WORK/x" --labels rules --brands "$WORK/brands.json"
+expect_exit 6 "$FINSEG" import --csv "$WORK/brand" --out "$WORK/x" --brands "$WORK/no-such-list.json"
+echo '{"brands": [{"labels": ["SHOPING"], "names": ["Hunkemöller"]}]}' > "$WORK/bad-brands.json"
+expect_exit 3 "$FINSEG" import --csv "$WORK/brand" --out "$WORK/x" --brands "$WORK/bad-brands.json"
+grep -q "bad-brands.json: brands group #1: unknown label 'SHOPING'" "$WORK/err" || fail "the list error names no file and group: $(cat "$WORK/err")"
+[ ! -e "$WORK/x" ] || fail "a store was written despite a bad merchant list"
 echo "learned labels: agreement $a (30 % empty), $b (all empty, saved model), rules alone $c"

@@ -51,7 +51,7 @@ TEST(LabellerImport, LearnedLabellerKeepsTheTinyExamplesUnlabelledRows) {
   EXPECT_EQ(learned, labels_by_id(import_csv(tiny_dir(), taxonomy(), options)));
   EXPECT_EQ(learner.sources()[LabelSource::bank], 30u);
   EXPECT_EQ(learner.sources()[LabelSource::bank] + learner.sources()[LabelSource::rule] + learner.sources()[LabelSource::none] +
-                learner.sources()[LabelSource::memory] + learner.sources()[LabelSource::classifier] + learner.sources()[LabelSource::shipped] +
+                learner.sources()[LabelSource::memory] + learner.sources()[LabelSource::brand] + learner.sources()[LabelSource::classifier] + learner.sources()[LabelSource::shipped] +
                 learner.sources()[LabelSource::recurrence],
             35u);  // every row counted once
 }

@@ -89,12 +89,24 @@ inline std::filesystem::path shipped_classifier() {
   return std::filesystem::path(FINSEG_SOURCE_DIR) / "config/label-classifier.bin";
 }
 
+// The merchant list shipped with finseg (config/label-brands.json; FINSEG_EVAL_BRANDS names another,
+// "none" evaluates without one).
+inline const BrandList* shipped_brands() {
+  static const BrandList brands = [] {
+    const char* env = std::getenv("FINSEG_EVAL_BRANDS");
+    if (env && std::string_view(env) == "none") return BrandList{};
+    return BrandList::load(env ? std::filesystem::path(env) : std::filesystem::path(FINSEG_SOURCE_DIR) / "config/label-brands.json",
+                           taxonomy());
+  }();
+  return &brands;
+}
 // `label_held_out`: the bank labels `labelled_percent` of the held-out counterparties' rows too
 // (a bank's export, recurring_bank below): they are measured where it did not. `classifier`: the
-// shipped classifier's file (default shipped_classifier()).
+// shipped classifier's file (default shipped_classifier()); `brands`: the merchant list (null: none),
+// used with the shipped classifier.
 inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percent, const Labeller* rules = &default_labeller(),
                            const LearnOptions& options = {}, bool shipped = true, bool label_held_out = false,
-                           std::filesystem::path classifier = {}) {
+                           std::filesystem::path classifier = {}, const BrandList* brands = shipped_brands()) {
   if (classifier.empty()) classifier = shipped_classifier();
   EvalResult r;
   r.rows = rows.size();
@@ -102,6 +114,7 @@ inline EvalResult evaluate(const std::vector<EvalRow>& rows, int labelled_percen
   const std::clock_t cpu_start = std::clock();
   LearnedLabeller learner(rules, taxonomy(), options);
   if (shipped && classifier != "none") learner.load_shipped(classifier);
+  if (shipped && brands) learner.set_brands(*brands);  // what finseg ships: not with the rules alone
   std::vector<UnlabelledRow> todo;
   std::vector<std::size_t> todo_index;
   for (std::size_t i = 0; i < rows.size(); ++i) {
