@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
+#include <iterator>
 #include <numeric>
 
 namespace finseg {
@@ -75,6 +76,7 @@ void BatchRun::scan() {
   std::iota(order.begin(), order.end(), 0);  // the scheduler hands out units[i] as i
   shards_to_finish_ = plan_.resumed_shards.size() + units.size();
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
+  saved_ = work.take_saved();
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
   stats_.scan_wait = tally_.wait;
@@ -103,6 +105,14 @@ void BatchRun::stop_if_asked() {
   throw CollectiveError(ExitCode::interrupted, message);
 }
 
+// This rank's share of the resumed shards' files (every size()-th), read from the checkpoint.
+void BatchRun::add_resumed_share(std::vector<SavedFile>& files) const {
+  std::vector<int> share;
+  for (std::size_t i = static_cast<std::size_t>(comm_.rank()); i < plan_.resumed_shards.size(); i += static_cast<std::size_t>(comm_.size()))
+    share.push_back(plan_.resumed_shards[i]);
+  for (auto& f : checkpoint_.saved_files(plan_.shards, plan_.jobs.size(), share)) files.push_back(std::move(f));
+}
+
 void BatchRun::merge() {
   const auto t_merge = Clock::now();
   const ResultsDir results(options_.request.results);
@@ -120,9 +130,20 @@ void BatchRun::merge() {
     cpu += process_cpu_seconds() - c0;
   };
   or_fail("", [&] {
+    // The partial files' headers as their writers know them (the scan's files, and a share of a
+    // resumed run's each), gathered once: every rank reading every file's header again cost each
+    // rank an open and read per file (docs/performance.md 2.4.3).
+    std::vector<SavedFile> mine = std::move(saved_);
+    if (!plan_.resumed_shards.empty())
+      on_every_rank(comm_, [&] { own_cpu([&] { add_resumed_share(mine); }); });
+    std::vector<std::vector<SavedFile>> all = all_gather_values(comm_, mine);
     on_every_rank(comm_, [&] {
       own_cpu([&] {
-        merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
+        if (!plan_.jobs.empty()) {
+          std::vector<SavedFile> files;
+          for (auto& of_rank : all) std::move(of_rank.begin(), of_rank.end(), std::back_inserter(files));
+          merge = plan_merge(plan_, Checkpoint::merge_order(std::move(files), plan_.shards), comm_.size(), options_.min_range_bytes);
+        }
         create_documents(plan_, merge, results, comm_.rank());
       });
       stats_.merge_steps.plan = since(t_merge);

@@ -59,6 +59,7 @@ class BatchRun {
   template <class Body>
   void or_fail(const std::string& context, Body&& body);
   void fail_on_root(const std::string& error) const noexcept;
+  void add_resumed_share(std::vector<SavedFile>& files) const;
 
   Communicator& comm_;
   RunOptions options_;
@@ -69,6 +70,7 @@ class BatchRun {
   Checkpoint checkpoint_;
   std::uint64_t shards_to_finish_ = 0;  // resumed + scanned
   ScanTally tally_;
+  std::vector<SavedFile> saved_;  // the partial files this rank's scan wrote, until the merge
   RankReport stats_;
   std::vector<WrittenDocument> documents_;
   RunReport report_;
