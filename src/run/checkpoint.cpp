@@ -206,10 +206,14 @@ std::vector<PartialFileRef> Checkpoint::merge_order(std::vector<SavedFile> files
   return out;
 }
 
+// Not fsynced, as the partial files beside it are not (save()): a machine crash may lose the note
+// with them, and `finseg gc` then removes a checkpoint without one (nothing can resume it, and a
+// rerun computes its shards again). Its file and folder fsyncs were two of the plan's four waits
+// for the disk, one after the other (docs/performance.md 2.4.3).
 void Checkpoint::describe(const std::string& json) const {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  write_file_atomic(dir_ / "run.json", json);
+  write_file_atomic(dir_ / "run.json", json, Sync::no_fsync);
 }
 
 void Checkpoint::remove() const noexcept {
