@@ -136,7 +136,9 @@ void BatchRun::merge() {
     std::vector<SavedFile> mine = std::move(saved_);
     if (!plan_.resumed_shards.empty())
       on_every_rank(comm_, [&] { own_cpu([&] { add_resumed_share(mine); }); });
-    std::vector<std::vector<SavedFile>> all = all_gather_values(comm_, mine);
+    std::vector<std::vector<SavedFile>> all;
+    if (comm_.size() == 1) all.push_back(std::move(mine));  // no trip through the wire format
+    else all = all_gather_values(comm_, mine);
     on_every_rank(comm_, [&] {
       own_cpu([&] {
         if (!plan_.jobs.empty()) {
