@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <functional>
-#include <iterator>
 #include <numeric>
 
 namespace finseg {
@@ -77,6 +76,7 @@ void BatchRun::scan() {
   shards_to_finish_ = plan_.resumed_shards.size() + units.size();
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
   saved_ = work.take_saved();
+  if (!plan_.resumed_shards.empty()) or_fail("", [&] { on_every_rank(comm_, [&] { add_resumed_share(saved_); }); });
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
   stats_.scan_wait = tally_.wait;
@@ -84,7 +84,18 @@ void BatchRun::scan() {
 
 void BatchRun::stop_if_asked() {
   const std::uint64_t resumed = plan_.resumed_shards.size();
-  const StopDecision decision = agree_to_stop(comm_, tally_.stop_seen, tally_.shards, resumed, shards_to_finish_);
+  // The partial files' headers as their writers know them (the scan's files, and a share of a
+  // resumed run's each) travel with the vote: every rank reading every file's header again cost
+  // each rank an open and read per file, and a collective of their own one more wait for the
+  // slowest rank (docs/performance.md 2.4.3). At np=1 the rank keeps its own as they are.
+  const std::string mine = comm_.size() > 1 ? to_bytes(saved_) : std::string();
+  std::vector<std::string> every_rank;
+  const StopDecision decision = agree_to_stop(comm_, tally_.stop_seen, tally_.shards, resumed, shards_to_finish_, mine, every_rank);
+  if (comm_.size() > 1) {
+    saved_.clear();
+    for (const auto& bytes : every_rank)
+      for (auto& f : from_bytes<std::vector<SavedFile>>(bytes)) saved_.push_back(std::move(f));
+  }
   if (!decision.stop) return;
   // The shards every rank finished are saved already; the note says what they belong to.
   or_fail("interrupted, and the checkpoint could not be saved: ", [&] {
@@ -130,22 +141,11 @@ void BatchRun::merge() {
     cpu += process_cpu_seconds() - c0;
   };
   or_fail("", [&] {
-    // The partial files' headers as their writers know them (the scan's files, and a share of a
-    // resumed run's each), gathered once: every rank reading every file's header again cost each
-    // rank an open and read per file (docs/performance.md 2.4.3).
-    std::vector<SavedFile> mine = std::move(saved_);
-    if (!plan_.resumed_shards.empty())
-      on_every_rank(comm_, [&] { own_cpu([&] { add_resumed_share(mine); }); });
-    std::vector<std::vector<SavedFile>> all;
-    if (comm_.size() == 1) all.push_back(std::move(mine));  // no trip through the wire format
-    else all = all_gather_values(comm_, mine);
     on_every_rank(comm_, [&] {
       own_cpu([&] {
-        if (!plan_.jobs.empty()) {
-          std::vector<SavedFile> files;
-          for (auto& of_rank : all) std::move(of_rank.begin(), of_rank.end(), std::back_inserter(files));
-          merge = plan_merge(plan_, Checkpoint::merge_order(std::move(files), plan_.shards), comm_.size(), options_.min_range_bytes);
-        }
+        // Every rank's partial files, gathered with the stop vote (stop_if_asked).
+        if (!plan_.jobs.empty())
+          merge = plan_merge(plan_, Checkpoint::merge_order(std::move(saved_), plan_.shards), comm_.size(), options_.min_range_bytes);
         create_documents(plan_, merge, results, comm_.rank());
       });
       stats_.merge_steps.plan = since(t_merge);
