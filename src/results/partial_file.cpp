@@ -184,8 +184,8 @@ class SectionReader final : public UserSource {
 
 }  // namespace
 
-std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
-                                const std::vector<SegmentPartial>& partials) {
+EncodedPartialFile encode_partial(const std::string& run_key, int shard, const std::string& shard_checksum,
+                                  const std::vector<SegmentPartial>& partials) {
   // The header first (the sections' sizes are known from the partials), then one buffer.
   PartialFileHeader header{run_key, shard, shard_checksum, {}};
   std::uint64_t body_bytes = 0;
@@ -231,7 +231,8 @@ std::string encode_partial_file(const std::string& run_key, int shard, const std
     }
   crc.follow(file, 0);
   append_raw(file, crc.value);
-  return file;
+  header.body_offset = kPrefixBytes + header_bytes.size();
+  return {std::move(file), std::move(header)};
 }
 
 PartialFileHeader read_partial_header(const std::filesystem::path& file) {

@@ -21,6 +21,8 @@
 #include "core/segments/user_merge.hpp"
 
 #include <cereal/cereal.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -84,10 +86,20 @@ struct PartialFileHeader {
   }
 };
 
-// The file's bytes for one shard's partials (one per job). Throws std::logic_error on a partial
-// whose users are not in strictly increasing order.
-std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
-                                const std::vector<SegmentPartial>& partials);
+// The file's bytes for one shard's partials (one per job), and its header as read_partial_header
+// reads it back (body_offset set): the writer of a file knows what the merge needs of it without
+// reading it again. Throws std::logic_error on a partial whose users are not in strictly
+// increasing order.
+struct EncodedPartialFile {
+  std::string bytes;
+  PartialFileHeader header;
+};
+EncodedPartialFile encode_partial(const std::string& run_key, int shard, const std::string& shard_checksum,
+                                  const std::vector<SegmentPartial>& partials);
+inline std::string encode_partial_file(const std::string& run_key, int shard, const std::string& shard_checksum,
+                                       const std::vector<SegmentPartial>& partials) {
+  return encode_partial(run_key, shard, shard_checksum, partials).bytes;
+}
 
 // Reads the header only (cheap); throws IoError naming the file when it is not a partial file
 // of this format or is shorter than its header says.
@@ -102,6 +114,18 @@ SegmentPartial read_partial_section(const std::filesystem::path& file, const Par
 struct PartialFileRef {
   std::filesystem::path file;
   PartialFileHeader header;
+  // On the wire between ranks (the header with its body_offset, which the file does not store).
+  template <class Archive>
+  void save(Archive& ar) const {
+    ar(file.string(), header, header.body_offset);
+  }
+  template <class Archive>
+  void load(Archive& ar) {
+    std::string path;
+    load_bounded_string(ar, path);
+    ar(header, header.body_offset);
+    file = path;
+  }
 };
 
 // Job `job`'s section of a file as a source of the one merge (core/segments/user_merge.hpp),

@@ -75,6 +75,8 @@ void BatchRun::scan() {
   std::iota(order.begin(), order.end(), 0);  // the scheduler hands out units[i] as i
   shards_to_finish_ = plan_.resumed_shards.size() + units.size();
   or_fail("", [&] { tally_ = scan_shards(comm_, order, std::ref(work), progress); });
+  saved_ = work.take_saved();
+  if (!plan_.resumed_shards.empty()) or_fail("", [&] { on_every_rank(comm_, [&] { add_resumed_share(saved_); }); });
   stats_.shards = tally_.shards;
   stats_.rows = tally_.rows;
   stats_.scan_wait = tally_.wait;
@@ -82,7 +84,18 @@ void BatchRun::scan() {
 
 void BatchRun::stop_if_asked() {
   const std::uint64_t resumed = plan_.resumed_shards.size();
-  const StopDecision decision = agree_to_stop(comm_, tally_.stop_seen, tally_.shards, resumed, shards_to_finish_);
+  // The partial files' headers as their writers know them (the scan's files, and a share of a
+  // resumed run's each) travel with the vote: every rank reading every file's header again cost
+  // each rank an open and read per file, and a collective of their own one more wait for the
+  // slowest rank (docs/performance.md 2.4.3). At np=1 the rank keeps its own as they are.
+  const std::string mine = comm_.size() > 1 ? to_bytes(saved_) : std::string();
+  std::vector<std::string> every_rank;
+  const StopDecision decision = agree_to_stop(comm_, tally_.stop_seen, tally_.shards, resumed, shards_to_finish_, mine, every_rank);
+  if (comm_.size() > 1) {
+    saved_.clear();
+    for (const auto& bytes : every_rank)
+      for (auto& f : from_bytes<std::vector<SavedFile>>(bytes)) saved_.push_back(std::move(f));
+  }
   if (!decision.stop) return;
   // The shards every rank finished are saved already; the note says what they belong to.
   or_fail("interrupted, and the checkpoint could not be saved: ", [&] {
@@ -101,6 +114,14 @@ void BatchRun::stop_if_asked() {
     mark_interrupted(options_.request.results, options_.request.job_files, root_.parsed, root_.all_ids, root_.already_done, message);
   comm_.barrier();  // every rank exits only once rank 0 has marked the jobs
   throw CollectiveError(ExitCode::interrupted, message);
+}
+
+// This rank's share of the resumed shards' files (every size()-th), read from the checkpoint.
+void BatchRun::add_resumed_share(std::vector<SavedFile>& files) const {
+  std::vector<int> share;
+  for (std::size_t i = static_cast<std::size_t>(comm_.rank()); i < plan_.resumed_shards.size(); i += static_cast<std::size_t>(comm_.size()))
+    share.push_back(plan_.resumed_shards[i]);
+  for (auto& f : checkpoint_.saved_files(plan_.shards, plan_.jobs.size(), share)) files.push_back(std::move(f));
 }
 
 void BatchRun::merge() {
@@ -122,7 +143,9 @@ void BatchRun::merge() {
   or_fail("", [&] {
     on_every_rank(comm_, [&] {
       own_cpu([&] {
-        merge = plan_merge(plan_, checkpoint_, comm_.size(), options_.min_range_bytes);
+        // Every rank's partial files, gathered with the stop vote (stop_if_asked).
+        if (!plan_.jobs.empty())
+          merge = plan_merge(plan_, Checkpoint::merge_order(std::move(saved_), plan_.shards), comm_.size(), options_.min_range_bytes);
         create_documents(plan_, merge, results, comm_.rank());
       });
       stats_.merge_steps.plan = since(t_merge);

@@ -5,7 +5,8 @@
 //                    every rank gets the plan
 //   scan()           shards handed out by the scheduler; each finished shard's partials saved to the
 //                    checkpoint (shard_scan.hpp, segment_scan.hpp)
-//   stop_if_asked()  a stop signal: the ranks agree to stop (stop_vote.hpp), exit 75, resume later
+//   stop_if_asked()  a stop signal: the ranks agree to stop (stop_vote.hpp), exit 75, resume later;
+//                    the vote also brings every rank the partial files the others wrote
 //   merge()          every document merged from the partial files into its staged folder (merge.hpp)
 //   commit()         rank 0: index, manifest and rename of each job folder (commit.hpp)
 // A failure on any rank reaches every rank (parallel/on_every_rank.hpp): rank 0 marks the jobs
@@ -59,6 +60,7 @@ class BatchRun {
   template <class Body>
   void or_fail(const std::string& context, Body&& body);
   void fail_on_root(const std::string& error) const noexcept;
+  void add_resumed_share(std::vector<SavedFile>& files) const;
 
   Communicator& comm_;
   RunOptions options_;
@@ -69,6 +71,9 @@ class BatchRun {
   Checkpoint checkpoint_;
   std::uint64_t shards_to_finish_ = 0;  // resumed + scanned
   ScanTally tally_;
+  // The partial files this rank's scan wrote (and its share of a resumed run's); after
+  // stop_if_asked every rank's, for the merge.
+  std::vector<SavedFile> saved_;
   RankReport stats_;
   std::vector<WrittenDocument> documents_;
   RunReport report_;

@@ -137,7 +137,7 @@ std::vector<int> Checkpoint::load(const std::vector<ShardInfo>& shards, std::siz
   return done;
 }
 
-void Checkpoint::save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
+SavedFile Checkpoint::save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);  // every rank may get here at once
   if (!std::filesystem::is_directory(dir_)) throw IoError("cannot create the checkpoint folder " + dir_.string() + ": " + ec.message());
@@ -145,42 +145,75 @@ void Checkpoint::save(int shard, ShardUsers users, const ShardInfo& info, const 
   // fsyncing each shard's file cost ~13 ms here (measured), more than writing it.
   users.end = std::min(users.end, info.users);
   const bool whole = users.begin == 0 && users.end == info.users;
-  write_file_atomic(whole ? shard_file(shard) : part_file(shard, users), encode_partial_file(key_, shard, info.checksum, partials),
-                    Sync::no_fsync);
+  EncodedPartialFile encoded = encode_partial(key_, shard, info.checksum, partials);
+  SavedFile saved{shard, users, {whole ? shard_file(shard) : part_file(shard, users), std::move(encoded.header)}};
+  write_file_atomic(saved.ref.file, encoded.bytes, Sync::no_fsync);
+  return saved;
 }
 
 // Each shard's whole file, or else its parts (load() left one or the other of a resumed shard,
 // and a unit of this run wrote one or the other): the merge takes every file as a user range of
 // its own, whatever the split (results/document_layout.hpp), so the documents do not depend on it.
 std::vector<PartialFileRef> Checkpoint::finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const {
+  std::vector<int> all(shards.size());
+  for (std::size_t k = 0; k < shards.size(); ++k) all[k] = static_cast<int>(k);
   std::vector<PartialFileRef> files;
   files.reserve(shards.size());
+  for (auto& saved : saved_files(shards, jobs, all)) files.push_back(std::move(saved.ref));
+  return files;
+}
+
+std::vector<SavedFile> Checkpoint::saved_files(const std::vector<ShardInfo>& shards, std::size_t jobs, const std::vector<int>& of) const {
+  std::vector<SavedFile> files;
   std::error_code ec;
   const auto parts_of = parts(shards.size());
-  const auto add = [&](const std::filesystem::path& file, int shard) {
+  const auto add = [&](const std::filesystem::path& file, int shard, ShardUsers users) {
     PartialFileRef ref{file, read_partial_header(file)};
     if (const auto why = mismatch(ref.header, key_, shard, shards, jobs); !why.empty())
       throw IoError("partial file " + ref.file.string() + ": " + why);
-    files.push_back(std::move(ref));
+    files.push_back({shard, users, std::move(ref)});
   };
-  for (std::size_t k = 0; k < shards.size(); ++k) {
-    const int shard = static_cast<int>(k);
-    const auto& parts = parts_of[k];
+  for (const int shard : of) {
+    const auto k = static_cast<std::size_t>(shard);
+    const auto& parts = parts_of.at(k);
     std::vector<ShardUsers> users;
     for (const auto& p : parts) users.push_back(p.users);
     if (std::filesystem::exists(shard_file(shard), ec) || !tiles(users, shards[k].users)) {
-      add(shard_file(shard), shard);  // missing: IoError naming the file
+      add(shard_file(shard), shard, {0, shards[k].users});  // missing: IoError naming the file
       continue;
     }
-    for (const auto& p : parts) add(p.file, shard);
+    for (const auto& p : parts) add(p.file, shard, p.users);
   }
   return files;
 }
 
+std::vector<PartialFileRef> Checkpoint::merge_order(std::vector<SavedFile> files, const std::vector<ShardInfo>& shards) {
+  std::stable_sort(files.begin(), files.end(), [](const SavedFile& a, const SavedFile& b) {
+    return a.shard != b.shard ? a.shard < b.shard : a.users.begin < b.users.begin;
+  });
+  std::vector<PartialFileRef> out;
+  out.reserve(files.size());
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < shards.size(); ++k) {
+    std::vector<ShardUsers> users;
+    for (std::size_t e = i; e < files.size() && files[e].shard == static_cast<int>(k); ++e) users.push_back(files[e].users);
+    const bool whole = users.size() == 1 && users[0] == ShardUsers{0, shards[k].users};
+    if (!whole && !tiles(users, shards[k].users))
+      throw IoError("the merge has no partial files that cover shard " + std::to_string(k) + " (" + shards[k].file + ") exactly once");
+    for (std::size_t n = 0; n < users.size(); ++n) out.push_back(std::move(files[i++].ref));
+  }
+  if (i != files.size()) throw IoError("a partial file of shard " + std::to_string(files[i].shard) + ", which the store does not hold");
+  return out;
+}
+
+// Not fsynced, as the partial files beside it are not (save()): a machine crash may lose the note
+// with them, and `finseg gc` then removes a checkpoint without one (nothing can resume it, and a
+// rerun computes its shards again). Its file and folder fsyncs were two of the plan's four waits
+// for the disk, one after the other (docs/performance.md 2.4.3).
 void Checkpoint::describe(const std::string& json) const {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
-  write_file_atomic(dir_ / "run.json", json);
+  write_file_atomic(dir_ / "run.json", json, Sync::no_fsync);
 }
 
 void Checkpoint::remove() const noexcept {

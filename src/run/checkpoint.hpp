@@ -25,6 +25,19 @@
 
 namespace finseg {
 
+// One unit's file as the checkpoint holds it: the shard, its users (a whole shard: {0, its
+// users}) and the file with its header. What the merge needs of a file, passed between ranks
+// instead of every rank reading every file's header again (run/batch_run.cpp).
+struct SavedFile {
+  int shard = -1;
+  ShardUsers users;
+  PartialFileRef ref;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(shard, users.begin, users.end, ref);
+  }
+};
+
 class Checkpoint {
  public:
   static std::string run_key(const std::string& store_checksum, const std::vector<ShardInfo>& shards,
@@ -40,14 +53,20 @@ class Checkpoint {
   // sees a user twice.
   std::vector<int> load(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
   // Saves one finished unit's partials (one per job): a whole shard, or its users `users` (a split
-  // unit: a file of its own). Throws IoError.
-  void save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const;
-  void save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
-    save(shard, ShardUsers{}, info, partials);
+  // unit: a file of its own). Returns the file with the header it wrote. Throws IoError.
+  SavedFile save(int shard, ShardUsers users, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const;
+  SavedFile save(int shard, const ShardInfo& info, const std::vector<SegmentPartial>& partials) const {
+    return save(shard, ShardUsers{}, info, partials);
   }
   // The headers of every shard's file (or of its parts'), for the merge. Throws IoError when one
   // is missing, the parts do not tile the shard, or a file does not belong to this run.
   std::vector<PartialFileRef> finished_files(const std::vector<ShardInfo>& shards, std::size_t jobs) const;
+  // The same for the shards `of` only (e.g. one rank's share of the resumed ones), with their users.
+  std::vector<SavedFile> saved_files(const std::vector<ShardInfo>& shards, std::size_t jobs, const std::vector<int>& of) const;
+  // finished_files() from the files the ranks saved or read (save(), saved_files()), in its order,
+  // without reading a file: each shard's whole file, or else its parts by their first user.
+  // Throws IoError naming the shard when one has no file, or files that do not tile its users.
+  static std::vector<PartialFileRef> merge_order(std::vector<SavedFile> files, const std::vector<ShardInfo>& shards);
   std::filesystem::path shard_file(int shard) const;
   std::filesystem::path part_file(int shard, ShardUsers users) const;
   // run.json: a human-readable note of what this checkpoint belongs to.

@@ -54,9 +54,14 @@ std::vector<std::vector<int>> document_writers(const std::vector<std::uint64_t>&
 }
 
 MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range) {
+  if (plan.jobs.empty()) return {};
+  return plan_merge(plan, checkpoint.finished_files(plan.shards, plan.jobs.size()), ranks, min_range);
+}
+
+MergePlan plan_merge(const RunPlan& plan, std::vector<PartialFileRef> files, int ranks, std::uint64_t min_range) {
   MergePlan merge;
   if (plan.jobs.empty()) return merge;
-  merge.files = checkpoint.finished_files(plan.shards, plan.jobs.size());
+  merge.files = std::move(files);
   std::vector<std::uint64_t> bytes, cost;
   for (std::size_t j = 0; j < plan.jobs.size(); ++j) {
     const DocumentLayout whole = layout_document(plan.jobs[j], j, merge.files, 1);

@@ -75,6 +75,9 @@ struct MergePlan {
   std::vector<DocumentLayout> layouts;   // one per job
   std::vector<std::vector<int>> writers;  // per job: the rank of each slice
 };
+// `files`: every shard's partial files in Checkpoint::finished_files' order (the run gathers them
+// from its ranks: Checkpoint::merge_order); with a Checkpoint, read from its folder.
+MergePlan plan_merge(const RunPlan& plan, std::vector<PartialFileRef> files, int ranks, std::uint64_t min_range = kMinRangeBytes);
 MergePlan plan_merge(const RunPlan& plan, const Checkpoint& checkpoint, int ranks, std::uint64_t min_range = kMinRangeBytes);
 
 // Every rank, before any rank writes: the staged folder of each job whose first slice it writes,

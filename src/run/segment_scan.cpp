@@ -69,7 +69,7 @@ std::optional<std::uint64_t> SegmentScan::operator()(int unit, ShardScheduler& s
   const auto rows = compute_shard(info, partials, [&scheduler] { scheduler.serve(); }, u.users);
   if (!rows) return std::nullopt;
   const auto t_spill = Clock::now();
-  checkpoint_.save(u.shard, u.users, info, partials);
+  saved_.push_back(checkpoint_.save(u.shard, u.users, info, partials));
   stats_.spill += since(t_spill);
   return rows;
 }

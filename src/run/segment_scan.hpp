@@ -59,6 +59,8 @@ class SegmentScan {
   // or nullopt when a stop request cut it short.
   std::optional<std::uint64_t> compute_shard(const ShardInfo& shard, std::vector<SegmentPartial>& partials,
                                              const std::function<void()>& between_blocks, ShardUsers users = {});
+  // The files this rank saved, with their headers: the merge plans from them (run/batch_run.cpp).
+  std::vector<SavedFile> take_saved() { return std::move(saved_); }
 
  private:
   const RunPlan& plan_;
@@ -67,6 +69,7 @@ class SegmentScan {
   Taxonomy taxonomy_;
   ShardScanner scanner_;  // after taxonomy_: it keeps a reference to it
   const std::vector<ScanUnit>* units_ = nullptr;
+  std::vector<SavedFile> saved_;
 };
 
 }  // namespace finseg

@@ -7,6 +7,8 @@
 #include "parallel/communicator.hpp"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace finseg {
 
@@ -18,5 +20,12 @@ struct StopDecision {
 // Every rank (collective; one all-reduce): `stop_seen` and `finished` are this rank's; `resumed`
 // shards were finished by an earlier run; `total` shards make the run.
 StopDecision agree_to_stop(Communicator& comm, bool stop_seen, std::uint64_t finished, std::uint64_t resumed, std::uint64_t total);
+
+// The same vote in one all-gather that also brings every rank's `payload` to every rank
+// (`payloads`, in rank order): what the next phase needs of each rank travels with the vote
+// instead of in a collective of its own (each one more wait for the slowest rank; run/batch_run.cpp
+// sends the partial files' headers for the merge).
+StopDecision agree_to_stop(Communicator& comm, bool stop_seen, std::uint64_t finished, std::uint64_t resumed, std::uint64_t total,
+                           const std::string& payload, std::vector<std::string>& payloads);
 
 }  // namespace finseg

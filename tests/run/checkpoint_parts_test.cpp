@@ -6,6 +6,7 @@
 #include "run/checkpoint.hpp"
 
 #include "core/errors.hpp"
+#include "parallel/wire.hpp"
 
 #include "run_test_support.hpp"
 
@@ -111,6 +112,60 @@ TEST(CheckpointParts, TheMergeRefusesAShardNeitherWholeNorTiled) {
   } catch (const IoError& e) {
     EXPECT_NE(std::string(e.what()).find("shard-00001.part"), std::string::npos) << e.what();
   }
+}
+
+// What the merge gets from the ranks instead of reading the folder (Checkpoint::merge_order over
+// the files save() returned, after a trip over the wire): finished_files' files in its order,
+// with the headers read_partial_header reads, body_offset too.
+bool same_header(const PartialFileHeader& a, const PartialFileHeader& b) {
+  if (a.run_key != b.run_key || a.shard != b.shard || a.shard_checksum != b.shard_checksum || a.body_offset != b.body_offset ||
+      a.jobs.size() != b.jobs.size())
+    return false;
+  for (std::size_t j = 0; j < a.jobs.size(); ++j) {
+    const auto &x = a.jobs[j], &y = b.jobs[j];
+    if (x.totals.users != y.totals.users || x.totals.entries != y.totals.entries || x.offset != y.offset || x.bytes != y.bytes ||
+        x.json_bytes != y.json_bytes || x.first_user != y.first_user || x.last_user != y.last_user)
+      return false;
+  }
+  return true;
+}
+
+TEST(CheckpointParts, TheSavedFilesGiveTheMergeWhatTheFolderGives) {
+  testing::SharedTempDirOn tmp(run_world());
+  if (!run_world().is_root()) return;
+  const auto shards = two_shards();
+  const Checkpoint cp(tmp.path(), "0123456789abcdef");
+  // As two ranks would save them: out of order, shard 1 in parts.
+  std::vector<SavedFile> saved{cp.save(1, {4, 8}, shards[1], partial_of(4, 8)), cp.save(0, {}, shards[0], partial_of(0, 10)),
+                               cp.save(1, {0, 4}, shards[1], partial_of(0, 4))};
+  saved = from_bytes<std::vector<SavedFile>>(to_bytes(saved));
+  const auto from_ranks = Checkpoint::merge_order(saved, shards);
+  const auto from_folder = cp.finished_files(shards, 1);
+  ASSERT_EQ(from_ranks.size(), from_folder.size());
+  for (std::size_t i = 0; i < from_ranks.size(); ++i) {
+    EXPECT_EQ(from_ranks[i].file, from_folder[i].file);
+    EXPECT_TRUE(same_header(from_ranks[i].header, from_folder[i].header)) << from_ranks[i].file;
+  }
+  // A resumed run's share read from the folder is the same again.
+  const auto read_back = cp.saved_files(shards, 1, {1});
+  ASSERT_EQ(read_back.size(), 2u);
+  EXPECT_EQ(read_back[1].users, (ShardUsers{4, 8}));
+  EXPECT_TRUE(same_header(read_back[1].ref.header, saved[0].ref.header));
+}
+
+TEST(CheckpointParts, TheMergeOrderRefusesAShardMissingOrTwice) {
+  testing::SharedTempDirOn tmp(run_world());
+  if (!run_world().is_root()) return;
+  const auto shards = two_shards();
+  const Checkpoint cp(tmp.path(), "0123456789abcdef");
+  const SavedFile whole0 = cp.save(0, {}, shards[0], partial_of(0, 10)), part0 = cp.save(0, {0, 5}, shards[0], partial_of(0, 5));
+  const SavedFile a = cp.save(1, {0, 3}, shards[1], partial_of(0, 3)), b = cp.save(1, {4, 8}, shards[1], partial_of(4, 8));
+  const SavedFile whole1 = cp.save(1, {}, shards[1], partial_of(0, 8));
+  EXPECT_NO_THROW(Checkpoint::merge_order({whole0, whole1}, shards));
+  EXPECT_THROW(Checkpoint::merge_order({whole0}, shards), IoError) << "shard 1 missing";
+  EXPECT_THROW(Checkpoint::merge_order({whole0, a, b}, shards), IoError) << "users 3..4 of shard 1 missing";
+  EXPECT_THROW(Checkpoint::merge_order({whole0, part0, whole1}, shards), IoError) << "users of shard 0 twice";
+  EXPECT_THROW(Checkpoint::merge_order({whole0, whole1, whole1}, shards), IoError) << "shard 1 twice";
 }
 
 }  // namespace

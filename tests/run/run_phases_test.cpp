@@ -183,6 +183,26 @@ TEST_F(RunPhases, StopVoteIsTheSerialOrAndSum) {
   }
 }
 
+// The vote that also carries each rank's payload (the partial files' headers for the merge)
+// decides as the one without, and hands every rank every payload in rank order.
+TEST_F(RunPhases, StopVoteWithPayloadsDecidesAlikeAndBringsEveryRanksPayload) {
+  auto& comm = run_world();
+  const int r = comm.rank(), n = comm.size();
+  const std::uint64_t mine = static_cast<std::uint64_t>(r) + 1;
+  const std::uint64_t all = static_cast<std::uint64_t>(n) * (static_cast<std::uint64_t>(n) + 1) / 2;
+  for (int stopper = -1; stopper < n; ++stopper) {
+    for (const std::uint64_t total : {all, all + 1}) {
+      std::vector<std::string> payloads{"stale"};
+      const StopDecision d = agree_to_stop(comm, r == stopper, mine, 0, total, std::string(static_cast<std::size_t>(r), 'x'), payloads);
+      const StopDecision plain = agree_to_stop(comm, r == stopper, mine, 0, total);
+      EXPECT_EQ(d.stop, plain.stop) << "stopper " << stopper << " total " << total;
+      EXPECT_EQ(d.finished, plain.finished);
+      ASSERT_EQ(payloads.size(), static_cast<std::size_t>(n));
+      for (int k = 0; k < n; ++k) EXPECT_EQ(payloads[static_cast<std::size_t>(k)], std::string(static_cast<std::size_t>(k), 'x'));
+    }
+  }
+}
+
 TEST_F(RunPhases, MergePlanIsOneLayoutOfEveryShardOnEveryRank) {
   auto& comm = run_world();
   BatchRun run(comm, options("layout"));
