@@ -25,6 +25,10 @@ MODES = {
     "two-own-files": (2, False, "pwrite"),
     "two-same-fallocate": (2, True, "pwrite+fallocate"),
     "two-own-fallocate": (2, False, "pwrite+fallocate"),
+    "one-proc-direct-1": (1, True, "direct1+fallocate"),
+    "one-proc-direct-2": (1, True, "direct2+fallocate"),
+    "two-own-direct-1": (2, False, "direct1+fallocate"),
+    "two-own-direct-2": (2, False, "direct2+fallocate"),
     "one-proc-mmap": (1, True, "mmap"),
     "two-same-mmap": (2, True, "mmap"),
     "two-own-mmap": (2, False, "mmap"),
@@ -32,12 +36,39 @@ MODES = {
 }
 
 
+def direct(fd, offset, size, in_flight):
+    """O_DIRECT writes of 1 MiB (aligned), `in_flight` threads at once (pwrite drops the GIL)."""
+    import threading
+    block = 1 << 20
+    offsets = list(range(offset, offset + size, block))
+    lock = threading.Lock()
+
+    def worker():
+        buf = mmap.mmap(-1, block)  # page-aligned memory, as O_DIRECT needs
+        buf.write(b"0123456789abcdef" * (block // 16))
+        while True:
+            with lock:
+                if not offsets:
+                    return
+                at = offsets.pop(0)
+            n = min(block, offset + size - at)
+            os.pwrite(fd, memoryview(buf)[:n], at)
+
+    threads = [threading.Thread(target=worker) for _ in range(in_flight)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def child(path, offset, size, how, go_r, done_w, fsync):
     os.read(go_r, 1)
     t0 = time.perf_counter()
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDWR | (os.O_DIRECT if how.startswith("direct") else 0))
     data = (b"0123456789abcdef" * (CHUNK // 16 + 1))[:CHUNK]
-    if how == "mmap":
+    if how.startswith("direct"):
+        direct(fd, offset, size, int(how[6]))
+    elif how == "mmap":
         m = mmap.mmap(fd, size + offset % mmap.PAGESIZE, mmap.MAP_SHARED, offset=offset - offset % mmap.PAGESIZE)
         base = offset - offset % mmap.PAGESIZE
         pos = offset - base
@@ -94,7 +125,7 @@ def run(mode, d, total, i):
         pid = os.fork()
         if pid == 0:
             try:
-                child(paths[r], off, half, "mmap" if how == "mmap" else "pwrite", go_r, done_w, fsync)
+                child(paths[r], off, half, how.split("+")[0], go_r, done_w, fsync)
             finally:
                 os._exit(1)
         pids.append(pid)
@@ -120,7 +151,7 @@ def main():
     ap.add_argument("modes", nargs="*", default=list(MODES))
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
-    total = a.mb * 1000 * 1000 // 4096 * 4096
+    total = a.mb * 1000 * 1000 // (2 << 20) * (2 << 20)  # whole MiB per process (O_DIRECT)
     res = {m: [] for m in a.modes}
     for i in range(a.rounds):
         for m in a.modes:
