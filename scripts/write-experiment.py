@@ -148,8 +148,11 @@ def main():
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--mb", type=int, default=220)
     ap.add_argument("--pause", type=float, default=0.0, help="seconds idle before each run")
+    ap.add_argument("--writeback-mib", type=int, default=8, help="sync_file_range every this many MiB (0: none)")
     ap.add_argument("modes", nargs="*", default=list(MODES))
     a = ap.parse_args()
+    global WB
+    WB = (a.writeback_mib << 20) if a.writeback_mib > 0 else 1 << 62
     os.makedirs(a.dir, exist_ok=True)
     total = a.mb * 1000 * 1000 // (2 << 20) * (2 << 20)  # whole MiB per process (O_DIRECT)
     res = {m: [] for m in a.modes}
