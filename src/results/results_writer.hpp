@@ -76,7 +76,8 @@ class DocumentWriter {
 };
 
 // Creates `file` (never over an existing one) with `bytes` bytes (zeros) for other writers to fill
-// (DocumentWriter at an offset). Throws IoError.
+// (DocumentWriter at an offset), its blocks allocated where the file system can (fallocate), so
+// that no writer's writeback allocates them page by page. Throws IoError (ENOSPC here, not later).
 void create_sized_file(const std::filesystem::path& file, std::uint64_t bytes);
 
 // Writes `separator` and then the whole of `part` into the existing file `document` at `offset`
