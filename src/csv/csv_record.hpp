@@ -52,14 +52,10 @@ class RecordParser {
   [[noreturn]] void fail(std::uint64_t line, const std::string& what) const;
 
  private:
-  struct FieldSpan {
-    std::size_t begin, end;
-    bool doubled_quotes;
-  };
-  void finish_record(char* d, std::size_t record_begin, std::size_t record_end, bool any_doubled, Record& rec);
+  void finish_record(Record& rec);
 
   std::string file_name_;
-  std::vector<FieldSpan> spans_;
+  std::vector<std::size_t> doubled_;  // the fields of the record being parsed with doubled quotes
   std::string raw_scratch_;
 };
 
