@@ -187,19 +187,27 @@ Parse RecordParser::parse_record(Window& w, Record& rec) {
 }
 
 // Every quote inside a field listed in doubled_ is one of a pair: each pair becomes one quote, in
-// place (the raw record is copied first, since the unescaping changes its bytes).
+// place (the raw record is copied first, since the unescaping changes its bytes) or, when the
+// window's bytes must stay unchanged, in a copy of the record.
 void RecordParser::finish_record(Record& rec) {
+  const char* const raw = rec.raw.data();
   raw_scratch_.assign(rec.raw);
   rec.raw = raw_scratch_;
+  char* out_record = const_cast<char*>(raw);
+  if (!in_place_) {
+    unescaped_.assign(raw_scratch_);
+    out_record = unescaped_.data();
+  }
   for (const std::size_t i : doubled_) {
-    char* const f = const_cast<char*>(rec.fields[i].data());
+    const char* const from = rec.fields[i].data();
+    char* const to = out_record + (from - raw);
     const std::size_t size = rec.fields[i].size();
     std::size_t out = 0;
     for (std::size_t r = 0; r < size; ++r, ++out) {
-      f[out] = f[r];
-      if (f[r] == '"') ++r;
+      to[out] = from[r];
+      if (from[r] == '"') ++r;
     }
-    rec.fields[i] = std::string_view(f, out);
+    rec.fields[i] = std::string_view(to, out);
   }
 }
 
