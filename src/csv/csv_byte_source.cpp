@@ -33,11 +33,6 @@ std::size_t FileDescriptor::pread_some(char* dst, std::size_t n, std::uint64_t o
   }
 }
 
-namespace {
-// Pages read are given back in steps of this size (a read buffer of the same size held as much).
-constexpr std::size_t kReleaseStep = std::size_t{8} << 20;
-}  // namespace
-
 std::unique_ptr<MappedBytes> MappedBytes::open(const std::filesystem::path& file, std::uint64_t offset,
                                                std::uint64_t end) {
   const FileDescriptor fd(file);
@@ -65,10 +60,9 @@ MappedBytes::~MappedBytes() {
   if (base_) ::munmap(base_, length_);
 }
 
-void MappedBytes::release_before(std::size_t at) noexcept {
+void MappedBytes::release(std::size_t at) noexcept {
   if (!base_) return;
   const std::size_t upto = static_cast<std::size_t>(data_ - base_) + std::min(at, size_);
-  if (upto < released_ + kReleaseStep) return;
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t to = upto / page * page;
   // The pages leave the process (they stay in the page cache); touched again, they would be read again.

@@ -47,10 +47,14 @@ class MappedBytes {
   bool reaches_file_end() const noexcept { return reaches_end_; }
   // The pages wholly before data()[at] are not needed again: dropped from the process once more
   // than a few MiB of them accumulated.
-  void release_before(std::size_t at) noexcept;
+  void release_before(std::size_t at) noexcept {
+    if (static_cast<std::size_t>(data_ - base_) + at >= released_ + kReleaseStep) release(at);
+  }
 
  private:
+  static constexpr std::size_t kReleaseStep = std::size_t{8} << 20;  // as much as a read buffer held
   MappedBytes() = default;
+  void release(std::size_t at) noexcept;
   char* base_ = nullptr;  // the mapping (page-aligned), or null when there is nothing to map
   std::size_t length_ = 0;
   char* data_ = nullptr;  // the byte at `offset`

@@ -143,7 +143,7 @@ bool UnitReader::Impl::read_record(Record& rec, bool bounded) {
     }
     if (pos == filled) return false;  // the end of the file
     last_start = buf_offset + pos;
-    if (mapped) w = window();  // the longest record counts from the record's start
+    if (mapped && pos != window_begin) w = window();  // the longest record counts from the record's start
     if (parser.parse_record(w, rec) == detail::Parse::record) {
       keep(w);
       return true;

@@ -217,3 +217,35 @@ TEST(ProblemList, KeepsTheFirstInInputOrderAndADuplicateReasonWins) {
   EXPECT_EQ(first[2].line, 8u);
   EXPECT_EQ(first[2].reason, "duplicate transactionId, first at line 2");
 }
+
+// A record's texts are copied into the buffer by overlapping fixed-size copies up to 32 bytes (a
+// memcpy beyond): every length around those sizes must come back byte for byte, and the bytes
+// of the text before and after must be left as they were.
+TEST(Spill, TextsOfEveryLengthThroughTheCursorComeBackExactly) {
+  const auto file = temp_file("texts.bin");
+  std::vector<std::string> texts;
+  for (std::size_t n = 0; n <= 70; ++n) {
+    std::string t(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<char>('a' + (n * 7 + i * 13) % 26);
+    texts.push_back(t);
+  }
+  {
+    SpillWriter w(file, 64);
+    for (const std::string& t : texts) {
+      SpillWriter::Cursor c = w.begin_record(3 * SpillWriter::kMaxVarintBytes + t.size() + 2);
+      c.put(static_cast<std::uint8_t>('<'));
+      c.put_text(t);
+      c.put(static_cast<std::uint8_t>('>'));
+      w.end_record(c);
+    }
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (const std::string& t : texts) {
+    EXPECT_EQ(r.get<std::uint8_t>(), '<');
+    EXPECT_EQ(r.get_text(), t) << t.size();
+    EXPECT_EQ(r.get<std::uint8_t>(), '>');
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
