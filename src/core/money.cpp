@@ -1,5 +1,7 @@
 #include "core/money.hpp"
 
+#include <cstdint>
+
 #include "core/errors.hpp"
 
 #include <limits>
@@ -16,8 +18,43 @@ const char* describe(MoneyParseError e) noexcept {
   return "invalid decimal";
 }
 
+namespace {
+
+// The usual amount, "[+-]digits[.d|.dd]" with at most 16 digits before the point, parsed without
+// a bound check per digit (16 digits and two decimals stay below 10^18 < INT64_MAX): true and the
+// cents, or false for anything else, which the general parser below decides (and words the error
+// of). It was ~125 instructions per transaction row of an import.
+bool parse_plain_money(std::string_view s, Cents& out) noexcept {
+  std::size_t i = 0;
+  const bool negative = !s.empty() && s[0] == '-';
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
+  const std::size_t int_begin = i;
+  std::uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+    if (d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i == int_begin || i - int_begin > 16) return false;
+  std::size_t frac = 0;
+  if (i < s.size()) {
+    if (s[i] != '.' || s.size() - i - 1 < 1 || s.size() - i - 1 > 2) return false;
+    for (++i; i < s.size(); ++i, ++frac) {
+      const unsigned d = static_cast<unsigned>(static_cast<unsigned char>(s[i])) - '0';
+      if (d > 9) return false;
+      v = v * 10 + d;
+    }
+  }
+  for (; frac < 2; ++frac) v *= 10;
+  out = negative ? -static_cast<Cents>(v) : static_cast<Cents>(v);
+  return true;
+}
+
+}  // namespace
+
 MoneyParse parse_money(std::string_view s) noexcept {
   MoneyParse r;
+  if (parse_plain_money(s, r.value)) return r;
   if (s.empty()) {
     r.error = MoneyParseError::empty;
     return r;

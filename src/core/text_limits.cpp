@@ -3,6 +3,10 @@
 #include <cstdint>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace finseg {
 
 std::optional<std::size_t> json_too_deep_at(std::string_view text, std::size_t max_depth) noexcept {
@@ -54,10 +58,17 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) noexcept 
   return n;
 }
 
-// The end of the run of ASCII bytes starting at text[i], 8 bytes a step: a bank's texts are
-// mostly ASCII, and the byte-by-byte check was 7 % of an import's CPU.
+// The end of the run of ASCII bytes starting at text[i], 16 bytes a step (the high bits of a
+// vector are one movemask), then 8: a bank's texts are mostly ASCII, and the byte-by-byte check
+// was 7 % of an import's CPU.
 std::size_t ascii_run_end(std::string_view text, std::size_t i) noexcept {
   constexpr std::uint64_t kHighBits = 0x8080808080808080ULL;
+#if defined(__SSE2__)
+  for (; i + 16 <= text.size(); i += 16) {
+    const int high = _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i)));
+    if (high != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(high)));
+  }
+#endif
   for (; i + 8 <= text.size(); i += 8) {
     std::uint64_t w;
     std::memcpy(&w, text.data() + i, 8);

@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -28,6 +31,43 @@ std::size_t FileDescriptor::pread_some(char* dst, std::size_t n, std::uint64_t o
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno != EINTR) throw IoError("cannot read " + file.string() + ": " + std::strerror(errno));
   }
+}
+
+std::unique_ptr<MappedBytes> MappedBytes::open(const std::filesystem::path& file, std::uint64_t offset,
+                                               std::uint64_t end) {
+  const FileDescriptor fd(file);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
+  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  std::unique_ptr<MappedBytes> m(new MappedBytes());
+  end = std::min(end, file_size);
+  m->reaches_end_ = end == file_size;
+  if (offset >= end) return m;  // nothing to read: an empty range
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const std::uint64_t start = offset / page * page;
+  if (end - start > std::numeric_limits<std::size_t>::max()) return nullptr;
+  m->length_ = static_cast<std::size_t>(end - start);
+  void* p = ::mmap(nullptr, m->length_, PROT_READ, MAP_PRIVATE, fd.get(), static_cast<off_t>(start));
+  if (p == MAP_FAILED) return nullptr;
+  ::madvise(p, m->length_, MADV_SEQUENTIAL);  // read ahead of the parser; a hint, whatever it answers
+  m->base_ = static_cast<char*>(p);
+  m->data_ = m->base_ + (offset - start);
+  m->size_ = static_cast<std::size_t>(end - offset);
+  return m;
+}
+
+MappedBytes::~MappedBytes() {
+  if (base_) ::munmap(base_, length_);
+}
+
+void MappedBytes::release(std::size_t at) noexcept {
+  if (!base_) return;
+  const std::size_t upto = static_cast<std::size_t>(data_ - base_) + std::min(at, size_);
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t to = upto / page * page;
+  // The pages leave the process (they stay in the page cache); touched again, they would be read again.
+  ::madvise(base_ + released_, to - released_, MADV_DONTNEED);
+  released_ = to;
 }
 
 namespace {

@@ -28,6 +28,41 @@ class ByteSource {
 std::unique_ptr<ByteSource> open_byte_source(const std::filesystem::path& file, Compression compression,
                                              std::uint64_t offset = 0, std::uint64_t end = 0);
 
+// The bytes [offset, end) of a plain file (end clipped to the file's size), mapped read-only: the
+// parser reads them where they are, with no read() copying them into a buffer first (the copy was
+// ~2 % of an import's samples), and never writes them (RecordParser::keep_bytes_unchanged). The
+// pages read are given back behind the reader (release_before), so what the mapping holds in
+// memory stays bounded like a buffer's. Null when the file cannot be mapped (not a regular file,
+// no address space): the caller reads it through a ByteSource instead. A file truncated while it
+// is mapped ends the process (SIGBUS) where a read would have seen a short file: the input must
+// not change during an import, as for any reader of it.
+class MappedBytes {
+ public:
+  static std::unique_ptr<MappedBytes> open(const std::filesystem::path& file, std::uint64_t offset, std::uint64_t end);
+  ~MappedBytes();
+  MappedBytes(const MappedBytes&) = delete;
+  MappedBytes& operator=(const MappedBytes&) = delete;
+  char* data() const noexcept { return data_; }  // read-only pages: never written
+  std::size_t size() const noexcept { return size_; }
+  bool reaches_file_end() const noexcept { return reaches_end_; }
+  // The pages wholly before data()[at] are not needed again: dropped from the process once more
+  // than a few MiB of them accumulated.
+  void release_before(std::size_t at) noexcept {
+    if (static_cast<std::size_t>(data_ - base_) + at >= released_ + kReleaseStep) release(at);
+  }
+
+ private:
+  static constexpr std::size_t kReleaseStep = std::size_t{8} << 20;  // as much as a read buffer held
+  MappedBytes() = default;
+  void release(std::size_t at) noexcept;
+  char* base_ = nullptr;  // the mapping (page-aligned), or null when there is nothing to map
+  std::size_t length_ = 0;
+  char* data_ = nullptr;  // the byte at `offset`
+  std::size_t size_ = 0;
+  std::size_t released_ = 0;  // bytes of the mapping given back so far (from base_)
+  bool reaches_end_ = true;
+};
+
 // An open file descriptor, closed by its destructor.
 class FileDescriptor {
  public:

@@ -51,8 +51,11 @@ inline std::string field_count_reason(std::size_t got, std::size_t want) {
 // in the contract's column order: its column index, or none.
 template <std::size_t N>
 std::optional<std::size_t> invalid_utf8_column(const Record& rec, const ColumnMap& col) {
-  // Most rows are ASCII: one pass over the record (its fields are within it), not one per field.
-  if (!rec.raw.empty() && is_ascii(rec.raw)) return std::nullopt;
+  // One pass over the record (its fields are within it), not one per field: most rows are ASCII,
+  // and a record that is valid UTF-8 has only valid fields, since a multi-byte sequence holds no
+  // ASCII byte and so no comma, quote or line end that could cut it. Only a record with an invalid
+  // byte somewhere (perhaps in a column the import ignores) is checked field by field, in order.
+  if (!rec.raw.empty() && !invalid_utf8_at(rec.raw)) return std::nullopt;
   for (std::size_t c = 0; c < N; ++c)
     if (invalid_utf8_at(rec.fields[col[c]])) return c;
   return std::nullopt;

@@ -40,27 +40,29 @@ enum class Parse { record, need_more };
 class RecordParser {
  public:
   explicit RecordParser(std::string file_name) : file_name_(std::move(file_name)) {}
+  // The window's bytes are read-only (a mapped file): a field with doubled quotes is unescaped
+  // into a copy of the record, valid until the next record, instead of in place.
+  void keep_bytes_unchanged() noexcept { in_place_ = false; }
 
   // Skips completely empty lines (LF, CRLF). False when the window ends on a CR that a LF may
   // follow in the bytes not yet seen (the lines skipped so far stay skipped).
   bool skip_empty_lines(Window& w) const noexcept;
   // Parses the record at w.pos (not at the window's end, not an empty line) into `rec`: its fields
-  // are views into the window, unescaped in place. need_more leaves `w` and the bytes unchanged.
+  // are views into the window, unescaped in place (or, after keep_bytes_unchanged, a field with
+  // doubled quotes views a copy). need_more leaves `w` and the bytes unchanged.
   Parse parse_record(Window& w, Record& rec);
 
   const std::string& file_name() const noexcept { return file_name_; }
   [[noreturn]] void fail(std::uint64_t line, const std::string& what) const;
 
  private:
-  struct FieldSpan {
-    std::size_t begin, end;
-    bool doubled_quotes;
-  };
-  void finish_record(char* d, std::size_t record_begin, std::size_t record_end, bool any_doubled, Record& rec);
+  void finish_record(Record& rec);
 
   std::string file_name_;
-  std::vector<FieldSpan> spans_;
+  std::vector<std::size_t> doubled_;  // the fields of the record being parsed with doubled quotes
   std::string raw_scratch_;
+  std::string unescaped_;  // the record with its doubled quotes unescaped, when not in place
+  bool in_place_ = true;
 };
 
 }  // namespace detail

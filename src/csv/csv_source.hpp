@@ -80,9 +80,11 @@ inline constexpr std::size_t kMaxRecordBytes = std::size_t{64} << 20;
 // the physical line in the file. A compressed unit is read as a stream with bounded memory too; a
 // corrupt, truncated or empty one is an InputError naming the file.
 //
-// Memory of one reader: its buffer (buffer_bytes, or the unit's size + 64 KiB if smaller; it grows
-// to the longest record, at most max(buffer_bytes, max_record_bytes)), 64 KiB for a later unit's
-// header, and for compressed input a 256 KiB input block plus the decoder: zlib ~40 KiB; libzstd
+// Memory of one reader: a plain file is read through a read-only mapping (no buffer; the pages
+// read are given back every 8 MiB, so ~8 MiB and one record stay resident; a record longer than
+// max(buffer, max_record_bytes) fails as below), or, when it cannot be mapped, its buffer
+// (buffer_bytes, or the unit's size + 64 KiB if smaller; it grows to the longest record, at most
+// max(buffer_bytes, max_record_bytes)); 64 KiB for a later unit's header; and for compressed input a 256 KiB input block plus the decoder: zlib ~40 KiB; libzstd
 // the frame's window, which libzstd caps at 128 MiB by default (zstd -1..-19 use 0.5-8 MiB; a
 // file made with --long=31 is refused as "Frame requires too much memory for decoding").
 class UnitReader {

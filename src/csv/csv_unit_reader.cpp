@@ -25,7 +25,15 @@ struct UnitReader::Impl {
   std::uint64_t bytes_read() const;
 
  private:
-  detail::Window window() { return {buf.data(), filled, eof, pos, line}; }
+  // A mapped file is one final window, cut at the longest record from pos (so a quoted field left
+  // open fails as with a buffer, "a record longer than ...", not at the end of the file).
+  detail::Window window() {
+    if (!mapped) return {buf.data(), filled, eof, pos, line};
+    window_begin = pos;
+    const bool to_end = filled - pos <= record_limit;
+    return {mapped->data(), to_end ? filled : pos + record_limit, to_end, pos, line};
+  }
+  char* bytes() noexcept { return mapped ? mapped->data() : buf.data(); }
   void keep(const detail::Window& w) noexcept {
     pos = w.pos;
     line = w.line;
@@ -43,9 +51,13 @@ struct UnitReader::Impl {
   bool owns_header;  // the unit starts the file: the header is its first record
   std::uint64_t end;  // records start before this offset (a compressed file: no bound)
   std::size_t max_record;
-  std::unique_ptr<detail::ByteSource> source;
+  std::unique_ptr<detail::ByteSource> source;  // compressed, or a file that cannot be mapped
   detail::RecordParser parser;
   std::vector<char> buf;
+  // A plain file read where it lies (no read() copying it into buf): [start, file end).
+  std::unique_ptr<detail::MappedBytes> mapped;
+  std::size_t record_limit = 0;  // mapped: the longest record, as long as buf could have grown
+  std::size_t window_begin = 0;  // mapped: pos when the last window was made
   std::size_t filled = 0, pos = 0;  // buf[0, filled) holds bytes; buf[pos] is the next to parse
   std::uint64_t line = 1;           // physical line of buf[pos]
   std::uint64_t buf_offset = 0;     // offset in the (decompressed) file of buf[0]
@@ -65,15 +77,25 @@ UnitReader::Impl::Impl(const InputUnit& u, std::size_t buffer_bytes, std::size_t
       owns_header(u.compression != Compression::none || u.begin == 0),
       end(u.compression != Compression::none ? kNoBound : u.end),
       max_record(max_record_bytes),
-      // A later unit starts one byte early: whether that byte is a line end outside quotes says
-      // whether a record starts exactly at `begin`.
-      source(detail::open_byte_source(u.file, u.compression, owns_header ? 0 : u.begin - 1, end)),
-      parser(name),
-      // A small unit needs no more than its bytes and a record beyond them (it grows if not).
-      buf(std::max<std::size_t>(
-          1, u.compression != Compression::none
-                 ? buffer_bytes
-                 : static_cast<std::size_t>(std::min<std::uint64_t>(buffer_bytes, u.end - u.begin + kHeaderBuffer)))) {
+      parser(name) {
+  // A later unit starts one byte early: whether that byte is a line end outside quotes says
+  // whether a record starts exactly at `begin`.
+  const std::uint64_t start = owns_header ? 0 : u.begin - 1;
+  // A small unit needs no more than its bytes and a record beyond them (it grows if not).
+  const std::size_t buffer = std::max<std::size_t>(
+      1, u.compression != Compression::none
+             ? buffer_bytes
+             : static_cast<std::size_t>(std::min<std::uint64_t>(buffer_bytes, u.end - u.begin + kHeaderBuffer)));
+  if (u.compression == Compression::none) mapped = detail::MappedBytes::open(u.file, start, kNoBound);
+  if (mapped) {
+    filled = mapped->size();
+    eof = true;
+    record_limit = std::max(buffer, max_record);
+    parser.keep_bytes_unchanged();
+  } else {
+    source = detail::open_byte_source(u.file, u.compression, start, end);
+    buf.resize(buffer);
+  }
   if (owns_header) {
     skip_bom();
     read_own_header();
@@ -88,6 +110,8 @@ UnitReader::Impl::Impl(const InputUnit& u, std::size_t buffer_bytes, std::size_t
 // Slides the window: drops the bytes before pos, grows the buffer when one record fills it, reads
 // what fits. At the end of the file the window becomes final instead.
 void UnitReader::Impl::more() {
+  if (mapped && pos == window_begin)  // a whole window from pos, and the record still goes on
+    parser.fail(line, "a record longer than " + std::to_string(record_limit) + " bytes (is a quoted field left open?)");
   if (eof) return;
   if (pos > 0) {
     std::memmove(buf.data(), buf.data() + pos, filled - pos);
@@ -112,12 +136,14 @@ bool UnitReader::Impl::read_record(Record& rec, bool bounded) {
     const bool skipped = parser.skip_empty_lines(w);
     keep(w);
     if (bounded && buf_offset + pos >= end) return false;
-    if (!skipped || (pos == filled && !eof)) {
+    // (mapped: empty lines up to the window's end; the next window goes on from there)
+    if (!skipped || (pos == filled && !eof) || (mapped && pos == w.size && !w.final)) {
       more();
       continue;
     }
     if (pos == filled) return false;  // the end of the file
     last_start = buf_offset + pos;
+    if (mapped && pos != window_begin) w = window();  // the longest record counts from the record's start
     if (parser.parse_record(w, rec) == detail::Parse::record) {
       keep(w);
       return true;
@@ -128,7 +154,7 @@ bool UnitReader::Impl::read_record(Record& rec, bool bounded) {
 
 void UnitReader::Impl::skip_bom() {
   while (filled < sizeof kBom && !eof) more();
-  if (filled >= sizeof kBom && std::memcmp(buf.data(), kBom, sizeof kBom) == 0) pos = sizeof kBom;
+  if (filled >= sizeof kBom && std::memcmp(bytes(), kBom, sizeof kBom) == 0) pos = sizeof kBom;
 }
 
 void UnitReader::Impl::read_own_header() {
@@ -172,7 +198,7 @@ void UnitReader::Impl::seek_first_record() {
     return;
   }
   pos = 1;
-  if (buf[0] == '\n' && !in_quotes) return;
+  if (bytes()[0] == '\n' && !in_quotes) return;
   for (;;) {
     if (buf_offset + pos >= end || (pos == filled && eof)) {
       done = true;
@@ -182,7 +208,7 @@ void UnitReader::Impl::seek_first_record() {
       more();
       continue;
     }
-    const char* const d = buf.data();
+    const char* const d = bytes();
     const std::size_t stop = static_cast<std::size_t>(std::min<std::uint64_t>(filled, end - buf_offset));
     for (std::size_t i = pos; i < stop; ++i) {
       if (d[i] == '"') {
@@ -200,6 +226,7 @@ void UnitReader::Impl::seek_first_record() {
 }
 
 bool UnitReader::Impl::next(Record& rec) {
+  if (mapped) mapped->release_before(pos);  // the record before is no longer needed
   while (!done) {
     if (!read_record(rec, true)) {
       done = true;

@@ -40,8 +40,21 @@ inline std::uint64_t id_hash(std::string_view s) noexcept {
     std::memcpy(&w, s.data() + i, 8);
     h = mix(h ^ w, 0xE7037ED1A0B428DBULL);
   }
+  // The last 1-7 bytes as a little-endian number (what a memcpy into a zeroed word gives), by
+  // fixed-size loads: a memcpy of a variable length was a call per id, two per transaction row.
+  const std::size_t rest = s.size() - i;
   std::uint64_t tail = 0;
-  if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // never memcpy from a null view
+  if (rest > 0 && s.size() >= 8) {
+    std::memcpy(&tail, s.data() + s.size() - 8, 8);
+    tail >>= 8 * (8 - rest);
+  } else if (rest >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, s.data() + i, 4);
+    std::memcpy(&hi, s.data() + s.size() - 4, 4);
+    tail = lo | (static_cast<std::uint64_t>(hi) << (8 * (rest - 4)));
+  } else {
+    for (std::size_t k = 0; k < rest; ++k) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
+  }
   h = mix(h ^ tail, 0xA0761D6478BD642FULL);
   return mix(h, 0x8EBC6AF09C88C6E3ULL);
 }

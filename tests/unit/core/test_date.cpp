@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 using namespace finseg;
 
 TEST(Date, EpochAndKnownDays) {
@@ -45,4 +47,26 @@ TEST(Date, MonthsAndWindows) {
   EXPECT_EQ(format_date(last_day_of_month(month_of(*parse_date("2023-02-10")))), "2023-02-28");
   const MonthWindow jan = window_before(*parse_date("2024-01-15"), 13);
   EXPECT_EQ(format_date(jan.first_day), "2022-12-01");
+}
+
+// Every byte value in every digit position of a date: parse_date takes the eight digits together,
+// and a byte just below '0' or above '9' must still be refused.
+TEST(Date, EveryByteInEveryDigitPosition) {
+  const std::string base = "2024-02-29";
+  for (const std::size_t at : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    for (int b = 0; b < 256; ++b) {
+      std::string s = base;
+      s[at] = static_cast<char>(b);
+      const bool digit = b >= '0' && b <= '9';
+      const auto got = parse_date(s);
+      if (!digit) {
+        EXPECT_FALSE(got) << s;
+        continue;
+      }
+      const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+      const bool valid = y >= 1 && m >= 1 && m <= 12 && d >= 1 && static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
+      ASSERT_EQ(got.has_value(), valid) << s;
+      if (valid) EXPECT_EQ(*got, days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) << s;
+    }
+  }
 }

@@ -3,7 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 using namespace finseg;
 
@@ -83,4 +87,55 @@ TEST(Money, RoundsHalfAwayFromZero) {
   EXPECT_EQ(round_div_half_away(-4, 3), -1);
   EXPECT_EQ(round_div_half_away(0, 7), 0);
   EXPECT_EQ(round_div_half_away(-1, 3), 0);  // never -0
+}
+
+// parse_money takes the usual amount through a fast path (no bound check per digit, up to 16
+// digits before the point): it must agree with the grammar and the int64 range on every string,
+// around the length where the fast path hands over to the general parser too.
+TEST(Money, AgreesWithTheGrammarOnManyStrings) {
+  __extension__ typedef __int128 i128;
+  const auto reference = [](std::string_view s, Cents& out) {
+    std::size_t i = 0;
+    const bool negative = !s.empty() && s[0] == '-';
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) ++i;
+    const std::size_t int_begin = i;
+    i128 v = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) v = std::min<i128>(v * 10 + (s[i] - '0'), i128{1} << 100);
+    if (i == int_begin) return false;
+    int frac = 0;
+    if (i < s.size()) {
+      if (s[i] != '.') return false;
+      for (++i; i < s.size(); ++i, ++frac) {
+        if (s[i] < '0' || s[i] > '9' || frac == 2) return false;
+        v = v * 10 + (s[i] - '0');
+      }
+      if (frac == 0) return false;
+    }
+    for (; frac < 2; ++frac) v *= 10;
+    if (negative) v = -v;
+    if (v > std::numeric_limits<Cents>::max() || v < std::numeric_limits<Cents>::min()) return false;
+    out = static_cast<Cents>(v);
+    return true;
+  };
+  std::uint64_t state = 42;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  const std::string alphabet = "0123456789999999.-+x ";
+  std::vector<std::string> cases = {"9999999999999999.99", "-9999999999999999.99", "99999999999999999.99",
+                                    "92233720368547758.07", "92233720368547758.08", "-92233720368547758.08",
+                                    "-92233720368547758.09", "0000000000000000000001.5", "1.", ".1", "-", "+", ""};
+  for (int k = 0; k < 200000; ++k) {
+    std::string s(next() % 24, '0');
+    for (char& c : s) c = alphabet[next() % alphabet.size()];
+    cases.push_back(s);
+  }
+  for (const std::string& s : cases) {
+    Cents want = 0;
+    const bool want_ok = reference(s, want);
+    const MoneyParse got = parse_money(s);
+    ASSERT_EQ(got.ok(), want_ok) << "'" << s << "'";
+    if (want_ok) ASSERT_EQ(got.value, want) << "'" << s << "'";
+  }
 }

@@ -467,5 +467,25 @@ TEST(CsvImportTiny, ShardsAreContiguousBlocksOfTheSortedUsers) {
   }
 }
 
+// The UTF-8 check takes the whole record first: a record that is valid UTF-8 (umlauts, a quoted
+// field with doubled quotes) is accepted without a check per field, and an invalid byte in a
+// column the import ignores rejects nothing, while one in a contract column still names it.
+TEST(CsvImport, Utf8IsCheckedOverTheRecordAndOnlyTheContractsColumnsCanFail) {
+  TempDir dir;
+  write_bank(dir.path());
+  write_file(dir / "transactions.csv",
+             "transactionId,accountId,bookingDate,amount,counterpartName,counterpartIban,purpose,labels,note\n"
+             "t1,a1,2024-01-01,-1.50,M\xc3\xbcller \xe2\x82\xac,DE00,\"say \"\"gr\xc3\xbc\xc3\x9f\"\"\",GROCERIES,ok\n"
+             "t2,a2,2024-03-31,2.00,,,,,not \xff utf-8\n");
+  const ImportResult r = import_csv(dir.path(), taxonomy(), {});
+  EXPECT_EQ(r.transaction_rows, 2u);
+  write_file(dir / "transactions.csv",
+             "transactionId,accountId,bookingDate,amount,counterpartName,counterpartIban,purpose,labels,note\n"
+             "t1,a1,2024-01-01,-1.50,M\xc3\xbcller,DE00,\"say \"\"gr\xc3\xbc\xc3\"\"\",GROCERIES,\xff\n");
+  const std::string message = import_error(dir.path());
+  EXPECT_NE(message.find("transactions.csv:2: column 'purpose'"), std::string::npos) << message;
+  EXPECT_NE(message.find("not valid UTF-8 (byte 0xc3 at offset 9)"), std::string::npos) << message;
+}
+
 }  // namespace
 }  // namespace finseg::test

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <set>
 #include <unistd.h>
 
@@ -216,4 +217,66 @@ TEST(ProblemList, KeepsTheFirstInInputOrderAndADuplicateReasonWins) {
   EXPECT_EQ(first[1].line, 7u);
   EXPECT_EQ(first[2].line, 8u);
   EXPECT_EQ(first[2].reason, "duplicate transactionId, first at line 2");
+}
+
+// A record's texts are copied into the buffer by overlapping fixed-size copies up to 32 bytes (a
+// memcpy beyond): every length around those sizes must come back byte for byte, and the bytes
+// of the text before and after must be left as they were.
+TEST(Spill, TextsOfEveryLengthThroughTheCursorComeBackExactly) {
+  const auto file = temp_file("texts.bin");
+  std::vector<std::string> texts;
+  for (std::size_t n = 0; n <= 70; ++n) {
+    std::string t(n, '\0');
+    for (std::size_t i = 0; i < n; ++i) t[i] = static_cast<char>('a' + (n * 7 + i * 13) % 26);
+    texts.push_back(t);
+  }
+  {
+    SpillWriter w(file, 64);
+    for (const std::string& t : texts) {
+      SpillWriter::Cursor c = w.begin_record(3 * SpillWriter::kMaxVarintBytes + t.size() + 2);
+      c.put(static_cast<std::uint8_t>('<'));
+      c.put_text(t);
+      c.put(static_cast<std::uint8_t>('>'));
+      w.end_record(c);
+    }
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (const std::string& t : texts) {
+    EXPECT_EQ(r.get<std::uint8_t>(), '<');
+    EXPECT_EQ(r.get_text(), t) << t.size();
+    EXPECT_EQ(r.get<std::uint8_t>(), '>');
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
+
+// id_hash reads an id's last 1-7 bytes with fixed-size loads: the same values as the memcpy into a
+// zeroed word it replaced (the account map and every spilled key depend on them), at every length.
+TEST(IdHash, TheTailByFixedLoadsHashesAsAMemcpyDid) {
+  const auto reference = [](std::string_view s) {
+    const auto mix = [](std::uint64_t a, std::uint64_t b) {
+      __extension__ typedef unsigned __int128 u128;
+      const u128 r = static_cast<u128>(a) * b;
+      return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
+    };
+    std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = mix(h ^ w, 0xE7037ED1A0B428DBULL);
+    }
+    std::uint64_t tail = 0;
+    if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);
+    h = mix(h ^ tail, 0xA0761D6478BD642FULL);
+    return mix(h, 0x8EBC6AF09C88C6E3ULL);
+  };
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string id(n, '\0');
+    for (std::size_t k = 0; k < n; ++k) id[k] = static_cast<char>(0x80 + (n * 31 + k * 17) % 127);  // high bits too
+    EXPECT_EQ(id_hash(id), reference(id)) << n;
+    EXPECT_EQ(id_hash(std::string_view(id).substr(0, n / 2)), reference(std::string_view(id).substr(0, n / 2))) << n;
+  }
+  EXPECT_EQ(id_hash(std::string_view()), reference(std::string_view()));
 }
