@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <fcntl.h>
@@ -33,8 +34,22 @@ std::size_t FileDescriptor::pread_some(char* dst, std::size_t n, std::uint64_t o
   }
 }
 
+namespace {
+// FINSEG_CSV_READ=pread: read every plain file with pread, never map it (docs/import.md). For input
+// that may change while it is imported: a file truncated under a mapping ends the rank with SIGBUS,
+// while pread sees a short file and the import fails with a message.
+bool mapping_allowed() {
+  static const bool allowed = [] {
+    const char* how = std::getenv("FINSEG_CSV_READ");
+    return how == nullptr || std::strcmp(how, "pread") != 0;
+  }();
+  return allowed;
+}
+}  // namespace
+
 std::unique_ptr<MappedBytes> MappedBytes::open(const std::filesystem::path& file, std::uint64_t offset,
                                                std::uint64_t end) {
+  if (!mapping_allowed()) return nullptr;
   const FileDescriptor fd(file);
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
