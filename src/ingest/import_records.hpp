@@ -7,6 +7,7 @@
 #include "core/date.hpp"
 #include "core/money.hpp"
 #include "core/shard_data.hpp"
+#include "core/text_hash.hpp"
 #include "csv/csv_rejections.hpp"
 #include "ingest/spill.hpp"
 
@@ -25,26 +26,9 @@ void serialize(Archive& ar, Problem& p) {
 
 namespace finseg::ingest {
 
-// A 64-bit hash of an id (multiply-mix over 8-byte words): spreads ids over buckets and keys the
-// account map. Equal hashes of different ids are told apart (dedup) or detected (account map).
-inline std::uint64_t id_hash(std::string_view s) noexcept {
-  const auto mix = [](std::uint64_t a, std::uint64_t b) {
-    __extension__ typedef unsigned __int128 u128;
-    const u128 r = static_cast<u128>(a) * b;
-    return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-  };
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = mix(h ^ w, 0xE7037ED1A0B428DBULL);
-  }
-  std::uint64_t tail = 0;
-  if (i < s.size()) std::memcpy(&tail, s.data() + i, s.size() - i);  // never memcpy from a null view
-  h = mix(h ^ tail, 0xA0761D6478BD642FULL);
-  return mix(h, 0x8EBC6AF09C88C6E3ULL);
-}
+// A 64-bit hash of an id (short_text_hash, core/text_hash.hpp): spreads ids over buckets and keys the account
+// map. Equal hashes of different ids are told apart (dedup) or detected (account map).
+inline std::uint64_t id_hash(std::string_view s) noexcept { return short_text_hash(s); }
 
 // Where a row is in the input: file (accounts files first, then transactions files, each list in
 // its plan order) and physical line. Problems and input order are ordered by it.
