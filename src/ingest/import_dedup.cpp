@@ -6,6 +6,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 
@@ -89,6 +90,25 @@ void sort_by_hash(std::vector<KeyEntry>& entries) {
   entries = std::move(sorted);
 }
 
+// The ids of keys spilled without them (IdKey::row_shard): read from the rows' records in the
+// shards' spill files (kept until the shards phase), each file mapped once per bucket when a
+// group of equal hashes first needs it; the views stay valid as long as this object.
+class RowIds {
+ public:
+  explicit RowIds(const ImportContext& ctx) : ctx_(ctx) {}
+  std::string_view id(const IdKey& key, std::uint32_t rank) {
+    auto [it, added] = files_.try_emplace({key.row_shard, rank});
+    if (added) it->second = SpillReader::open(ctx_.spill("txn-rows", key.row_shard, static_cast<int>(rank)));
+    SpillReader& in = it->second;
+    in.seek(static_cast<std::size_t>(key.row_offset));
+    return TxnRec::read(in).id;
+  }
+
+ private:
+  const ImportContext& ctx_;
+  std::map<std::pair<std::int32_t, std::uint32_t>, SpillReader> files_;
+};
+
 // One bucket: every rank's keys of it, sorted by hash, each group of equal hashes by id then
 // input position; the first of each id registers it, the later full rows are duplicates.
 void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view column, int bucket, bool collect,
@@ -106,6 +126,7 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     }
   }
   sort_by_hash(entries);
+  RowIds row_ids(ctx);
   std::vector<IdKey> keys;
   std::vector<const IdKey*> group;
   for (std::size_t g = 0; g < entries.size();) {
@@ -117,6 +138,7 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
         SpillReader& in = files[entries[k].file];
         in.seek(entries[k].offset);
         keys.push_back(IdKey::read(in));
+        if (keys.back().row_shard >= 0) keys.back().id = row_ids.id(keys.back(), entries[k].file);
       }
       group.clear();
       for (const IdKey& k : keys) group.push_back(&k);

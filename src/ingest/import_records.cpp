@@ -86,12 +86,18 @@ void TxnRec::skip_texts(SpillReader& r) {
 
 void IdKey::write(SpillWriter& w) const {
   constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
-  SpillWriter::Cursor c = w.begin_record(sizeof hash + 2 * V + 1 + 2 * V + id.size() + raw.size());
+  const bool in_row = row_shard >= 0;
+  SpillWriter::Cursor c = w.begin_record(sizeof hash + 2 * V + 1 + 2 * V + 2 * V + id.size() + raw.size());
   c.put(hash);
   c.put_varint(pos.file);
   c.put_varint(pos.line);
-  c.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0)));
-  c.put_text(id);
+  c.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0) | (in_row ? 4 : 0)));
+  if (in_row) {
+    c.put_varint(static_cast<std::uint64_t>(row_shard));
+    c.put_varint(row_offset);
+  } else {
+    c.put_text(id);
+  }
   c.put_text(raw);
   w.end_record(c);
 }
@@ -104,7 +110,12 @@ IdKey IdKey::read(SpillReader& r) {
   const auto flags = r.get<std::uint8_t>();
   k.full = (flags & 1) != 0;
   k.parse_ok = (flags & 2) != 0;
-  k.id = r.get_text();
+  if ((flags & 4) != 0) {
+    k.row_shard = static_cast<std::int32_t>(r.get_varint());
+    k.row_offset = r.get_varint();
+  } else {
+    k.id = r.get_text();
+  }
   k.raw = r.get_text();
   return k;
 }

@@ -82,6 +82,12 @@ struct IdKey {
   bool parse_ok = false;  // no other check rejected the row
   std::string_view id;
   std::string_view raw;   // the record, kept only when a rejects file is written
+  // A row spilled to its shard (row_shard >= 0) spills its key without the id's text (~19 of the
+  // key's ~33 bytes): the id is read again from the row's record, at row_offset in the shard's
+  // spill file of the same rank, only for a group of equal hashes (import_dedup.cpp). read()
+  // then leaves `id` empty.
+  std::int32_t row_shard = -1;
+  std::uint64_t row_offset = 0;
   void write(SpillWriter& w) const;
   static IdKey read(SpillReader& r);
 };
