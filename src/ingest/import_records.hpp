@@ -85,7 +85,7 @@ struct IdKey {
   // A row spilled to its shard (row_shard >= 0) spills its key without the id's text (~19 of the
   // key's ~33 bytes): the id is read again from the row's record, at row_offset in the shard's
   // spill file of the same rank, only for a group of equal hashes (import_dedup.cpp). read()
-  // then leaves `id` empty.
+  // then leaves `id` empty. A row past the file's first 4 GiB spills its id as before.
   std::int32_t row_shard = -1;
   std::uint64_t row_offset = 0;
   void write(SpillWriter& w) const;

@@ -196,6 +196,7 @@ class ShardWriter {
 
   // The chain creation_list() gave a dataset, when finseg applies it itself.
   std::optional<DirectChain> direct_chain(std::size_t element_size, Element element) const {
+    if (options_.hdf5_pipeline) return std::nullopt;
     DirectChain chain;
     switch (options_.filter) {
       case ShardWriteOptions::Filter::none:
