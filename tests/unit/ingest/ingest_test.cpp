@@ -192,6 +192,34 @@ TEST(Spill, KeysAndAccountsRoundTrip) {
   std::filesystem::remove(file);
 }
 
+// A key of a row spilled to its shard names the row's record instead of holding the id; past the
+// spill file's first 4 GiB (the offset is spilled in 4 bytes) it holds the id again.
+TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
+  const auto file = temp_file("row-keys.bin");
+  SpillWriter w(file, 1 << 20);
+  IdKey in_row{id_hash("t1"), {1, 9}, true, true, "t1", ""};
+  in_row.row_shard = 300;
+  in_row.row_offset = UINT32_MAX;
+  in_row.write(w);
+  IdKey far = in_row;
+  far.row_offset = std::uint64_t{UINT32_MAX} + 1;
+  far.write(w);
+  w.flush();
+  SpillReader r = SpillReader::open(file);
+  const IdKey a = IdKey::read(r);
+  EXPECT_EQ(a.hash, id_hash("t1"));
+  EXPECT_EQ(a.pos, (InputPos{1, 9}));
+  EXPECT_TRUE(a.full && a.parse_ok);
+  EXPECT_EQ(a.row_shard, 300);
+  EXPECT_EQ(a.row_offset, UINT32_MAX);
+  EXPECT_EQ(a.id, "");
+  const IdKey b = IdKey::read(r);
+  EXPECT_EQ(b.row_shard, -1);
+  EXPECT_EQ(b.id, "t1");
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
+
 TEST(IdHash, DistinctIdsOfEveryLengthGetDistinctHashes) {
   std::set<std::uint64_t> seen;
   std::string id;
