@@ -121,8 +121,10 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: a duplicate-check spill file over 4 GiB");
     while (!in.at_end()) {
       const auto offset = static_cast<std::uint32_t>(in.position());
-      const IdKey k = IdKey::read(in);
-      entries.push_back({k.hash, offset, static_cast<std::uint32_t>(r) & 0x7fffffffu, k.parse_ok ? 1u : 0u});
+      std::uint64_t hash = 0;
+      bool parse_ok = false;
+      IdKey::scan(in, hash, parse_ok);
+      entries.push_back({hash, offset, static_cast<std::uint32_t>(r) & 0x7fffffffu, parse_ok ? 1u : 0u});
     }
   }
   sort_by_hash(entries);

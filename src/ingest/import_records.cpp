@@ -60,6 +60,23 @@ TxnRec TxnRec::read(SpillReader& r) {
 
 TxnRec TxnRec::read_numbers(SpillReader& r) {
   TxnRec t;
+  // The longest numbers part: four varints, the account hash, the date and the flag.
+  constexpr std::size_t kLongest = 4 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1;
+  if (r.remaining() >= kLongest) {
+    const char* p = r.cursor();
+    t.pos.file = static_cast<std::uint32_t>(SpillReader::varint_at(p));
+    t.pos.line = SpillReader::varint_at(p);
+    std::memcpy(&t.account_hash, p, sizeof t.account_hash);
+    p += sizeof t.account_hash;
+    std::memcpy(&t.booking_date, p, sizeof t.booking_date);
+    p += sizeof t.booking_date;
+    const std::uint64_t zigzag = SpillReader::varint_at(p);
+    t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
+    t.labels = SpillReader::varint_at(p);
+    t.labels_empty = *p++ != 0;
+    r.advance_to(p);
+    return t;
+  }
   t.pos.file = static_cast<std::uint32_t>(r.get_varint());
   t.pos.line = r.get_varint();
   t.account_hash = r.get<std::uint64_t>();
@@ -100,6 +117,21 @@ void IdKey::write(SpillWriter& w) const {
   }
   c.put_text(raw);
   w.end_record(c);
+}
+
+void IdKey::scan(SpillReader& r, std::uint64_t& hash, bool& parse_ok) {
+  hash = r.get<std::uint64_t>();
+  r.get_varint();
+  r.get_varint();
+  const auto flags = r.get<std::uint8_t>();
+  parse_ok = (flags & 2) != 0;
+  if ((flags & 4) != 0) {
+    r.get_varint();
+    r.get<std::uint32_t>();
+  } else {
+    r.skip_text();
+  }
+  r.skip_text();
 }
 
 IdKey IdKey::read(SpillReader& r) {

@@ -79,6 +79,8 @@ TEST(Spill, AnAbsentFileReadsAsEmptyAndATruncatedOneIsABug) {
 }
 
 // The LEB128 and zigzag fields of a row hold every value, the extremes included.
+// Far from the file's end a row's numbers are read through a raw cursor, near it field by field:
+// the last rows here take the checked path, the others the fast one.
 TEST(Spill, ExtremeValuesOfARowRoundTrip) {
   const auto file = temp_file("extremes.bin");
   const std::vector<Cents> amounts{0, 1, -1, 63, -64, 64, INT64_MAX, INT64_MIN, INT64_MIN + 1};
@@ -90,6 +92,9 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
       t.pos = {i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]};
       t.amount = amounts[i % amounts.size()];
       t.labels = i % 3 == 0 ? ~LabelSet{0} : LabelSet{i};
+      t.account_hash = i * 0x9E3779B97F4A7C15ULL;
+      t.booking_date = -static_cast<Day>(i);
+      t.labels_empty = i % 5 == 0;
       // TxnRec's texts are views: the strings they look at must outlive the write.
       const std::string id(i % 4 == 0 ? 300 : 5, 'x');
       t.id = id;
@@ -105,6 +110,9 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
     EXPECT_EQ(t.pos, (InputPos{i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]}));
     EXPECT_EQ(t.amount, amounts[i % amounts.size()]);
     EXPECT_EQ(t.labels, i % 3 == 0 ? ~LabelSet{0} : LabelSet{i});
+    EXPECT_EQ(t.account_hash, i * 0x9E3779B97F4A7C15ULL);
+    EXPECT_EQ(t.booking_date, -static_cast<Day>(i));
+    EXPECT_EQ(t.labels_empty, i % 5 == 0);
     EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
     EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
   }
@@ -216,6 +224,16 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   const IdKey b = IdKey::read(r);
   EXPECT_EQ(b.row_shard, -1);
   EXPECT_EQ(b.id, "t1");
+  EXPECT_TRUE(r.at_end());
+  // The bucket scan lands where read() does and keeps the hash and parse_ok.
+  r.seek(0);
+  for (int k = 0; k < 2; ++k) {
+    std::uint64_t hash = 0;
+    bool parse_ok = false;
+    IdKey::scan(r, hash, parse_ok);
+    EXPECT_EQ(hash, id_hash("t1"));
+    EXPECT_TRUE(parse_ok);
+  }
   EXPECT_TRUE(r.at_end());
   std::filesystem::remove(file);
 }
