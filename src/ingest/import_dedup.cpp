@@ -6,6 +6,7 @@
 #include <cereal/types/vector.hpp>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <tuple>
 
@@ -56,20 +57,23 @@ void settle_hash_group(ImportContext& ctx, std::string_view column, bool collect
   }
 }
 
-// Where a key is: its hash and input position (what the bucket is sorted by) and its record in
-// the spill file of rank `file` (decoded again only for a group of equal hashes, almost always
-// a duplicate: the ids of all other keys are never looked at).
+// Where a key is: its hash (what the bucket is sorted by) and its record in the spill file of
+// rank `file` (decoded again only for a group of equal hashes, almost always a duplicate: the ids
+// and positions of all other keys are never looked at). 16 bytes: the sort moves half of what
+// it moved with the input position in the entry (32 bytes), which only a group of equal hashes
+// needs, and compares one integer.
 struct KeyEntry {
   std::uint64_t hash;
-  InputPos pos;
   std::uint32_t offset;
   std::uint32_t file : 31;
   std::uint32_t parse_ok : 1;
 };
+static_assert(sizeof(KeyEntry) == 16);
 
-// Sorts by (hash, position): a counting pass on the top bits of the (uniform) hash cuts the
-// entries into ~256-entry runs that std::sort then orders in cache (the comparison sort of the
-// whole bucket was 6 % of an import's CPU).
+// Sorts by hash: a counting pass on the top bits of the (uniform) hash cuts the entries into
+// ~256-entry runs that std::sort then orders in cache (the comparison sort of the whole bucket
+// was 6 % of an import's CPU). Entries of equal hash may end in any order: their group is
+// ordered by id and input position when it is decoded again.
 void sort_by_hash(std::vector<KeyEntry>& entries) {
   int bits = 0;
   while (bits < 20 && (std::size_t{256} << bits) < entries.size()) ++bits;
@@ -80,14 +84,33 @@ void sort_by_hash(std::vector<KeyEntry>& entries) {
   std::vector<KeyEntry> sorted(entries.size());
   std::vector<std::size_t> next(start.begin(), start.end() - 1);
   for (const KeyEntry& e : entries) sorted[next[bin(e.hash)]++] = e;
-  const auto by_hash_then_pos = [](const KeyEntry& a, const KeyEntry& b) { return std::tie(a.hash, a.pos) < std::tie(b.hash, b.pos); };
+  const auto by_hash = [](const KeyEntry& a, const KeyEntry& b) { return a.hash < b.hash; };
   for (std::size_t b = 0; b + 1 < start.size(); ++b)
-    std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[b]), sorted.begin() + static_cast<std::ptrdiff_t>(start[b + 1]), by_hash_then_pos);
+    std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[b]), sorted.begin() + static_cast<std::ptrdiff_t>(start[b + 1]), by_hash);
   entries = std::move(sorted);
 }
 
-// One bucket: every rank's keys of it, sorted by id then input position; the first of each id
-// registers it, the later full rows are duplicates.
+// The ids of keys spilled without them (IdKey::row_shard): read from the rows' records in the
+// shards' spill files (kept until the shards phase), each file mapped once per bucket when a
+// group of equal hashes first needs it; the views stay valid as long as this object.
+class RowIds {
+ public:
+  explicit RowIds(const ImportContext& ctx) : ctx_(ctx) {}
+  std::string_view id(const IdKey& key, std::uint32_t rank) {
+    auto [it, added] = files_.try_emplace({key.row_shard, rank});
+    if (added) it->second = SpillReader::open(ctx_.spill("txn-rows", key.row_shard, static_cast<int>(rank)));
+    SpillReader& in = it->second;
+    in.seek(static_cast<std::size_t>(key.row_offset));
+    return TxnRec::read(in).id;
+  }
+
+ private:
+  const ImportContext& ctx_;
+  std::map<std::pair<std::int32_t, std::uint32_t>, SpillReader> files_;
+};
+
+// One bucket: every rank's keys of it, sorted by hash, each group of equal hashes by id then
+// input position; the first of each id registers it, the later full rows are duplicates.
 void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view column, int bucket, bool collect,
                   Duplicates& out) {
   std::vector<SpillReader> files;
@@ -98,11 +121,14 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     if (in.size_bytes() > UINT32_MAX) throw std::runtime_error("import: a duplicate-check spill file over 4 GiB");
     while (!in.at_end()) {
       const auto offset = static_cast<std::uint32_t>(in.position());
-      const IdKey k = IdKey::read(in);
-      entries.push_back({k.hash, k.pos, offset, static_cast<std::uint32_t>(r) & 0x7fffffffu, k.parse_ok ? 1u : 0u});
+      std::uint64_t hash = 0;
+      bool parse_ok = false;
+      IdKey::scan(in, hash, parse_ok);
+      entries.push_back({hash, offset, static_cast<std::uint32_t>(r) & 0x7fffffffu, parse_ok ? 1u : 0u});
     }
   }
   sort_by_hash(entries);
+  RowIds row_ids(ctx);
   std::vector<IdKey> keys;
   std::vector<const IdKey*> group;
   for (std::size_t g = 0; g < entries.size();) {
@@ -114,10 +140,11 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
         SpillReader& in = files[entries[k].file];
         in.seek(entries[k].offset);
         keys.push_back(IdKey::read(in));
+        if (keys.back().row_shard >= 0) keys.back().id = row_ids.id(keys.back(), entries[k].file);
       }
       group.clear();
       for (const IdKey& k : keys) group.push_back(&k);
-      std::stable_sort(group.begin(), group.end(), [](const IdKey* x, const IdKey* y) { return x->id < y->id; });
+      std::sort(group.begin(), group.end(), [](const IdKey* x, const IdKey* y) { return std::tie(x->id, x->pos) < std::tie(y->id, y->pos); });
       settle_hash_group(ctx, column, collect, group, out);
     } else if (collect && !entries[g].parse_ok) {  // a single key: only a first rejected row is kept
       SpillReader& in = files[entries[g].file];

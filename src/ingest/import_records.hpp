@@ -7,6 +7,7 @@
 #include "core/date.hpp"
 #include "core/money.hpp"
 #include "core/shard_data.hpp"
+#include "core/text_hash.hpp"
 #include "csv/csv_rejections.hpp"
 #include "ingest/spill.hpp"
 
@@ -25,39 +26,9 @@ void serialize(Archive& ar, Problem& p) {
 
 namespace finseg::ingest {
 
-// A 64-bit hash of an id (multiply-mix over 8-byte words): spreads ids over buckets and keys the
-// account map. Equal hashes of different ids are told apart (dedup) or detected (account map).
-inline std::uint64_t id_hash(std::string_view s) noexcept {
-  const auto mix = [](std::uint64_t a, std::uint64_t b) {
-    __extension__ typedef unsigned __int128 u128;
-    const u128 r = static_cast<u128>(a) * b;
-    return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-  };
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL ^ s.size();
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = mix(h ^ w, 0xE7037ED1A0B428DBULL);
-  }
-  // The last 1-7 bytes as a little-endian number (what a memcpy into a zeroed word gives), by
-  // fixed-size loads: a memcpy of a variable length was a call per id, two per transaction row.
-  const std::size_t rest = s.size() - i;
-  std::uint64_t tail = 0;
-  if (rest > 0 && s.size() >= 8) {
-    std::memcpy(&tail, s.data() + s.size() - 8, 8);
-    tail >>= 8 * (8 - rest);
-  } else if (rest >= 4) {
-    std::uint32_t lo, hi;
-    std::memcpy(&lo, s.data() + i, 4);
-    std::memcpy(&hi, s.data() + s.size() - 4, 4);
-    tail = lo | (static_cast<std::uint64_t>(hi) << (8 * (rest - 4)));
-  } else {
-    for (std::size_t k = 0; k < rest; ++k) tail |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[i + k])) << (8 * k);
-  }
-  h = mix(h ^ tail, 0xA0761D6478BD642FULL);
-  return mix(h, 0x8EBC6AF09C88C6E3ULL);
-}
+// A 64-bit hash of an id (short_text_hash, core/text_hash.hpp): spreads ids over buckets and keys the account
+// map. Equal hashes of different ids are told apart (dedup) or detected (account map).
+inline std::uint64_t id_hash(std::string_view s) noexcept { return short_text_hash(s); }
 
 // Where a row is in the input: file (accounts files first, then transactions files, each list in
 // its plan order) and physical line. Problems and input order are ordered by it.
@@ -111,8 +82,17 @@ struct IdKey {
   bool parse_ok = false;  // no other check rejected the row
   std::string_view id;
   std::string_view raw;   // the record, kept only when a rejects file is written
+  // A row spilled to its shard (row_shard >= 0) spills its key without the id's text (~19 of the
+  // key's ~33 bytes): the id is read again from the row's record, at row_offset in the shard's
+  // spill file of the same rank, only for a group of equal hashes (import_dedup.cpp). read()
+  // then leaves `id` empty. A row past the file's first 4 GiB spills its id as before.
+  std::int32_t row_shard = -1;
+  std::uint64_t row_offset = 0;
   void write(SpillWriter& w) const;
   static IdKey read(SpillReader& r);
+  // Past a key, keeping only its hash and parse_ok (the duplicate check's scan of a bucket:
+  // read() built every field, ~120 instructions per key).
+  static void scan(SpillReader& r, std::uint64_t& hash, bool& parse_ok);
 };
 
 // A rejected row with its place (problems are listed in input order whichever rank found them).

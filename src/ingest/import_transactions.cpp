@@ -107,8 +107,14 @@ void read_transaction_unit(TxnReadState& st, const InputUnit& unit, const std::f
     std::uint32_t shard = 0;
     const Verdict problem = st.checker.check(rec, col, t, shard);
     const std::string_view raw = st.ctx.keep_raw() ? rec.raw : std::string_view();
-    if (col[kTxnId] < f.size() && !f[col[kTxnId]].empty())
-      st.keys.add(IdKey{id_hash(f[col[kTxnId]]), pos, f.size() == col.header_fields(), !problem, f[col[kTxnId]], raw});
+    if (col[kTxnId] < f.size() && !f[col[kTxnId]].empty()) {
+      IdKey key{id_hash(f[col[kTxnId]]), pos, f.size() == col.header_fields(), !problem, f[col[kTxnId]], raw};
+      if (!problem) {  // the id is read again from the row's record (IdKey)
+        key.row_shard = static_cast<std::int32_t>(shard);
+        key.row_offset = st.rows[shard].bytes_written();
+      }
+      st.keys.add(key);
+    }
     if (!problem) {
       t.raw = raw;
       t.write(st.rows[shard]);

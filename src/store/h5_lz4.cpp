@@ -70,36 +70,22 @@ int encode_block(const char* src, char* dst, int n, int capacity, int param) noe
   return LZ4_compress_default(src, dst, n, capacity);
 }
 
+// The block size H5Zlz4.c uses for a chunk of `nbytes` (cd_values[0], 0: one block).
+std::uint64_t block_size(std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes) noexcept {
+  const std::uint64_t block = cd_nelmts > 0 && cd_values[0] > 0 ? cd_values[0] : kDefaultBlockSize;
+  return std::min<std::uint64_t>(block, nbytes);
+}
+
 std::size_t compress(std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes, std::size_t* buf_size,
                      void** buf) noexcept {
-  if (nbytes == 0 || nbytes > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE)) return 0;
-  const int param = cd_nelmts > 1 ? static_cast<int>(cd_values[1]) : 0;
-  std::uint64_t block = cd_nelmts > 0 && cd_values[0] > 0 ? cd_values[0] : kDefaultBlockSize;
-  if (block > nbytes) block = nbytes;
-  const std::size_t blocks = (nbytes - 1) / block + 1;
-  const int bound = LZ4_compressBound(static_cast<int>(block));
-  if (bound <= 0) return 0;
-  const std::size_t capacity = kHeaderBytes + blocks * (static_cast<std::size_t>(bound) + 4);
+  const std::size_t capacity = lz4_encode_bound(cd_nelmts, cd_values, nbytes);
+  if (capacity == 0) return 0;
   auto* out = static_cast<unsigned char*>(H5allocate_memory(capacity, false));
   if (!out) return 0;
-  put_be64(out, nbytes);
-  put_be32(out + 8, static_cast<std::uint32_t>(block));
-  const auto* in = static_cast<const char*>(*buf);
-  std::size_t w = kHeaderBytes;
-  for (std::size_t done = 0; done < nbytes;) {
-    const std::size_t n = std::min<std::size_t>(block, nbytes - done);
-    int c = encode_block(in + done, reinterpret_cast<char*>(out + w + 4), static_cast<int>(n), bound, param);
-    if (c <= 0) {
-      H5free_memory(out);
-      return 0;
-    }
-    if (static_cast<std::size_t>(c) >= n) {  // did not get smaller: stored raw
-      std::memcpy(out + w + 4, in + done, n);
-      c = static_cast<int>(n);
-    }
-    put_be32(out + w, static_cast<std::uint32_t>(c));
-    w += 4 + static_cast<std::size_t>(c);
-    done += n;
+  const std::size_t w = lz4_encode_chunk(*buf, nbytes, cd_nelmts, cd_values, out);
+  if (w == 0) {
+    H5free_memory(out);
+    return 0;
   }
   return hand_over(out, capacity, w, buf_size, buf);
 }
@@ -166,6 +152,40 @@ std::size_t lz4_filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_
                        std::size_t* buf_size, void** buf) noexcept {
   if (flags & H5Z_FLAG_REVERSE) return decompress(nbytes, buf_size, buf);
   return compress(cd_nelmts, cd_values, nbytes, buf_size, buf);
+}
+
+std::size_t lz4_encode_bound(std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes) noexcept {
+  if (nbytes == 0 || nbytes > static_cast<std::size_t>(LZ4_MAX_INPUT_SIZE)) return 0;
+  const std::uint64_t block = block_size(cd_nelmts, cd_values, nbytes);
+  const int bound = LZ4_compressBound(static_cast<int>(block));
+  if (bound <= 0) return 0;
+  const std::size_t blocks = (nbytes - 1) / block + 1;
+  return kHeaderBytes + blocks * (static_cast<std::size_t>(bound) + 4);
+}
+
+std::size_t lz4_encode_chunk(const void* data, std::size_t nbytes, std::size_t cd_nelmts, const unsigned cd_values[],
+                             unsigned char* out) noexcept {
+  if (lz4_encode_bound(cd_nelmts, cd_values, nbytes) == 0) return 0;
+  const int param = cd_nelmts > 1 ? static_cast<int>(cd_values[1]) : 0;
+  const std::uint64_t block = block_size(cd_nelmts, cd_values, nbytes);
+  const int bound = LZ4_compressBound(static_cast<int>(block));
+  put_be64(out, nbytes);
+  put_be32(out + 8, static_cast<std::uint32_t>(block));
+  const auto* in = static_cast<const char*>(data);
+  std::size_t w = kHeaderBytes;
+  for (std::size_t done = 0; done < nbytes;) {
+    const std::size_t n = std::min<std::size_t>(block, nbytes - done);
+    int c = encode_block(in + done, reinterpret_cast<char*>(out + w + 4), static_cast<int>(n), bound, param);
+    if (c <= 0) return 0;
+    if (static_cast<std::size_t>(c) >= n) {  // did not get smaller: stored raw
+      std::memcpy(out + w + 4, in + done, n);
+      c = static_cast<int>(n);
+    }
+    put_be32(out + w, static_cast<std::uint32_t>(c));
+    w += 4 + static_cast<std::size_t>(c);
+    done += n;
+  }
+  return w;
 }
 
 bool lz4_decode_chunk(const void* in, std::size_t nbytes, void* out, std::size_t out_bytes) noexcept {

@@ -26,6 +26,14 @@ inline constexpr H5Z_filter_t kLz4FilterId = 32004;
 std::size_t lz4_filter(unsigned flags, std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes,
                        std::size_t* buf_size, void** buf) noexcept;
 
+// Encodes one chunk of `nbytes` at `data` as the filter does (the same bytes) into `out`, which
+// has room for lz4_encode_bound() bytes: for writing chunks without HDF5's pipeline
+// (H5Dwrite_chunk, h5_shard_write.cpp). Returns the encoded size, 0 on failure (as does the bound
+// for a chunk the filter cannot encode).
+std::size_t lz4_encode_bound(std::size_t cd_nelmts, const unsigned cd_values[], std::size_t nbytes) noexcept;
+std::size_t lz4_encode_chunk(const void* data, std::size_t nbytes, std::size_t cd_nelmts, const unsigned cd_values[],
+                             unsigned char* out) noexcept;
+
 // Decodes one stored chunk (`nbytes` at `in`, the Fletcher32 checksum already removed) into
 // `out`, with the same checks as the filter: false when the chunk is damaged or does not decode
 // to exactly `out_bytes` bytes. For reading chunks without HDF5's pipeline (h5_direct_read.hpp).

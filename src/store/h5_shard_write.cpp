@@ -3,6 +3,7 @@
 // list for the root group, group and dataset creation lists), fixed library format bounds,
 // no fill values, and every object written in the same order.
 #include "store/h5_attributes.hpp"
+#include "store/h5_direct_read.hpp"
 #include "store/h5_layout.hpp"
 #include "store/h5_lz4.hpp"
 #include "store/h5_shard.hpp"
@@ -10,7 +11,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -42,6 +45,37 @@ static_assert(std::size(L::kDatasets) == ShardColumns::kCount);
 // Each H5Dwrite covers whole chunks of about this many bytes: the slabs depend only on the chunk
 // size, so a column from memory and the same column from a spool file are written alike.
 constexpr std::uint64_t kSlabBytes = std::uint64_t{8} << 20;
+
+// H5Zshuffle.c's forward transform of a chunk of `count` elements of S bytes: byte b of element j
+// goes to b * count + j (a chunk of one element stays as it is, as there).
+template <std::size_t S>
+void shuffle_fixed(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
+  for (std::size_t j = 0; j < count; ++j)
+    for (std::size_t b = 0; b < S; ++b) out[b * count + j] = in[j * S + b];
+}
+
+void shuffle(const unsigned char* in, std::size_t size, std::size_t count, unsigned char* out) noexcept {
+  switch (size) {
+    case 2: return shuffle_fixed<2>(in, count, out);
+    case 3: return shuffle_fixed<3>(in, count, out);
+    case 4: return shuffle_fixed<4>(in, count, out);
+    case 8: return shuffle_fixed<8>(in, count, out);
+    default:
+      for (std::size_t j = 0; j < count; ++j)
+        for (std::size_t b = 0; b < size; ++b) out[b * count + j] = in[j * size + b];
+  }
+}
+
+// The filter chain of a dataset when finseg applies it itself and hands HDF5 the stored chunks
+// (H5Dwrite_chunk): [shuffle,] [lz4,] fletcher32, as creation_list() declares them. Through
+// H5Dwrite HDF5 copied every chunk into its chunk cache (after clearing it), ran the filters
+// there, each into a new buffer, and Fletcher32 copied the chunk once more to append its sum
+// (docs/performance.md 6). The deflate and szip chains still go through H5Dwrite.
+struct DirectChain {
+  bool shuffle = false;
+  bool lz4 = false;
+  unsigned lz4_params[2] = {0, 0};
+};
 
 class ShardWriter {
  public:
@@ -142,6 +176,14 @@ class ShardWriter {
     Dataset ds = make<Dataset>(H5Dcreate2(file_, path, file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
                                ctx_, "creating " + what);
     const hsize_t slab = chunk[0] * std::max<hsize_t>(1, kSlabBytes / (chunk[0] * element_size));
+    if (const std::optional<DirectChain> chain = direct_chain(element_size, element)) {
+      for (hsize_t at = 0; at < n; at += slab) {
+        const hsize_t count = std::min<hsize_t>(slab, n - at);
+        write_chunks(ds.get(), what, *chain, static_cast<const unsigned char*>(source.next(count)), at, count, chunk[0], element_size);
+      }
+      ds.close(ctx_);
+      return;
+    }
     for (hsize_t at = 0; at < n; at += slab) {
       const hsize_t start[1] = {at};
       const hsize_t count[1] = {std::min<hsize_t>(slab, n - at)};
@@ -152,9 +194,67 @@ class ShardWriter {
     ds.close(ctx_);
   }
 
+  // The chain creation_list() gave a dataset, when finseg applies it itself.
+  std::optional<DirectChain> direct_chain(std::size_t element_size, Element element) const {
+    if (options_.hdf5_pipeline) return std::nullopt;
+    DirectChain chain;
+    switch (options_.filter) {
+      case ShardWriteOptions::Filter::none:
+        return chain;
+      case ShardWriteOptions::Filter::shuffle_lz4:
+        chain.shuffle = element_size > 1;
+        [[fallthrough]];
+      case ShardWriteOptions::Filter::lz4:
+        chain.lz4 = true;
+        chain.lz4_params[1] = static_cast<unsigned>(element == Element::text ? options_.text_lz4_level : options_.lz4_level);
+        return chain;
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // `count` elements from `first` on (whole chunks but maybe the last), each chunk filtered here
+  // and written as stored. A last, partial chunk is filtered whole with its tail zeroed, as HDF5
+  // clears a new chunk in its cache before copying the elements in.
+  void write_chunks(hid_t ds, const std::string& what, const DirectChain& chain, const unsigned char* data,
+                    hsize_t first, hsize_t count, hsize_t chunk, std::size_t element_size) {
+    const std::size_t chunk_bytes = static_cast<std::size_t>(chunk) * element_size;
+    const std::size_t bound = chain.lz4 ? lz4_encode_bound(2, chain.lz4_params, chunk_bytes) : chunk_bytes;
+    if (bound == 0) fail(ctx_, "writing " + what + ": a chunk of " + std::to_string(chunk_bytes) + " bytes is too large for lz4");
+    if (stored_.size() < bound + 4) stored_.resize(bound + 4);
+    for (hsize_t at = 0; at < count; at += chunk) {
+      const std::size_t elements = static_cast<std::size_t>(std::min<hsize_t>(chunk, count - at));
+      const unsigned char* in = data + static_cast<std::size_t>(at) * element_size;
+      if (elements < chunk) {
+        if (partial_.size() < chunk_bytes) partial_.resize(chunk_bytes);
+        std::memcpy(partial_.data(), in, elements * element_size);
+        std::memset(partial_.data() + elements * element_size, 0, chunk_bytes - elements * element_size);
+        in = partial_.data();
+      }
+      if (chain.shuffle && chunk > 1) {
+        if (shuffled_.size() < chunk_bytes) shuffled_.resize(chunk_bytes);
+        shuffle(in, element_size, static_cast<std::size_t>(chunk), shuffled_.data());
+        in = shuffled_.data();
+      }
+      std::size_t size = chunk_bytes;
+      if (chain.lz4) {
+        size = lz4_encode_chunk(in, chunk_bytes, 2, chain.lz4_params, stored_.data());
+        if (size == 0) fail(ctx_, "writing " + what + ": the lz4 filter failed");
+      } else {
+        std::memcpy(stored_.data(), in, chunk_bytes);
+      }
+      // H5Zfletcher32.c appends the sum of the bytes as stored, little-endian (UINT32ENCODE).
+      const std::uint32_t sum = fletcher32(stored_.data(), size);
+      for (int b = 0; b < 4; ++b) stored_[size + static_cast<std::size_t>(b)] = static_cast<unsigned char>(sum >> (8 * b));
+      const hsize_t offset[1] = {first + at};
+      check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, size + 4, stored_.data()), ctx_, "writing a chunk of " + what);
+    }
+  }
+
   hid_t file_;
   const ShardWriteOptions& options_;
   const Context& ctx_;
+  std::vector<unsigned char> partial_, shuffled_, stored_;  // grown, never shrunk: one shard's datasets reuse them
 };
 
 }  // namespace

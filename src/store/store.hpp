@@ -87,6 +87,9 @@ struct ShardWriteOptions {
   // Counterpart names as a dictionary and ids (shard format 2); false writes format 1, only to
   // test how stores written before are read (from a ShardData; a ShardStreamWriter refuses it).
   bool names_dictionary = true;
+  // true: every chunk through H5Dwrite and HDF5's filter pipeline, as finseg wrote them before it
+  // applied its chains itself (H5Dwrite_chunk); only to test that both write the same bytes.
+  bool hdf5_pipeline = false;
 };
 
 // Writes one shard file and returns its ShardInfo (file name taken from `file`'s filename).

@@ -80,6 +80,8 @@ TEST(Spill, AnAbsentFileReadsAsEmptyAndATruncatedOneIsABug) {
 }
 
 // The LEB128 and zigzag fields of a row hold every value, the extremes included.
+// Far from the file's end a row's numbers are read through a raw cursor, near it field by field:
+// the last rows here take the checked path, the others the fast one.
 TEST(Spill, ExtremeValuesOfARowRoundTrip) {
   const auto file = temp_file("extremes.bin");
   const std::vector<Cents> amounts{0, 1, -1, 63, -64, 64, INT64_MAX, INT64_MIN, INT64_MIN + 1};
@@ -91,6 +93,9 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
       t.pos = {i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]};
       t.amount = amounts[i % amounts.size()];
       t.labels = i % 3 == 0 ? ~LabelSet{0} : LabelSet{i};
+      t.account_hash = i * 0x9E3779B97F4A7C15ULL;
+      t.booking_date = -static_cast<Day>(i);
+      t.labels_empty = i % 5 == 0;
       // TxnRec's texts are views: the strings they look at must outlive the write.
       const std::string id(i % 4 == 0 ? 300 : 5, 'x');
       t.id = id;
@@ -106,6 +111,9 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
     EXPECT_EQ(t.pos, (InputPos{i % 2 ? UINT32_MAX : 0u, lines[i % lines.size()]}));
     EXPECT_EQ(t.amount, amounts[i % amounts.size()]);
     EXPECT_EQ(t.labels, i % 3 == 0 ? ~LabelSet{0} : LabelSet{i});
+    EXPECT_EQ(t.account_hash, i * 0x9E3779B97F4A7C15ULL);
+    EXPECT_EQ(t.booking_date, -static_cast<Day>(i));
+    EXPECT_EQ(t.labels_empty, i % 5 == 0);
     EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
     EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
   }
@@ -189,6 +197,44 @@ TEST(Spill, KeysAndAccountsRoundTrip) {
   EXPECT_EQ(b.balance, INT64_MIN);
   EXPECT_EQ(b.balance_date, -5);
   EXPECT_EQ(b.balance_text, "-92233720368547758.08");
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+}
+
+// A key of a row spilled to its shard names the row's record instead of holding the id; past the
+// spill file's first 4 GiB (the offset is spilled in 4 bytes) it holds the id again.
+TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
+  const auto file = temp_file("row-keys.bin");
+  SpillWriter w(file, 1 << 20);
+  IdKey in_row{id_hash("t1"), {1, 9}, true, true, "t1", ""};
+  in_row.row_shard = 300;
+  in_row.row_offset = UINT32_MAX;
+  in_row.write(w);
+  IdKey far = in_row;
+  far.row_offset = std::uint64_t{UINT32_MAX} + 1;
+  far.write(w);
+  w.flush();
+  SpillReader r = SpillReader::open(file);
+  const IdKey a = IdKey::read(r);
+  EXPECT_EQ(a.hash, id_hash("t1"));
+  EXPECT_EQ(a.pos, (InputPos{1, 9}));
+  EXPECT_TRUE(a.full && a.parse_ok);
+  EXPECT_EQ(a.row_shard, 300);
+  EXPECT_EQ(a.row_offset, UINT32_MAX);
+  EXPECT_EQ(a.id, "");
+  const IdKey b = IdKey::read(r);
+  EXPECT_EQ(b.row_shard, -1);
+  EXPECT_EQ(b.id, "t1");
+  EXPECT_TRUE(r.at_end());
+  // The bucket scan lands where read() does and keeps the hash and parse_ok.
+  r.seek(0);
+  for (int k = 0; k < 2; ++k) {
+    std::uint64_t hash = 0;
+    bool parse_ok = false;
+    IdKey::scan(r, hash, parse_ok);
+    EXPECT_EQ(hash, id_hash("t1"));
+    EXPECT_TRUE(parse_ok);
+  }
   EXPECT_TRUE(r.at_end());
   std::filesystem::remove(file);
 }

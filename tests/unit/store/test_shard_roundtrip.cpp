@@ -119,6 +119,47 @@ TEST(ShardRoundTrip, EveryFilterIsByteIdenticalForIdenticalData) {
   }
 }
 
+// finseg applies the filter chains none, lz4 and shuffle-lz4 itself and hands HDF5 the stored
+// chunks (H5Dwrite_chunk): the files are those HDF5's own pipeline writes, byte for byte, with
+// partial last chunks, one-element chunks, a single chunk, empty datasets and both object formats.
+TEST(ShardRoundTrip, OwnChunkFiltersWriteWhatHdf5sPipelineWrites) {
+  const Taxonomy taxonomy = test::default_taxonomy();
+  const ShardData data = test::synthetic_shard(12, 9, taxonomy);
+  using F = ShardWriteOptions::Filter;
+  struct Case {
+    F filter;
+    int lz4_level;
+    int text_lz4_level;
+    std::uint64_t chunk;
+    ShardWriteOptions::Hdf5Format format = ShardWriteOptions::Hdf5Format::v110;
+  };
+  for (const Case c : {Case{F::none, 1, 1, 700}, Case{F::lz4, 1, 1, 97}, Case{F::shuffle_lz4, 4, 1, 700},
+                       Case{F::shuffle_lz4, 4, 1, kDefaultChunkElements}, Case{F::shuffle_lz4, 12, 12, 1},
+                       Case{F::shuffle_lz4, 4, 1, std::uint64_t{1} << 20},
+                       Case{F::shuffle_lz4, 4, 1, 700, ShardWriteOptions::Hdf5Format::v18}}) {
+    SCOPED_TRACE("filter " + std::to_string(static_cast<int>(c.filter)) + ", chunk " + std::to_string(c.chunk));
+    ScratchDir dir;
+    ShardWriteOptions options;
+    options.filter = c.filter;
+    options.lz4_level = c.lz4_level;
+    options.text_lz4_level = c.text_lz4_level;
+    options.chunk_elements = c.chunk;
+    options.hdf5_format = c.format;
+    ShardWriteOptions pipeline = options;
+    pipeline.hdf5_pipeline = true;
+    const auto same = [&](const ShardData& d, const Taxonomy& t, const std::string& name) {
+      const ShardInfo own = write_shard(dir / (name + "-own.h5"), d, t, options);
+      const ShardInfo hdf5 = write_shard(dir / (name + "-hdf5.h5"), d, t, pipeline);
+      EXPECT_EQ(own.checksum, hdf5.checksum) << name;
+      EXPECT_TRUE(test::read_bytes(dir / (name + "-own.h5")) == test::read_bytes(dir / (name + "-hdf5.h5"))) << name;
+      EXPECT_EQ(read_shard(dir.path(), own), d) << name;
+    };
+    if (c.chunk > 1) same(data, taxonomy, "synthetic");  // one-element chunks only on the small shards
+    same(test::hand_built_shard(), test::full_taxonomy(), "hand");
+    same(ShardData{}, taxonomy, "empty");
+  }
+}
+
 // Stores written before the 1.10 format (HDF5 1.8 objects, v1 B-tree chunk index) still read.
 TEST(ShardRoundTrip, ReadsShardsInTheHdf5_1_8Format) {
   const Taxonomy taxonomy = test::default_taxonomy();
