@@ -2,6 +2,8 @@
 // window that every job scans block by block, each chunk checked before it is used.
 #include "store/h5_shard_reader.hpp"
 
+#include "core/cpu_features.hpp"
+
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -89,10 +91,6 @@ struct Reductions {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define FINSEG_STREAM_AVX2 1
-bool stream_has_avx2() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
 __attribute__((target("avx2"))) void day_range_avx2(const Day* d, std::size_t n, Day& lo, Day& hi) noexcept {
   Reductions::day_range(d, n, lo, hi);
 }
@@ -107,19 +105,19 @@ __attribute__((target("avx2"))) std::uint32_t largest_avx2(const std::uint32_t* 
 // The smallest and largest of `n` dates at `d`, folded into [lo, hi].
 void day_range(const Day* d, std::size_t n, Day& lo, Day& hi) noexcept {
 #if defined(FINSEG_STREAM_AVX2)
-  if (stream_has_avx2()) return day_range_avx2(d, n, lo, hi);
+  if (cpu_has_avx2()) return day_range_avx2(d, n, lo, hi);
 #endif
   Reductions::day_range(d, n, lo, hi);
 }
 LabelSet any_bit(const LabelSet* v, std::size_t n) noexcept {
 #if defined(FINSEG_STREAM_AVX2)
-  if (stream_has_avx2()) return any_bit_avx2(v, n);
+  if (cpu_has_avx2()) return any_bit_avx2(v, n);
 #endif
   return Reductions::any_bit(v, n);
 }
 std::uint32_t largest(const std::uint32_t* v, std::size_t n) noexcept {
 #if defined(FINSEG_STREAM_AVX2)
-  if (stream_has_avx2()) return largest_avx2(v, n);
+  if (cpu_has_avx2()) return largest_avx2(v, n);
 #endif
   return Reductions::largest(v, n);
 }

@@ -1,5 +1,6 @@
 #include "core/segments/income_spending.hpp"
 
+#include "core/cpu_features.hpp"
 #include "core/segments/user_json.hpp"
 
 #include <algorithm>
@@ -49,10 +50,6 @@ struct SplitSums {
 __attribute__((target("avx2"))) void add_split_avx2(const Cents* a, std::size_t n, SplitSums& s) noexcept {
   add_split(a, n, s);
 }
-bool has_avx2() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
 #endif
 
 SplitSums split_sums(const Cents* a, std::size_t n) noexcept {
@@ -61,7 +58,7 @@ SplitSums split_sums(const Cents* a, std::size_t n) noexcept {
   for (std::size_t done = 0; done < n;) {
     const std::size_t part = std::min(n - done, kMostTerms);
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (has_avx2())
+    if (cpu_has_avx2())
       add_split_avx2(a + done, part, s);
     else
 #endif
