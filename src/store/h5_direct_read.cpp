@@ -3,6 +3,7 @@
 // ones H5Dread returns (test_direct_read.cpp compares the two for every filter chain).
 #include "store/h5_direct_read.hpp"
 
+#include "core/cpu_features.hpp"
 #include "store/h5_lz4.hpp"
 
 #include <algorithm>
@@ -55,10 +56,6 @@ std::uint32_t get_le32(const unsigned char* p) noexcept {
 #if defined(__x86_64__) && defined(__GNUC__)
 // AVX2 code in functions of its own (target attribute), taken only when the CPU has it.
 #define FINSEG_AVX2 1
-bool has_avx2() noexcept {
-  static const bool yes = __builtin_cpu_supports("avx2");
-  return yes;
-}
 
 // unshuffle_fixed's transpose for 32 elements at a time: the unpacks work within each 128-bit
 // half, so the low halves hold elements j..j+15 as the SSE2 loop's registers do, the high halves
@@ -115,7 +112,7 @@ void unshuffle_fixed(const unsigned char* in, std::size_t stride, std::size_t co
   std::size_t j = 0;
 #if defined(FINSEG_AVX2)
   if constexpr (S == 4 || S == 8)
-    if (has_avx2()) j = unshuffle_avx2<S>(in, stride, count, out);
+    if (cpu_has_avx2()) j = unshuffle_avx2<S>(in, stride, count, out);
 #endif
 #if defined(__SSE2__)
   // 16 elements at a time: 16 bytes from each byte plane, interleaved by unpacking (a transpose).
@@ -244,7 +241,7 @@ std::uint32_t fletcher32(const void* data, std::size_t bytes) noexcept {
   };
   std::size_t at = 0;
 #if defined(FINSEG_AVX2)
-  if (has_avx2())
+  if (cpu_has_avx2())
     for (; words - at >= 2 * kLanes;) {
       const std::size_t groups = std::min(kGroups, (words - at) / (2 * kLanes));
       std::uint64_t s = 0;

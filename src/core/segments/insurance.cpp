@@ -238,7 +238,18 @@ std::size_t find_payments(const AccountTransactions& txns, std::size_t end, Labe
   kept.clear();
   const LabelSet* labels = txns.labels.data();
   const Cents* amounts = txns.amount.data();
-  for (std::size_t i = 0; i < end; ++i)
+  // ~4 % of transactions carry an insurance label: eight labels are tested at once (one OR,
+  // vectorised), and only a group with one is looked at transaction by transaction.
+  constexpr std::size_t kGroup = 8;
+  std::size_t i = 0;
+  for (; i + kGroup <= end; i += kGroup) {
+    LabelSet any = 0;
+    for (std::size_t k = 0; k < kGroup; ++k) any |= labels[i + k];
+    if ((any & group_mask) == 0) continue;
+    for (std::size_t k = i; k < i + kGroup; ++k)
+      if ((labels[k] & group_mask) != 0 && amounts[k] < 0) kept.push_back(k);
+  }
+  for (; i < end; ++i)
     if ((labels[i] & group_mask) != 0 && amounts[i] < 0) kept.push_back(i);
   return kept.size();
 }

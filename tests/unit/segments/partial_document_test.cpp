@@ -25,6 +25,41 @@ TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
   EXPECT_EQ(nlohmann::json::parse(out).get<std::string>(), raw);
 }
 
+// append_json_string passes eight bytes at a time over what needs no escape: every byte value
+// at every position of strings of 0 to 40 bytes, against a byte-by-byte escape.
+TEST(JsonText, EscapesEveryByteAtEveryPositionAsByteByByte) {
+  const auto reference = [](std::string_view s) {
+    std::string r = "\"";
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        r += '\\';
+        r += ch;
+      } else if (c < 0x20) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        r += "\\u00";
+        r += kHex[c >> 4];
+        r += kHex[c & 0xf];
+      } else {
+        r += ch;
+      }
+    }
+    return r + "\"";
+  };
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (std::size_t at = 0; at < std::max<std::size_t>(n, 1); ++at) {
+      for (int byte = 0; byte < 256; byte += (n > 20 ? 7 : 1)) {
+        std::string s(n, 'a');
+        if (n > 0) s[at] = static_cast<char>(byte);
+        if (n > 9) s[n - 1 - at % 9] = static_cast<char>(0x80 | byte);  // UTF-8-like bytes around it
+        std::string out = "x";
+        append_json_string(out, s);
+        ASSERT_EQ(out, "x" + reference(s)) << "n=" << n << " at=" << at << " byte=" << byte;
+      }
+    }
+  }
+}
+
 TEST(JsonText, UnsignedAndMoney) {
   std::string out;
   append_json_uint(out, 0);
