@@ -69,11 +69,17 @@ class SpecialBlocks {
 #if defined(__SSE2__)
   // One bit per byte of s[0, 64) that ends an unquoted field or makes it malformed.
   static std::uint64_t mask_of(const char* s) noexcept {
+    __m128i bytes_ored = _mm_setzero_si128();
+    return mask_of(s, bytes_ored);
+  }
+  // The same, and the 64 bytes or-ed into `bytes_ored` (its high bits say whether one is not ASCII).
+  static std::uint64_t mask_of(const char* s, __m128i& bytes_ored) noexcept {
     const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
                   quote = _mm_set1_epi8('"');
     std::uint64_t m = 0;
     for (int k = 0; k < 4; ++k) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * k));
+      bytes_ored = _mm_or_si128(bytes_ored, v);
       const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, comma), _mm_cmpeq_epi8(v, lf)),
                                        _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, quote)));
       m |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hit))) << (16 * k);
@@ -97,8 +103,9 @@ bool parse_plain_record(const char* d, std::size_t n, std::size_t p, Record& rec
                         std::size_t& next_pos) noexcept {
 #if defined(__SSE2__)
   std::size_t field_begin = p;
+  __m128i bytes_ored = _mm_setzero_si128();
   for (std::size_t base = p; n - base >= 64; base += 64) {
-    for (std::uint64_t bits = SpecialBlocks::mask_of(d + base); bits != 0; bits &= bits - 1) {
+    for (std::uint64_t bits = SpecialBlocks::mask_of(d + base, bytes_ored); bits != 0; bits &= bits - 1) {
       const std::size_t at = base + static_cast<std::size_t>(__builtin_ctzll(bits));
       const char c = d[at];
       if (c == '"') return false;
@@ -108,6 +115,9 @@ bool parse_plain_record(const char* d, std::size_t n, std::size_t p, Record& rec
         continue;
       }
       record_end = at;
+      // The blocks' bytes include the record's, so all ASCII there means an ASCII record (a
+      // non-ASCII byte after the record's end only leaves the UTF-8 check to be done).
+      rec.ascii = _mm_movemask_epi8(bytes_ored) == 0;
       if (c == '\n') {
         next_pos = at + 1;
         return true;
@@ -169,6 +179,7 @@ Parse RecordParser::parse_record(Window& w, Record& rec) {
     return Parse::record;
   }
   rec.fields.clear();
+  rec.ascii = false;
   record_end = n;
   next_pos = n;
   SpecialBlocks blocks;

@@ -157,6 +157,35 @@ TEST(CsvReader, LongRecordsOfEveryShapeReadBackAsWritten) {
   }
 }
 
+// Record::ascii lets the import skip the UTF-8 check: it may say "not known" for an ASCII record,
+// never "ASCII" for a record with a byte >= 0x80 in any position.
+TEST(CsvReader, AsciiIsSaidOnlyOfRecordsWithoutAHighByte) {
+  const std::string row = "u0000001-chk-00042,u0000001-chk,2024-10-01,-12.34,Hannah Braun,DE53600501010026087931,"
+                          "Miete 10/2024 Wohnung Hauptstrasse 12,";
+  const auto ascii_flags = [](const std::string& text) {
+    Reader reader(text, "x.csv");
+    std::vector<bool> flags;
+    Record rec;
+    while (reader.next(rec)) {
+      flags.push_back(rec.ascii);
+      if (rec.ascii) {
+        EXPECT_TRUE(std::all_of(rec.raw.begin(), rec.raw.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+      }
+    }
+    return flags;
+  };
+  EXPECT_TRUE(ascii_flags(row + "\r\n" + row + "\n" + row + "\n").at(0));  // (the last: read by the general parser)
+  for (std::size_t at = 0; at <= row.size(); ++at) {
+    for (const std::string high : {"\xC3\xA4", "\xFF"}) {
+      std::string odd = row;
+      odd.insert(at, high);
+      const std::vector<bool> flags = ascii_flags(row + "\n" + odd + "\n" + row + "\n" + row + "\n");
+      ASSERT_EQ(flags.size(), 4u);
+      EXPECT_FALSE(flags[1]) << at;
+    }
+  }
+}
+
 TEST(CsvReader, MalformedBytesAnywhereInALongRecordGiveTheSameMessage) {
   const std::string row = "u0000001-chk-00042,u0000001-chk,2024-10-01,-12.34,Hannah Braun,DE53600501010026087931,"
                           "Miete 10/2024 Wohnung Hauptstrasse 12,";
