@@ -55,6 +55,7 @@ std::optional<std::size_t> invalid_utf8_column(const Record& rec, const ColumnMa
   // and a record that is valid UTF-8 has only valid fields, since a multi-byte sequence holds no
   // ASCII byte and so no comma, quote or line end that could cut it. Only a record with an invalid
   // byte somewhere (perhaps in a column the import ignores) is checked field by field, in order.
+  if (rec.ascii) return std::nullopt;  // seen by the parser's masks, at no extra pass
   if (!rec.raw.empty() && !invalid_utf8_at(rec.raw)) return std::nullopt;
   for (std::size_t c = 0; c < N; ++c)
     if (invalid_utf8_at(rec.fields[col[c]])) return c;

@@ -21,6 +21,8 @@ struct Record {
   std::uint64_t line = 0;                // physical line (1-based) where the record starts
   std::string_view raw;                  // the record's bytes as in the file, without its line end;
                                          // valid until the next call of next()
+  bool ascii = false;  // the parser saw that every byte of raw is ASCII (false: not known), so
+                       // the UTF-8 check of the row has nothing to do
 };
 
 namespace detail {
