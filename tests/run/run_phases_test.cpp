@@ -253,9 +253,13 @@ TEST(DocumentWriters, DocumentsAreSplitAsFarAsTheBalanceOfTheRanksNeeds) {
       for (const int r : writers[j]) load.at(static_cast<std::size_t>(r)) += bytes[j] / writers[j].size();
       EXPECT_LE(writers[j].size(), std::max<std::uint64_t>(1, bytes[j] / (4 * mib))) << "ranges of at least 4 MiB";
       EXPECT_LE(bytes[j] / writers[j].size(), std::max(share, 8 * mib)) << "a range is at most a fair share (or small)";
-      if (writers[j].size() > 1) EXPECT_GT(bytes[j], share * (writers[j].size() - 1)) << "no more ranges than shares";
+      if (writers[j].size() > 1) {
+        EXPECT_GT(bytes[j], share * (writers[j].size() - 1)) << "no more ranges than shares";
+      }
     }
-    if (ranks >= 2) EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is 71 % of the bytes: split from 2 ranks on";
+    if (ranks >= 2) {
+      EXPECT_GT(writers[4].size(), 1u) << "the 50 MiB document is 71 % of the bytes: split from 2 ranks on";
+    }
     // No rank gets more than its share plus one more range.
     for (const auto l : load) EXPECT_LE(l, share + std::max(share, 8 * mib)) << ranks << " ranks";
     EXPECT_EQ(document_writers(bytes, ranks, 4 * mib), writers) << "deterministic";

@@ -66,7 +66,9 @@ TEST(Date, EveryByteInEveryDigitPosition) {
       const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
       const bool valid = y >= 1 && m >= 1 && m <= 12 && d >= 1 && static_cast<unsigned>(d) <= days_in_month(y, static_cast<unsigned>(m));
       ASSERT_EQ(got.has_value(), valid) << s;
-      if (valid) EXPECT_EQ(*got, days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) << s;
+      if (valid) {
+        EXPECT_EQ(*got, days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d))) << s;
+      }
     }
   }
 }

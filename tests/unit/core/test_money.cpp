@@ -136,6 +136,8 @@ TEST(Money, AgreesWithTheGrammarOnManyStrings) {
     const bool want_ok = reference(s, want);
     const MoneyParse got = parse_money(s);
     ASSERT_EQ(got.ok(), want_ok) << "'" << s << "'";
-    if (want_ok) ASSERT_EQ(got.value, want) << "'" << s << "'";
+    if (want_ok) {
+      ASSERT_EQ(got.value, want) << "'" << s << "'";
+    }
   }
 }
