@@ -79,43 +79,22 @@ ShardStreamWriter::~ShardStreamWriter() {
   for (auto& s : txn_) s.remove();
 }
 
-void ShardStreamWriter::add_text(std::size_t column, std::string_view s) {
-  txn_[column].append(s.data(), s.size());
-  text_bytes_[column] += static_cast<std::int64_t>(s.size());
-  txn_[column + 1].append(&text_bytes_[column], sizeof(std::int64_t));
-  buffered_ += s.size() + sizeof(std::int64_t);
-}
-
 // A name new to the shard joins the dictionary (spooled like any text column); every
 // transaction gets its id.
 void ShardStreamWriter::add_name(std::string_view name) {
   bool added = false;
   const std::uint32_t id = names_.id(name, added);
-  if (added) add_text(kNameDict, name);
-  txn_[kNameIds].append(&id, sizeof id);
+  if (added) add_text<kNameDict>(name);
+  txn_[kNameIds].append_value(id);
   buffered_ += sizeof id;
 }
 
-void ShardStreamWriter::add_transaction(std::string_view id, Day booking, Cents amount, LabelSet labels,
-                                        std::string_view cp_name, std::string_view cp_iban, std::string_view purpose) {
-  if (head_.accounts() == 0) throw std::logic_error("ShardStreamWriter: a transaction before any account");
-  add_text(0, id);
-  txn_[2].append(&booking, sizeof booking);
-  txn_[3].append(&amount, sizeof amount);
-  txn_[4].append(&labels, sizeof labels);
-  add_name(cp_name);
-  add_text(8, cp_iban);
-  add_text(10, purpose);
-  buffered_ += sizeof booking + sizeof amount + sizeof labels;
-  ++head_.account_txn_offsets.back();
-  label_bits_ |= labels;
-  bookings_.first = bookings_.first ? std::min(*bookings_.first, booking) : booking;
-  bookings_.last = bookings_.last ? std::max(*bookings_.last, booking) : booking;
-  if (buffered_ > memory_bytes_) {
-    for (auto& s : txn_) s.flush();
-    buffered_ = 0;
-    spooled_ = true;
-  }
+void ShardStreamWriter::no_account() { throw std::logic_error("ShardStreamWriter: a transaction before any account"); }
+
+void ShardStreamWriter::spool() {
+  for (auto& s : txn_) s.flush();
+  buffered_ = 0;
+  spooled_ = true;
 }
 
 const h5::ShardColumns& ShardStreamWriter::columns() {
@@ -125,7 +104,7 @@ const h5::ShardColumns& ShardStreamWriter::columns() {
     columns_.lengths[kFirstTxnDataset + i] = txn_[i].elements();
     columns_.sources[kFirstTxnDataset + i] = &txn_[i];
   }
-  columns_.bookings = bookings_;
+  if (transactions() > 0) columns_.bookings = {first_booking_, last_booking_};
   return columns_;
 }
 
