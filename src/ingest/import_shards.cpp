@@ -334,11 +334,12 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 }
 
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
-                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
+                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write,
+                                ShardStreamWriter::Buffers* buffers) {
   const ShardAccounts acc = read_accounts(ctx, shard);
   // Every shard goes through the same streamed writer, so that its file does not depend on the
   // budget (the writer spools its columns beyond its share of it).
-  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))));
+  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))), buffers);
   const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
   for (const UserGroup& group : groups) {
     LoadedShard s = load_group(group, acc, dups, true);

@@ -10,6 +10,7 @@
 
 #include "ingest/import_context.hpp"
 #include "ingest/import_dedup.hpp"
+#include "store/shard_stream.hpp"
 #include "store/store.hpp"
 
 namespace finseg {
@@ -30,8 +31,10 @@ struct WrittenShard {
 
 // Pass 2: records the money-bound rejections in ctx.problems, labels the empty cells with
 // `learner` (null: they were labelled when read) and, when `write`, writes the shard into the
-// builder's folder (an import that fails already only counts its rejections).
+// builder's folder (an import that fails already only counts its rejections). `buffers`: the
+// column buffers the rank's shards hand on to each other (ShardStreamWriter::Buffers).
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
-                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write);
+                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write,
+                                ShardStreamWriter::Buffers* buffers = nullptr);
 
 }  // namespace finseg::ingest

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace finseg {
 
@@ -60,6 +61,18 @@ const void* ShardStreamWriter::Spool::next(std::size_t count) {
   return scratch.data();
 }
 
+void ShardStreamWriter::Spool::adopt(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept {
+  if (size_ != 0 || !buf) return;
+  buf_ = std::move(buf);
+  capacity_ = std::exchange(capacity, 0);
+}
+
+void ShardStreamWriter::Spool::release(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept {
+  buf = std::move(buf_);
+  capacity = std::exchange(capacity_, 0);
+  size_ = 0;
+}
+
 void ShardStreamWriter::Spool::remove() noexcept {
   if (in_) std::fclose(in_);
   in_ = nullptr;
@@ -67,16 +80,20 @@ void ShardStreamWriter::Spool::remove() noexcept {
   if (file_bytes_ > 0) std::filesystem::remove(file_, ec);
 }
 
-ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes)
-    : memory_bytes_(memory_bytes) {
-  for (std::size_t i = 0; i < txn_.size(); ++i)
+ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes, Buffers* keep)
+    : memory_bytes_(memory_bytes), keep_(keep) {
+  for (std::size_t i = 0; i < txn_.size(); ++i) {
     txn_[i].open(spool_dir / (prefix + ".col" + std::to_string(kFirstTxnDataset + i)), kElement[i], scratch_);
+    if (keep_) txn_[i].adopt(keep_->bytes[i], keep_->capacity[i]);
+  }
   const std::int64_t zero = 0;
   for (const std::size_t c : kTextColumns) txn_[c + 1].append(&zero, sizeof zero);
 }
 
 ShardStreamWriter::~ShardStreamWriter() {
   for (auto& s : txn_) s.remove();
+  if (keep_)
+    for (std::size_t i = 0; i < txn_.size(); ++i) txn_[i].release(keep_->bytes[i], keep_->capacity[i]);
 }
 
 // A name new to the shard joins the dictionary (spooled like any text column); every

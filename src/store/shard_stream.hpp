@@ -24,10 +24,23 @@ namespace finseg {
 
 class ShardStreamWriter {
  public:
+  // The transaction columns' buffers of a writer, handed on to the next (a rank writes its
+  // shards one after the other): a buffer freed with its writer and allocated again went back to
+  // the kernel (glibc maps blocks this large) and the next shard faulted its pages in again and
+  // copied them at every doubling while it grew (~4.7 % of the shards phase's instructions in
+  // that copy, docs/performance.md 6). What they hold is what the writer's budget allows.
+  class Buffers {
+   private:
+    friend class ShardStreamWriter;
+    std::array<std::unique_ptr<char[]>, 12> bytes;
+    std::array<std::size_t, 12> capacity{};
+  };
+
   // Spool files go to `spool_dir` (which must exist) as `<prefix>.colN`; at most `memory_bytes`
   // of transaction columns are held (users and accounts are always held: one shard's worth).
-  ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes);
-  ~ShardStreamWriter();  // removes the spool files
+  // `keep`: the buffers to start from, and to leave the writer's in when it is destroyed.
+  ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes, Buffers* keep = nullptr);
+  ~ShardStreamWriter();  // removes the spool files (and hands its buffers to `keep`)
   ShardStreamWriter(const ShardStreamWriter&) = delete;
   ShardStreamWriter& operator=(const ShardStreamWriter&) = delete;
 
@@ -99,6 +112,9 @@ class ShardStreamWriter {
     void flush();
     const void* next(std::size_t count) override;
     void remove() noexcept;
+    // An empty spool starts from `buf` (its contents do not matter); release() hands the buffer on.
+    void adopt(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept;
+    void release(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept;
 
    private:
     std::filesystem::path file_;
@@ -135,6 +151,7 @@ class ShardStreamWriter {
   Day first_booking_ = std::numeric_limits<Day>::max(), last_booking_ = std::numeric_limits<Day>::min();
   std::unique_ptr<h5::MemoryColumns> memory_;
   h5::ShardColumns columns_;
+  Buffers* keep_ = nullptr;
 };
 
 // Writes the streamed shard as write_shard writes a ShardData (checks, file, ShardInfo).
