@@ -255,8 +255,10 @@ StoreImportResult import_store(Communicator& comm, const std::filesystem::path& 
   malloc_trim(0);
   on_every_rank(comm, [&] {
     std::uint64_t done = 0;
+    ingest::ShardScratch scratch;  // handed from shard to shard
     for (int k = comm.rank(); k < ctx.shards; k += comm.size()) {
-      auto w = ingest::write_import_shard(ctx, k, dups, failing ? nullptr : io.learner, *builder, options.write, !failing);
+      auto w = ingest::write_import_shard(ctx, k, dups, failing ? nullptr : io.learner, *builder, options.write, !failing,
+                                          &scratch);
       if (!failing) mine.push_back(std::move(w.info));
       transactions += static_cast<std::int64_t>(w.transactions);
       grouped += w.groups > 1 ? 1 : 0;

@@ -20,19 +20,6 @@ namespace finseg::ingest {
 
 namespace {
 
-// What sorting and the money bound need of a transaction (40 bytes, not the 150 of a decoded
-// TxnRec): its numbers, decoded once, and where its texts are; only the texts are decoded again
-// from the spill bytes when the shard data is built (the whole record was, ~5 % of an import).
-struct ShardRow {
-  InputPos pos;
-  Cents amount = 0;
-  LabelSet labels = 0;
-  Day booking_date = 0;
-  std::uint32_t texts = 0;  // offset of the record's texts (TxnRec::read_texts) in txn_bytes[part]
-  std::uint16_t part = 0;
-  bool labels_empty = false;
-};
-
 // The shard's accepted accounts in store order, and what every group of its users needs of them.
 struct ShardAccounts {
   SpillReader bytes;                                        // the views of `accounts` point here
@@ -242,9 +229,19 @@ std::vector<UserGroup> plan_groups(const ImportContext& ctx, int shard, const Du
   return groups;
 }
 
-// `store_order`: sort the transactions (the writer needs it, learning does not).
-LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const Duplicates& dups, bool store_order) {
+// `store_order`: sort the transactions (the writer needs it, learning does not). `scratch`: the
+// vectors to fill (their capacity kept), handed back by hand_back().
+LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const Duplicates& dups, bool store_order,
+                       ShardScratch* scratch = nullptr) {
   LoadedShard s;
+  if (scratch) {
+    s.txns.swap(scratch->rows);
+    s.account_of.swap(scratch->account_of);
+    s.order.swap(scratch->order);
+    s.txns.clear();
+    s.account_of.clear();
+    s.order.clear();
+  }
   s.txn_bytes.reserve(group.files.size());
   for (std::size_t part = 0; part < group.files.size(); ++part) {
     s.txn_bytes.push_back(SpillReader::open(group.files[part]));
@@ -271,6 +268,13 @@ LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const D
   if (store_order) sort_into_store_order(s);
   apply_money_bound(s, acc);
   return s;
+}
+
+void hand_back(LoadedShard& s, ShardScratch* scratch) noexcept {
+  if (!scratch) return;
+  scratch->rows.swap(s.txns);
+  scratch->account_of.swap(s.account_of);
+  scratch->order.swap(s.order);
 }
 
 TransactionText text_of(const TxnRec& t) { return {t.purpose, t.counterpart_name, t.counterpart_iban, t.amount}; }
@@ -334,18 +338,22 @@ void learn_from_shard(const ImportContext& ctx, int shard, const Duplicates& dup
 }
 
 WrittenShard write_import_shard(ImportContext& ctx, int shard, const Duplicates& dups, LearnedLabeller* learner,
-                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write) {
+                                StoreBuilder& builder, const ShardWriteOptions& write_options, bool write,
+                                ShardScratch* scratch) {
   const ShardAccounts acc = read_accounts(ctx, shard);
   // Every shard goes through the same streamed writer, so that its file does not depend on the
   // budget (the writer spools its columns beyond its share of it).
-  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))));
+  ShardStreamWriter out(ctx.staging, "columns-" + std::to_string(shard), writer_bytes(ctx, spilled_bytes(spill_files(ctx, shard))),
+                        scratch ? &scratch->columns : nullptr);
   const std::vector<UserGroup> groups = plan_groups(ctx, shard, dups, acc);
   for (const UserGroup& group : groups) {
-    LoadedShard s = load_group(group, acc, dups, true);
+    LoadedShard s = load_group(group, acc, dups, true, scratch);
     record_money_bound_problems(ctx, s, acc);
-    if (!write) continue;
-    if (learner) label_empty_cells(s, *learner);
-    append_group(s, group, acc, out);
+    if (write) {
+      if (learner) label_empty_cells(s, *learner);
+      append_group(s, group, acc, out);
+    }
+    hand_back(s, scratch);
   }
   WrittenShard written;
   written.groups = groups.size();

@@ -17,6 +17,10 @@
 #include <stdexcept>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace finseg::h5 {
 
 namespace {
@@ -49,17 +53,85 @@ constexpr std::uint64_t kSlabBytes = std::uint64_t{8} << 20;
 // H5Zshuffle.c's forward transform of a chunk of `count` elements of S bytes: byte b of element j
 // goes to b * count + j (a chunk of one element stays as it is, as there).
 template <std::size_t S>
-void shuffle_fixed(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
-  for (std::size_t j = 0; j < count; ++j)
+void shuffle_tail(const unsigned char* in, std::size_t from, std::size_t count, unsigned char* out) noexcept {
+  for (std::size_t j = from; j < count; ++j)
     for (std::size_t b = 0; b < S; ++b) out[b * count + j] = in[j * S + b];
 }
+template <std::size_t S>
+void shuffle_fixed(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
+  shuffle_tail<S>(in, 0, count, out);
+}
+
+#if defined(__SSE2__)
+// The same transform for 16 elements at a time, transposed in SSE2 registers (the scalar loop
+// stored one byte per instruction pair: ~2.5 instructions per byte, ~4 % of the shards phase's
+// instructions; this ~0.5): 16 elements of 8 bytes are 8 vectors of 2 elements, unpacked by
+// bytes, words, double words and quad words into the 8 planes of 16 bytes each. Elements past
+// the last multiple of 16 go through shuffle_fixed's loop.
+std::size_t shuffle8_sse2(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
+  const std::size_t whole = count - count % 16;
+  for (std::size_t j = 0; j < whole; j += 16) {
+    __m128i a[8], b[8];
+    for (int k = 0; k < 8; ++k) {
+      a[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + j * 8 + static_cast<std::size_t>(k) * 16));
+      b[k] = _mm_unpacklo_epi8(a[k], _mm_shuffle_epi32(a[k], 0x4e));  // the vector's 2 elements, byte by byte
+    }
+    for (int k = 0; k < 4; ++k) {
+      a[2 * k] = _mm_unpacklo_epi16(b[2 * k], b[2 * k + 1]);
+      a[2 * k + 1] = _mm_unpackhi_epi16(b[2 * k], b[2 * k + 1]);
+    }
+    for (int k = 0, l = 0; k < 4; ++k, ++l) {
+      if (k == 2) l += 2;
+      b[2 * k] = _mm_unpacklo_epi32(a[l], a[l + 2]);
+      b[2 * k + 1] = _mm_unpackhi_epi32(a[l], a[l + 2]);
+    }
+    for (int k = 0; k < 4; ++k) {
+      a[2 * k] = _mm_unpacklo_epi64(b[k], b[k + 4]);
+      a[2 * k + 1] = _mm_unpackhi_epi64(b[k], b[k + 4]);
+    }
+    for (int k = 0; k < 8; ++k) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j + static_cast<std::size_t>(k) * count), a[k]);
+  }
+  return whole;
+}
+
+// 16 elements of 4 bytes: 4 vectors of 4 elements into the 4 planes of 16 bytes.
+std::size_t shuffle4_sse2(const unsigned char* in, std::size_t count, unsigned char* out) noexcept {
+  const std::size_t whole = count - count % 16;
+  for (std::size_t j = 0; j < whole; j += 16) {
+    __m128i a[4], b[4];
+    for (int k = 0; k < 4; ++k) {
+      a[k] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in + j * 4 + static_cast<std::size_t>(k) * 16));
+      b[k] = _mm_shuffle_epi32(a[k], 0xd8);
+      a[k] = _mm_shuffle_epi32(a[k], 0x8d);
+      a[k] = _mm_unpacklo_epi8(b[k], a[k]);
+      b[k] = _mm_shuffle_epi32(a[k], 0x4e);
+      a[k] = _mm_unpacklo_epi16(a[k], b[k]);  // the vector's 4 elements, plane by plane (4 bytes each)
+    }
+    for (int k = 0; k < 2; ++k) {
+      b[2 * k] = _mm_unpacklo_epi32(a[2 * k], a[2 * k + 1]);
+      b[2 * k + 1] = _mm_unpackhi_epi32(a[2 * k], a[2 * k + 1]);
+    }
+    for (int k = 0; k < 2; ++k) {
+      a[2 * k] = _mm_unpacklo_epi64(b[k], b[k + 2]);
+      a[2 * k + 1] = _mm_unpackhi_epi64(b[k], b[k + 2]);
+    }
+    for (int k = 0; k < 4; ++k) _mm_storeu_si128(reinterpret_cast<__m128i*>(out + j + static_cast<std::size_t>(k) * count), a[k]);
+  }
+  return whole;
+}
+#endif
 
 void shuffle(const unsigned char* in, std::size_t size, std::size_t count, unsigned char* out) noexcept {
   switch (size) {
     case 2: return shuffle_fixed<2>(in, count, out);
     case 3: return shuffle_fixed<3>(in, count, out);
+#if defined(__SSE2__)
+    case 4: return shuffle_tail<4>(in, shuffle4_sse2(in, count, out), count, out);
+    case 8: return shuffle_tail<8>(in, shuffle8_sse2(in, count, out), count, out);
+#else
     case 4: return shuffle_fixed<4>(in, count, out);
     case 8: return shuffle_fixed<8>(in, count, out);
+#endif
     default:
       for (std::size_t j = 0; j < count; ++j)
         for (std::size_t b = 0; b < size; ++b) out[b * count + j] = in[j * size + b];

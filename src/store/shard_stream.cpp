@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 namespace finseg {
 
@@ -60,6 +61,18 @@ const void* ShardStreamWriter::Spool::next(std::size_t count) {
   return scratch.data();
 }
 
+void ShardStreamWriter::Spool::adopt(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept {
+  if (size_ != 0 || !buf) return;
+  buf_ = std::move(buf);
+  capacity_ = std::exchange(capacity, 0);
+}
+
+void ShardStreamWriter::Spool::release(std::unique_ptr<char[]>& buf, std::size_t& capacity) noexcept {
+  buf = std::move(buf_);
+  capacity = std::exchange(capacity_, 0);
+  size_ = 0;
+}
+
 void ShardStreamWriter::Spool::remove() noexcept {
   if (in_) std::fclose(in_);
   in_ = nullptr;
@@ -67,23 +80,20 @@ void ShardStreamWriter::Spool::remove() noexcept {
   if (file_bytes_ > 0) std::filesystem::remove(file_, ec);
 }
 
-ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes)
-    : memory_bytes_(memory_bytes) {
-  for (std::size_t i = 0; i < txn_.size(); ++i)
+ShardStreamWriter::ShardStreamWriter(std::filesystem::path spool_dir, std::string prefix, std::uint64_t memory_bytes, Buffers* keep)
+    : memory_bytes_(memory_bytes), keep_(keep) {
+  for (std::size_t i = 0; i < txn_.size(); ++i) {
     txn_[i].open(spool_dir / (prefix + ".col" + std::to_string(kFirstTxnDataset + i)), kElement[i], scratch_);
+    if (keep_) txn_[i].adopt(keep_->bytes[i], keep_->capacity[i]);
+  }
   const std::int64_t zero = 0;
   for (const std::size_t c : kTextColumns) txn_[c + 1].append(&zero, sizeof zero);
 }
 
 ShardStreamWriter::~ShardStreamWriter() {
   for (auto& s : txn_) s.remove();
-}
-
-void ShardStreamWriter::add_text(std::size_t column, std::string_view s) {
-  txn_[column].append(s.data(), s.size());
-  text_bytes_[column] += static_cast<std::int64_t>(s.size());
-  txn_[column + 1].append(&text_bytes_[column], sizeof(std::int64_t));
-  buffered_ += s.size() + sizeof(std::int64_t);
+  if (keep_)
+    for (std::size_t i = 0; i < txn_.size(); ++i) txn_[i].release(keep_->bytes[i], keep_->capacity[i]);
 }
 
 // A name new to the shard joins the dictionary (spooled like any text column); every
@@ -91,31 +101,17 @@ void ShardStreamWriter::add_text(std::size_t column, std::string_view s) {
 void ShardStreamWriter::add_name(std::string_view name) {
   bool added = false;
   const std::uint32_t id = names_.id(name, added);
-  if (added) add_text(kNameDict, name);
-  txn_[kNameIds].append(&id, sizeof id);
+  if (added) add_text<kNameDict>(name);
+  txn_[kNameIds].append_value(id);
   buffered_ += sizeof id;
 }
 
-void ShardStreamWriter::add_transaction(std::string_view id, Day booking, Cents amount, LabelSet labels,
-                                        std::string_view cp_name, std::string_view cp_iban, std::string_view purpose) {
-  if (head_.accounts() == 0) throw std::logic_error("ShardStreamWriter: a transaction before any account");
-  add_text(0, id);
-  txn_[2].append(&booking, sizeof booking);
-  txn_[3].append(&amount, sizeof amount);
-  txn_[4].append(&labels, sizeof labels);
-  add_name(cp_name);
-  add_text(8, cp_iban);
-  add_text(10, purpose);
-  buffered_ += sizeof booking + sizeof amount + sizeof labels;
-  ++head_.account_txn_offsets.back();
-  label_bits_ |= labels;
-  bookings_.first = bookings_.first ? std::min(*bookings_.first, booking) : booking;
-  bookings_.last = bookings_.last ? std::max(*bookings_.last, booking) : booking;
-  if (buffered_ > memory_bytes_) {
-    for (auto& s : txn_) s.flush();
-    buffered_ = 0;
-    spooled_ = true;
-  }
+void ShardStreamWriter::no_account() { throw std::logic_error("ShardStreamWriter: a transaction before any account"); }
+
+void ShardStreamWriter::spool() {
+  for (auto& s : txn_) s.flush();
+  buffered_ = 0;
+  spooled_ = true;
 }
 
 const h5::ShardColumns& ShardStreamWriter::columns() {
@@ -125,7 +121,7 @@ const h5::ShardColumns& ShardStreamWriter::columns() {
     columns_.lengths[kFirstTxnDataset + i] = txn_[i].elements();
     columns_.sources[kFirstTxnDataset + i] = &txn_[i];
   }
-  columns_.bookings = bookings_;
+  if (transactions() > 0) columns_.bookings = {first_booking_, last_booking_};
   return columns_;
 }
 

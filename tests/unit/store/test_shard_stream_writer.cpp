@@ -7,14 +7,17 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace finseg {
 namespace {
 
 using test::ScratchDir;
 
 ShardInfo stream(const ShardData& d, const std::filesystem::path& file, const std::filesystem::path& spool_dir,
-                 std::uint64_t memory, const Taxonomy& taxonomy, const ShardWriteOptions& options, bool& spooled) {
-  ShardStreamWriter out(spool_dir, "columns", memory);
+                 std::uint64_t memory, const Taxonomy& taxonomy, const ShardWriteOptions& options, bool& spooled,
+                 ShardStreamWriter::Buffers* keep = nullptr) {
+  ShardStreamWriter out(spool_dir, "columns", memory, keep);
   for (std::size_t u = 0; u < d.users(); ++u) {
     out.add_user(d.user_id[u]);
     for (auto a = static_cast<std::size_t>(d.user_account_offsets[u]); a < static_cast<std::size_t>(d.user_account_offsets[u + 1]); ++a) {
@@ -47,6 +50,32 @@ TEST(ShardStreamWriter, TheSameFileAsWriteShardWhateverTheBudget) {
       std::filesystem::remove(dir / "streamed.h5");
     }
     std::filesystem::remove(dir / "memory.h5");
+  }
+}
+
+// The shards of a rank hand their column buffers on (import_shards.cpp): a writer that starts
+// from the buffers of a larger, a smaller or an empty shard, spooled or not, writes the same file.
+TEST(ShardStreamWriter, BuffersHandedOnFromShardToShardWriteTheSameFiles) {
+  ScratchDir dir;
+  std::filesystem::create_directories(dir / "spool");
+  const Taxonomy taxonomy = test::default_taxonomy();
+  ShardWriteOptions options;
+  options.chunk_elements = 300;
+  const std::vector<ShardData> shards = {test::synthetic_shard(40, 5, taxonomy), test::synthetic_shard(3, 6, taxonomy), ShardData{},
+                                         test::synthetic_shard(25, 7, taxonomy), test::synthetic_shard(60, 3, taxonomy)};
+  for (const std::uint64_t memory : {std::uint64_t{5000}, std::uint64_t{1} << 30}) {
+    ShardStreamWriter::Buffers keep;
+    for (std::size_t k = 0; k < shards.size(); ++k) {
+      ShardInfo want = write_shard(dir / "memory.h5", shards[k], taxonomy, options);
+      want.file = "streamed.h5";
+      bool spooled = false;
+      const ShardInfo got = stream(shards[k], dir / "streamed.h5", dir / "spool", memory, taxonomy, options, spooled, &keep);
+      EXPECT_EQ(got, want) << "shard " << k << ", memory " << memory;
+      EXPECT_TRUE(test::read_bytes(dir / "streamed.h5") == test::read_bytes(dir / "memory.h5")) << "shard " << k << ", memory " << memory;
+      EXPECT_TRUE(std::filesystem::is_empty(dir / "spool")) << "spool files left";
+      std::filesystem::remove(dir / "streamed.h5");
+      std::filesystem::remove(dir / "memory.h5");
+    }
   }
 }
 
