@@ -1,6 +1,8 @@
 #include "parallel/shard_scheduler.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 #include <stdexcept>
 #include <utility>
 
@@ -15,9 +17,9 @@ constexpr char kWorking = '0', kFailed = '1', kInterrupted = '2';
 std::string request_text(std::uint64_t rows, char state) { return std::to_string(rows) + ' ' + state; }
 }  // namespace
 
-ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order)
+ShardScheduler::ShardScheduler(Communicator& comm, std::vector<int> order, double serve_interval)
     : comm_(comm), order_(std::move(order)), released_(static_cast<std::size_t>(comm.size()), false),
-      rows_(static_cast<std::size_t>(comm.size()), 0) {
+      rows_(static_cast<std::size_t>(comm.size()), 0), serve_interval_(serve_interval) {
   released_[0] = true;
   const auto ranks = static_cast<std::size_t>(comm.size());
   const auto rank = static_cast<std::size_t>(comm.rank());
@@ -39,6 +41,24 @@ void ShardScheduler::answer(int worker, const std::string& request) {
   const int shard = take();
   if (shard == kNoShard) released_[static_cast<std::size_t>(worker)] = true;
   comm_.send(worker, kTagAssign, std::to_string(shard));
+}
+
+double ShardScheduler::default_serve_interval() {
+  const auto set = [](const char* name) {
+    const char* v = std::getenv(name);
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0" && std::string_view(v) != "false";
+  };
+  return set("OMPI_MCA_mpi_oversubscribe") || set("OMPI_MCA_mpi_yield_when_idle") ? 4e-3 : 0.0;
+}
+
+void ShardScheduler::serve_between_blocks() {
+  if (!comm_.is_root()) return;
+  if (serve_interval_.count() > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_served_ < serve_interval_) return;
+    last_served_ = now;
+  }
+  serve();
 }
 
 void ShardScheduler::serve() {
@@ -68,7 +88,10 @@ std::optional<int> ShardScheduler::next(std::uint64_t rows_done) {
   if (!in_flight_) comm_.send(0, kTagRequest, request_text(rows_done, kWorking));
   const int shard = std::stoi(comm_.recv(0, kTagAssign, from));
   in_flight_ = false;
-  if (shard == kNoShard) return std::nullopt;
+  if (shard == kNoShard) {
+    let_go_ = true;
+    return std::nullopt;
+  }
   // Prefetch: ask for the following shard now, while this one is computed.
   comm_.send(0, kTagRequest, request_text(rows_done, kWorking));
   in_flight_ = true;
@@ -81,7 +104,11 @@ void ShardScheduler::interrupt() { stop(Reason::interrupted); }
 
 void ShardScheduler::stop(Reason reason) {
   (reason == Reason::failed ? failed_ : interrupted_) = true;
-  if (comm_.is_root()) return;
+  // A worker the coordinator has let go already (its last next() said "no shard": a stop signal
+  // that came after it) asks nothing: the coordinator no longer answers, and waiting for its
+  // answer hung the run while rank 0 waited in finish()'s barrier. The stop travels with the
+  // collective after the scan, as below.
+  if (comm_.is_root() || let_go_) return;
   int from = 0;
   if (in_flight_) {
     in_flight_ = false;

@@ -66,7 +66,7 @@ std::optional<std::uint64_t> SegmentScan::operator()(int unit, ShardScheduler& s
   const ScanUnit& u = units_->at(static_cast<std::size_t>(unit));
   const ShardInfo& info = plan_.shards.at(static_cast<std::size_t>(u.shard));
   std::vector<SegmentPartial> partials(plan_.jobs.size());
-  const auto rows = compute_shard(info, partials, [&scheduler] { scheduler.serve(); }, u.users);
+  const auto rows = compute_shard(info, partials, [&scheduler] { scheduler.serve_between_blocks(); }, u.users);
   if (!rows) return std::nullopt;
   const auto t_spill = Clock::now();
   saved_.push_back(checkpoint_.save(u.shard, u.users, info, partials));

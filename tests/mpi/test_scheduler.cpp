@@ -106,3 +106,28 @@ TEST(ShardScheduler, AStopRequestOfOneRankStopsTheHandingOutEverywhere) {
     EXPECT_LT(all.size(), order.size()) << "the stop request did not stop the handing out (ranks=" << world().size() << ")";
   }
 }
+
+// A stop signal that reaches a worker after its last next() said "no shard" (the coordinator has
+// let it go and waits in finish()): interrupt() and fail() return at once. They sent one more
+// request that nobody answered, and the run hung (tests/e2e/interrupt_split.sh, 2 in ~30 runs).
+TEST(ShardScheduler, AStopAfterTheLastShardDoesNotWaitForAnAnswer) {
+  for (const bool failing : {false, true}) {
+    std::vector<int> order(static_cast<std::size_t>(2 * world().size()));
+    std::iota(order.begin(), order.end(), 0);
+    ShardScheduler scheduler(world(), order);
+    std::vector<int> mine;
+    while (const auto s = scheduler.next(mine.size())) {
+      mine.push_back(*s);
+      scheduler.serve();
+    }
+    if (failing) scheduler.fail(); else scheduler.interrupt();  // what the signal does, late
+    scheduler.finish();
+    if (world().rank() != 0) {
+      EXPECT_TRUE(failing || scheduler.interrupted());
+    }
+    auto all = gather_ints(mine);
+    if (world().is_root()) {
+      EXPECT_EQ(all.size(), order.size()) << "ranks=" << world().size();
+    }
+  }
+}

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <numeric>
 #include <thread>
 
@@ -102,6 +103,64 @@ TEST(OnEveryRank, TheLowestFailingRanksErrorReachesEveryRank) {
     EXPECT_EQ(e.code(), ExitCode::internal);
     EXPECT_EQ(std::string(e.what()), "rank " + std::to_string(n - 1) + ": a bug");
   }
+}
+
+// Rank 0 between its blocks (docs/performance.md 2.4.5): every block, unless Open MPI yields the
+// core on an empty probe (an oversubscribed node, or yield_when_idle), then once per interval.
+class ProbeCounter final : public Communicator {
+ public:
+  int probes = 0;
+  int rank() const override { return 0; }
+  int size() const override { return 1; }
+  void barrier() override {}
+  std::string broadcast(const std::string& d, int) override { return d; }
+  std::vector<std::string> gather(const std::string& d, int) override { return {d}; }
+  std::vector<std::string> all_gather(const std::string& d) override { return {d}; }
+  std::vector<std::string> all_to_all(const std::vector<std::string>& o) override { return o; }
+  std::vector<std::int64_t> all_reduce(const std::vector<std::int64_t>& v, Reduce) override { return v; }
+  std::int64_t exscan_sum(std::int64_t) override { return 0; }
+  bool all_ok(bool ok) override { return ok; }
+  void send(int, int, const std::string&) override {}
+  std::string recv(int, int, int& from) override { return from = 0, std::string(); }
+  bool probe(int) override { return ++probes, false; }
+  [[noreturn]] void abort(int) override { std::abort(); }
+};
+
+TEST(ShardScheduler, BetweenBlocksRankZeroProbesEveryBlockOrOncePerInterval) {
+  ProbeCounter every, gated;
+  ShardScheduler plain(every, {0}, 0.0), yielding(gated, {0}, 3600.0);
+  for (int block = 0; block < 1000; ++block) {
+    plain.serve_between_blocks();
+    yielding.serve_between_blocks();
+  }
+  EXPECT_EQ(every.probes, 1000);
+  EXPECT_EQ(gated.probes, 1);  // the first block, then not within the hour
+  yielding.serve();            // at a unit's end rank 0 always looks
+  EXPECT_EQ(gated.probes, 2);
+}
+
+TEST(ShardScheduler, TheIntervalFollowsOpenMpisYieldSettings) {
+  const auto with = [](const char* name, const char* value) {
+    const char* old = std::getenv(name);
+    const std::string saved = old ? old : "";
+    if (value) setenv(name, value, 1); else unsetenv(name);
+    const double interval = ShardScheduler::default_serve_interval();
+    if (old) setenv(name, saved.c_str(), 1); else unsetenv(name);
+    return interval;
+  };
+  // Whatever the test's own launcher set, each variable alone decides here.
+  const char* over = std::getenv("OMPI_MCA_mpi_oversubscribe");
+  const char* yield = std::getenv("OMPI_MCA_mpi_yield_when_idle");
+  const std::string over_saved = over ? over : "", yield_saved = yield ? yield : "";
+  unsetenv("OMPI_MCA_mpi_oversubscribe");
+  unsetenv("OMPI_MCA_mpi_yield_when_idle");
+  EXPECT_EQ(ShardScheduler::default_serve_interval(), 0.0);
+  EXPECT_EQ(with("OMPI_MCA_mpi_oversubscribe", "0"), 0.0);
+  EXPECT_GT(with("OMPI_MCA_mpi_oversubscribe", "1"), 0.0);
+  EXPECT_GT(with("OMPI_MCA_mpi_yield_when_idle", "1"), 0.0);
+  EXPECT_EQ(with("OMPI_MCA_mpi_yield_when_idle", "false"), 0.0);
+  if (over) setenv("OMPI_MCA_mpi_oversubscribe", over_saved.c_str(), 1);
+  if (yield) setenv("OMPI_MCA_mpi_yield_when_idle", yield_saved.c_str(), 1);
 }
 
 }  // namespace
