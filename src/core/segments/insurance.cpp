@@ -309,6 +309,19 @@ void name_providers(const ShardData& shard, const AccountTransactions& txns, con
     payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
 }
 
+// scan_insurance_spending's buffers, kept per thread from call to call.
+struct InsuranceScratch {
+  std::vector<int> expected;
+  std::string providers;  // normalised names of one account's payments, end to end
+  std::vector<std::size_t> provider_offsets;
+  std::vector<InsurancePayment> payments;
+  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
+  std::vector<InsuranceContract> contracts;
+  ContractScratch contract;
+  std::string tail;
+  UserJsonBuilder user;
+};
+
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
   json += "{\"provider\":";
   append_json_string(json, c.provider);
@@ -337,21 +350,26 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   const LabelSet group_mask = group ? taxonomy.group_mask(*group) : 0;
   const int group_bit = group ? taxonomy.group_bit(*group) : 0;
 
-  std::vector<int> expected;  // bits in table order, distinct
+  // Kept from block to block (the kernel runs per block of a few users): no allocation once the
+  // largest account and user were seen, instead of ~20 per block.
+  thread_local InsuranceScratch s;
+  std::vector<int>& expected = s.expected;  // bits in table order, distinct
   if (job.request.expected_insurance_types) {
     expected = *job.request.expected_insurance_types;
     std::sort(expected.begin(), expected.end());
     expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  } else {
+    expected.clear();
   }
 
-  std::string providers;  // normalised names of one account's payments, end to end
-  std::vector<std::size_t> provider_offsets;
-  std::vector<InsurancePayment> payments;
-  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
-  std::vector<InsuranceContract> contracts;
-  ContractScratch scratch;
-  std::string tail;
-  UserJsonBuilder user;
+  std::string& providers = s.providers;
+  std::vector<std::size_t>& provider_offsets = s.provider_offsets;
+  std::vector<InsurancePayment>& payments = s.payments;
+  std::vector<std::size_t>& candidates = s.candidates;
+  std::vector<InsuranceContract>& contracts = s.contracts;
+  ContractScratch& scratch = s.contract;
+  std::string& tail = s.tail;
+  UserJsonBuilder& user = s.user;
   for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     LabelSet reported_types = 0;
