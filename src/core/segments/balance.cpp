@@ -76,7 +76,7 @@ void append_amount_entry(std::string& json, std::string_view account_id, Cents a
 template <class AccountKernel>
 void scan_balance_accounts(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out,
                            AccountKernel&& kernel) {
-  UserJsonBuilder user;
+  thread_local UserJsonBuilder user;  // its buffer is kept from block to block
   for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
@@ -102,9 +102,9 @@ void scan_high_balance(const JobSpec& job, const ShardData& shard, UserRange use
 }
 
 void scan_low_balance(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
-  const MonthSlots window(job.creation_date, effective_duration(job.request));
+  const MonthSlots& window = cached_month_slots(job.creation_date, effective_duration(job.request));
   const Cents threshold = job.request.threshold;
-  std::vector<Cents> month_min;
+  thread_local std::vector<Cents> month_min;
   scan_balance_accounts(job, shard, users, out, [&](const AccountBalance& account, const AccountTransactions& txns) {
     return low_balance_account(account, txns.booking_date, txns.amount, window, threshold, month_min);
   });

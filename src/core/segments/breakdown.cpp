@@ -7,7 +7,10 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace finseg {
 
@@ -72,18 +75,24 @@ BreakdownStats breakdown_stats(std::span<const Cents> monthly) {
   const std::size_t n = monthly.size();
   if (n == 0 || n > 255) throw std::logic_error("breakdown_stats: needs 1..255 months");
   BreakdownStats s;
-  std::array<Cents, 255> sorted{};
-  std::copy(monthly.begin(), monthly.end(), sorted.begin());
-  std::sort(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(n));
-  s.min = sorted[0];
-  s.max = sorted[n - 1];
+  // Only min, max and the middle values are needed: one pass and nth_element instead of a sort
+  // of all N (the sort was most of breakdown_stats in a run).
+  const auto [lo, hi] = std::minmax_element(monthly.begin(), monthly.end());
+  s.min = *lo;
+  s.max = *hi;
+  std::array<Cents, 255> part;  // not zeroed: only the first n are written and read
+  std::copy(monthly.begin(), monthly.end(), part.begin());
+  const auto mid = part.begin() + static_cast<std::ptrdiff_t>(n / 2);
+  const auto last = part.begin() + static_cast<std::ptrdiff_t>(n);
+  std::nth_element(part.begin(), mid, last);
+  const Cents upper = *mid;
   if (n % 2 == 1) {
-    s.median = sorted[n / 2];
+    s.median = upper;
   } else {
+    const Cents lower = *std::max_element(part.begin(), mid);  // the largest of the half before mid
     Cents pair;
-    s.median = __builtin_add_overflow(sorted[n / 2 - 1], sorted[n / 2], &pair)
-                   ? round_div_half_away(static_cast<Int128>(sorted[n / 2 - 1]) + sorted[n / 2], 2)
-                   : round_div_half_away_small(pair, 2);
+    s.median = __builtin_add_overflow(lower, upper, &pair) ? round_div_half_away(static_cast<Int128>(lower) + upper, 2)
+                                                           : round_div_half_away_small(pair, 2);
   }
 
   Int128 sum = 0;
@@ -163,20 +172,55 @@ void BreakdownAccumulator::add_account(std::span<const Day> dates, std::span<con
   }
 }
 
+namespace {
+
+// What scan_financial_breakdown keeps from block to block (it is called per block of a few users,
+// once per job): the month names, the accumulator and the JSON buffer are made again only when
+// the job's window or groups change, instead of a dozen allocations per block.
+struct BreakdownScratch {
+  const MonthSlots* window = nullptr;
+  Day first_day = 0;
+  int months = 0;
+  std::vector<LabelSet> masks;
+  std::vector<std::string> month_entries;  // per slot: {"month":"YYYY-MM","amount":
+  std::optional<BreakdownAccumulator> acc;
+  std::vector<std::string_view> group_names;
+  UserJsonBuilder user;
+
+  // The accumulator for this window and these groups, made anew only when either changed.
+  BreakdownAccumulator& prepare(const MonthSlots& w, const std::vector<LabelSet>& group_masks) {
+    if (acc && window == &w && first_day == w.first_day() && months == w.months() && masks == group_masks) return *acc;
+    acc.reset();
+    window = nullptr;
+    month_entries.clear();
+    for (int s = 0; s < w.months(); ++s)
+      month_entries.push_back("{\"month\":\"" + format_month(w.month(s)) + "\",\"amount\":");
+    acc.emplace(w, group_masks);
+    masks = group_masks;
+    window = &w;
+    first_day = w.first_day();
+    months = w.months();
+    return *acc;
+  }
+};
+
+}  // namespace
+
 void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                               SegmentPartial& out) {
-  const MonthSlots window(job.creation_date, effective_duration(job.request));
-  std::vector<LabelSet> masks;
-  std::vector<std::string> group_names;
+  thread_local BreakdownScratch scratch;
+  const MonthSlots& window = cached_month_slots(job.creation_date, effective_duration(job.request));
+  thread_local std::vector<LabelSet> masks;
+  masks.clear();
+  scratch.group_names.clear();
   for (const int g : job.request.label_groups) {
     masks.push_back(taxonomy.group_mask(g));
-    group_names.push_back(taxonomy.groups().at(static_cast<std::size_t>(g)).name);
+    scratch.group_names.push_back(taxonomy.groups().at(static_cast<std::size_t>(g)).name);
   }
-  std::vector<std::string> month_names;
-  for (int s = 0; s < window.months(); ++s) month_names.push_back(format_month(window.month(s)));
-
-  BreakdownAccumulator acc(window, std::move(masks));
-  UserJsonBuilder user;
+  BreakdownAccumulator& acc = scratch.prepare(window, masks);
+  const std::vector<std::string>& month_entries = scratch.month_entries;
+  const std::vector<std::string_view>& group_names = scratch.group_names;
+  UserJsonBuilder& user = scratch.user;
   for (std::size_t u = users.begin; u < users.end; ++u) {
     acc.reset();
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);
@@ -194,7 +238,7 @@ void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, cons
       std::string& json = user.next_entry();
       json += "{\"labelGroup\":";
       append_json_string(json, group_names[g]);
-      const std::pair<const char*, Cents> fields[] = {
+      const std::pair<std::string_view, Cents> fields[] = {
           {",\"total\":", s.total},   {",\"average\":", s.average}, {",\"min\":", s.min},
           {",\"max\":", s.max},       {",\"median\":", s.median},   {",\"standardDeviation\":", s.standard_deviation}};
       for (const auto& [key, value] : fields) {
@@ -204,9 +248,7 @@ void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, cons
       json += ",\"months\":[";
       for (std::size_t m = 0; m < monthly.size(); ++m) {
         if (m != 0) json += ',';
-        json += "{\"month\":\"";
-        json += month_names[m];
-        json += "\",\"amount\":";
+        json += month_entries[m];
         append_json_money(json, monthly[m]);
         json += '}';
       }

@@ -92,7 +92,7 @@ IncomeSpending income_spending_account(std::span<const Day> dates, std::span<con
 
 void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
-  UserJsonBuilder user;
+  thread_local UserJsonBuilder user;  // its buffer is kept from block to block
   for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     const auto a_end = static_cast<std::size_t>(shard.user_account_offsets[u + 1]);

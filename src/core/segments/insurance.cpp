@@ -18,22 +18,31 @@ std::string_view to_string(Frequency f) noexcept {
 
 namespace {
 
+// The frequency of a contract from the gaps in days between its consecutive distinct payment
+// dates (any order; reordered). Only the median is needed: nth_element, not a sort of every gap
+// (the sort was half of payment_frequency's cost in a run).
+Frequency frequency_of_gaps(std::vector<Day>& gaps) {
+  if (gaps.empty()) return Frequency::UNKNOWN;
+  const std::size_t m = gaps.size();
+  const auto mid = gaps.begin() + static_cast<std::ptrdiff_t>(m / 2);
+  std::nth_element(gaps.begin(), mid, gaps.end());
+  // Twice the median keeps a .5 median exact: 40.5 -> 81, outside MONTHLY's 40..80. For an even
+  // count the lower middle value is the largest of the half before `mid`.
+  const std::int64_t twice = m % 2 == 1 ? 2 * std::int64_t{*mid} : std::int64_t{*std::max_element(gaps.begin(), mid)} + *mid;
+  if (twice >= 40 && twice <= 80) return Frequency::MONTHLY;
+  if (twice >= 160 && twice <= 200) return Frequency::QUARTERLY;
+  if (twice >= 340 && twice <= 400) return Frequency::HALF_YEARLY;
+  if (twice >= 680 && twice <= 780) return Frequency::YEARLY;
+  return Frequency::IRREGULAR;
+}
+
 // payment_frequency into a caller's scratch: a run calls it once per contract, and a fresh vector
 // each time was most of its cost (perf: malloc and free under insurance_contracts).
 Frequency payment_frequency(std::span<const Day> sorted_dates, std::vector<Day>& gaps) {
   gaps.clear();
   for (std::size_t i = 1; i < sorted_dates.size(); ++i)
     if (sorted_dates[i] != sorted_dates[i - 1]) gaps.push_back(sorted_dates[i] - sorted_dates[i - 1]);
-  if (gaps.empty()) return Frequency::UNKNOWN;
-  std::sort(gaps.begin(), gaps.end());
-  const std::size_t m = gaps.size();
-  // Twice the median keeps a .5 median exact: 40.5 -> 81, outside MONTHLY's 40..80.
-  const std::int64_t twice = m % 2 == 1 ? 2 * std::int64_t{gaps[m / 2]} : std::int64_t{gaps[m / 2 - 1]} + gaps[m / 2];
-  if (twice >= 40 && twice <= 80) return Frequency::MONTHLY;
-  if (twice >= 160 && twice <= 200) return Frequency::QUARTERLY;
-  if (twice >= 340 && twice <= 400) return Frequency::HALF_YEARLY;
-  if (twice >= 680 && twice <= 780) return Frequency::YEARLY;
-  return Frequency::IRREGULAR;
+  return frequency_of_gaps(gaps);
 }
 
 }  // namespace
@@ -125,18 +134,25 @@ struct ContractScratch {
   std::vector<std::uint32_t> contract_of;  // per payment
   std::vector<std::uint32_t> order;        // the contracts in contract order
   std::vector<InsurancePayment> sorted;
-  std::vector<Day> dates;
   std::vector<Day> gaps;
 };
+
+// Names from the dictionary cache of one shard share their bytes: equal pointers are equal
+// names without a memcmp (memcmp was 1 % of a run here).
+bool same_provider(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && (a.data() == b.data() || std::memcmp(a.data(), b.data(), a.size()) == 0);
+}
 
 // Contract order (provider, type name), then date, then |amount| ascending: a contract's last
 // payment is its latest one, the largest on a tied date. An account holds few contracts and its
 // payments come in date order (insuranceSpending finds them so), so the payments are grouped by
 // contract in one pass, the few contracts sorted by their names, and each contract's payments
 // sorted only when they are not in order already. (std::sort of all payments compared the
-// provider names in every comparison: memcmp was 2 % of a run.)
-void sort_payments(std::span<InsurancePayment> payments, std::span<const std::string> label_names,
-                   ContractScratch& s) {
+// provider names in every comparison: memcmp was 2 % of a run.) Returns the sorted payments:
+// `payments` itself for a single contract, else scratch's copy; s.order then holds the contracts
+// in contract order, each with its slot (first) and count in the sorted payments.
+std::span<const InsurancePayment> sort_payments(std::span<InsurancePayment> payments,
+                                                std::span<const std::string> label_names, ContractScratch& s) {
   s.contracts.clear();
   s.contract_of.resize(payments.size());
   std::size_t last = 0;
@@ -144,7 +160,7 @@ void sort_payments(std::span<InsurancePayment> payments, std::span<const std::st
     const InsurancePayment& p = payments[i];
     const auto same = [&](std::size_t c) {
       const InsurancePayment& q = payments[s.contracts[c].first];
-      return q.type_bit == p.type_bit && q.provider == p.provider;
+      return q.type_bit == p.type_bit && same_provider(q.provider, p.provider);
     };
     if (s.contracts.empty() || !same(last)) {
       last = 0;
@@ -154,8 +170,16 @@ void sort_payments(std::span<InsurancePayment> payments, std::span<const std::st
     ++s.contracts[last].count;
     s.contract_of[i] = static_cast<std::uint32_t>(last);
   }
+  const auto by_date = [](const InsurancePayment& a, const InsurancePayment& b) {
+    if (a.date != b.date) return a.date < b.date;
+    return a.amount > b.amount;
+  };
   s.order.resize(s.contracts.size());
   for (std::size_t c = 0; c < s.order.size(); ++c) s.order[c] = static_cast<std::uint32_t>(c);
+  if (s.contracts.size() <= 1) {  // the usual account: nothing to deal out
+    if (!std::is_sorted(payments.begin(), payments.end(), by_date)) std::sort(payments.begin(), payments.end(), by_date);
+    return payments;
+  }
   std::sort(s.order.begin(), s.order.end(), [&](std::uint32_t x, std::uint32_t y) {
     const InsurancePayment& a = payments[s.contracts[x].first];
     const InsurancePayment& b = payments[s.contracts[y].first];
@@ -174,47 +198,44 @@ void sort_payments(std::span<InsurancePayment> payments, std::span<const std::st
     auto& c = s.contracts[s.contract_of[i]];
     s.sorted[c.first + c.count++] = payments[i];
   }
-  const auto by_date = [](const InsurancePayment& a, const InsurancePayment& b) {
-    if (a.date != b.date) return a.date < b.date;
-    return a.amount > b.amount;
-  };
   for (const auto& c : s.contracts) {
     const auto begin = s.sorted.begin() + static_cast<std::ptrdiff_t>(c.first);
     const auto end = begin + static_cast<std::ptrdiff_t>(c.count);
     if (!std::is_sorted(begin, end, by_date)) std::sort(begin, end, by_date);
   }
-  std::copy(s.sorted.begin(), s.sorted.end(), payments.begin());
+  return s.sorted;
 }
 
-void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, std::span<const std::string> label_names,
-                         std::vector<InsuranceContract>& out, ContractScratch& scratch) {
-  auto same_contract = [](const InsurancePayment& a, const InsurancePayment& b) {
-    return a.provider == b.provider && a.type_bit == b.type_bit;
-  };
-  sort_payments(payments, label_names, scratch);
-  std::vector<Day>& dates = scratch.dates;
-  for (std::size_t begin = 0, end = 0; begin < payments.size(); begin = end) {
-    end = begin + 1;
-    while (end < payments.size() && same_contract(payments[begin], payments[end])) ++end;
-    const InsurancePayment& latest = payments[end - 1];
+// The contracts of the account's `payments` with a payment on or after `first_day`, appended to
+// `out` in contract order. Returns the payments sorted (sort_payments).
+std::span<const InsurancePayment> insurance_contracts(std::span<InsurancePayment> payments, Day first_day,
+                                                      std::span<const std::string> label_names,
+                                                      std::vector<InsuranceContract>& out, ContractScratch& scratch) {
+  const std::span<const InsurancePayment> sorted = sort_payments(payments, label_names, scratch);
+  std::vector<Day>& gaps = scratch.gaps;
+  for (const std::uint32_t k : scratch.order) {
+    const std::size_t begin = scratch.contracts[k].first;  // contract 0 starts at payment 0: also unsorted
+    const std::size_t end = begin + scratch.contracts[k].count;
+    const InsurancePayment& latest = sorted[end - 1];
     if (latest.date < first_day) continue;  // no payment in the window
     InsuranceContract c;
     c.provider = latest.provider;
     c.type_bit = latest.type_bit;
     c.amount = checked_abs(latest.amount, "insurance amount");
     c.last_payment_date = latest.date;
-    dates.clear();
+    gaps.clear();  // between consecutive distinct dates, as payment_frequency takes them
     for (std::size_t i = begin; i < end; ++i) {
-      dates.push_back(payments[i].date);
-      if (payments[i].date >= first_day) {
+      if (i > begin && sorted[i].date != sorted[i - 1].date) gaps.push_back(sorted[i].date - sorted[i - 1].date);
+      if (sorted[i].date >= first_day) {
         ++c.payments_in_period;
-        c.total_in_period = checked_add(c.total_in_period, checked_abs(payments[i].amount, "insurance amount"),
+        c.total_in_period = checked_add(c.total_in_period, checked_abs(sorted[i].amount, "insurance amount"),
                                         "totalInPeriod");
       }
     }
-    c.frequency = payment_frequency(dates, scratch.gaps);
+    c.frequency = frequency_of_gaps(gaps);
     out.push_back(c);
   }
+  return sorted;
 }
 
 }  // namespace
@@ -222,7 +243,8 @@ void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, st
 void insurance_contracts(std::span<InsurancePayment> payments, Day first_day, std::span<const std::string> label_names,
                          std::vector<InsuranceContract>& out) {
   ContractScratch scratch;
-  insurance_contracts(payments, first_day, label_names, out, scratch);
+  const std::span<const InsurancePayment> sorted = insurance_contracts(payments, first_day, label_names, out, scratch);
+  if (sorted.data() != payments.data()) std::copy(sorted.begin(), sorted.end(), payments.begin());  // sorted in place
 }
 
 namespace {
@@ -309,6 +331,19 @@ void name_providers(const ShardData& shard, const AccountTransactions& txns, con
     payments[p].provider = std::string_view(providers).substr(provider_offsets[p], provider_offsets[p + 1] - provider_offsets[p]);
 }
 
+// scan_insurance_spending's buffers, kept per thread from call to call.
+struct InsuranceScratch {
+  std::vector<int> expected;
+  std::string providers;  // normalised names of one account's payments, end to end
+  std::vector<std::size_t> provider_offsets;
+  std::vector<InsurancePayment> payments;
+  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
+  std::vector<InsuranceContract> contracts;
+  ContractScratch contract;
+  std::string tail;
+  UserJsonBuilder user;
+};
+
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
   json += "{\"provider\":";
   append_json_string(json, c.provider);
@@ -337,21 +372,26 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
   const LabelSet group_mask = group ? taxonomy.group_mask(*group) : 0;
   const int group_bit = group ? taxonomy.group_bit(*group) : 0;
 
-  std::vector<int> expected;  // bits in table order, distinct
+  // Kept from block to block (the kernel runs per block of a few users): no allocation once the
+  // largest account and user were seen, instead of ~20 per block.
+  thread_local InsuranceScratch s;
+  std::vector<int>& expected = s.expected;  // bits in table order, distinct
   if (job.request.expected_insurance_types) {
     expected = *job.request.expected_insurance_types;
     std::sort(expected.begin(), expected.end());
     expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  } else {
+    expected.clear();
   }
 
-  std::string providers;  // normalised names of one account's payments, end to end
-  std::vector<std::size_t> provider_offsets;
-  std::vector<InsurancePayment> payments;
-  std::vector<std::size_t> candidates;  // one account's insurance payments, by index
-  std::vector<InsuranceContract> contracts;
-  ContractScratch scratch;
-  std::string tail;
-  UserJsonBuilder user;
+  std::string& providers = s.providers;
+  std::vector<std::size_t>& provider_offsets = s.provider_offsets;
+  std::vector<InsurancePayment>& payments = s.payments;
+  std::vector<std::size_t>& candidates = s.candidates;
+  std::vector<InsuranceContract>& contracts = s.contracts;
+  ContractScratch& scratch = s.contract;
+  std::string& tail = s.tail;
+  UserJsonBuilder& user = s.user;
   for (std::size_t u = users.begin; u < users.end; ++u) {
     user.begin(shard.user_id[u], "accounts");
     LabelSet reported_types = 0;

@@ -83,6 +83,40 @@ TEST(ComputeSegments, BlockByBlockEqualsEachJobOverTheWholeShard) {
   }
 }
 
+// The kernels keep their month tables, accumulators and buffers per thread from block to block
+// (month_slots.hpp, cached_month_slots: the last 8 windows). Jobs that take turns on every block
+// with more distinct windows than that, and breakdowns over other groups, must each still give
+// what they give alone.
+TEST(ComputeSegments, JobsWithManyWindowsAndGroupsTakingTurnsGiveWhatEachGivesAlone) {
+  const ShardData shard = large_shard();
+  std::vector<JobSpec> jobs;
+  const std::size_t groups = taxonomy().groups().size();
+  for (int months = 1; months <= 12; ++months) {
+    JobSpec breakdown;
+    breakdown.creation_date = day("2026-10-15");
+    breakdown.request.segment = Segment::financialBreakdown;
+    breakdown.request.duration_in_month = months;
+    for (std::size_t g = static_cast<std::size_t>(months) % groups; g < groups; g += 2)
+      breakdown.request.label_groups.push_back(static_cast<int>(g));
+    jobs.push_back(breakdown);
+    JobSpec low;
+    low.creation_date = day("2026-10-15") - 7 * months;  // other creation dates: other windows too
+    low.request.segment = Segment::lowBalance;
+    low.request.threshold = 100'000;
+    low.request.duration_in_month = months;
+    jobs.push_back(low);
+  }
+  std::vector<SegmentPartial> blocked(jobs.size());
+  ASSERT_TRUE(compute_segments(jobs, taxonomy(), shard, blocked, [] { return true; }));
+  for (std::size_t j = 0; j < jobs.size(); ++j) {
+    SegmentPartial whole;
+    compute_segment(jobs[j], taxonomy(), shard, whole);
+    EXPECT_EQ(blocked[j], whole) << "job " << j;
+  }
+  EXPECT_GT(blocked[0].users(), 0u);
+  EXPECT_GT(blocked[23].users(), 0u);
+}
+
 TEST(ComputeSegments, StopsAfterTheBlockWhenAsked) {
   const ShardData shard = large_shard();
   const auto jobs = all_segments();
