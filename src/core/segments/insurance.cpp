@@ -344,22 +344,21 @@ struct InsuranceScratch {
   UserJsonBuilder user;
 };
 
+// One contract, written in one piece (JsonRoom).
 void append_contract(std::string& json, const InsuranceContract& c, std::span<const std::string> label_names) {
-  json += "{\"provider\":";
-  append_json_string(json, c.provider);
-  json += ",\"insuranceType\":";
-  append_json_string(json, label_names[static_cast<std::size_t>(c.type_bit)]);
-  json += ",\"amount\":";
-  append_json_money(json, c.amount);
-  json += ",\"frequency\":\"";
-  json += to_string(c.frequency);
-  json += "\",\"lastPaymentDate\":\"";
-  append_date(json, c.last_payment_date);
-  json += "\",\"paymentsInPeriod\":";
-  append_json_uint(json, c.payments_in_period);
-  json += ",\"totalInPeriod\":";
-  append_json_money(json, c.total_in_period);
-  json += '}';
+  const std::string_view type = label_names[static_cast<std::size_t>(c.type_bit)];
+  const std::string_view frequency = to_string(c.frequency);
+  JsonRoom room(json, 140 + max_json_string(c.provider) + max_json_string(type) + frequency.size() + 10 +
+                          kMaxJsonUint + 2 * kMaxJsonMoney);
+  char* p = write_json_string(write_raw(room.begin(), "{\"provider\":"), c.provider);
+  p = write_json_string(write_raw(p, ",\"insuranceType\":"), type);
+  p = write_json_money(write_raw(p, ",\"amount\":"), c.amount);
+  p = write_raw(write_raw(p, ",\"frequency\":\""), frequency);
+  p = write_date(write_raw(p, "\",\"lastPaymentDate\":\""), c.last_payment_date);
+  p = write_json_uint(write_raw(p, "\",\"paymentsInPeriod\":"), c.payments_in_period);
+  p = write_json_money(write_raw(p, ",\"totalInPeriod\":"), c.total_in_period);
+  *p++ = '}';
+  room.commit(p);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cereal/types/vector.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <sstream>
 
 namespace finseg::test {
@@ -84,6 +85,38 @@ TEST(JsonText, MoneyMatchesAppendMoney) {
     append_json_money(fast, v);
     EXPECT_EQ(fast, format_money(v)) << v;
   }
+}
+
+// The pointer writers count the digits before writing: every width of an integer, and the bounds
+// the callers reserve (JsonRoom) are never passed, whatever the value.
+TEST(JsonText, WritersKeepToTheirBoundsAtEveryWidth) {
+  std::vector<std::uint64_t> values{0, std::numeric_limits<std::uint64_t>::max()};
+  for (std::uint64_t p = 1; p <= std::numeric_limits<std::uint64_t>::max() / 10; p *= 10) {
+    values.push_back(p - 1);
+    values.push_back(p);
+    values.push_back(p + 1);
+    values.push_back(p * 10 - 1);
+  }
+  for (const std::uint64_t v : values) {
+    char buf[kMaxJsonUint + 1];
+    std::memset(buf, '#', sizeof buf);
+    char* end = write_json_uint(buf, v);
+    EXPECT_EQ(std::string(buf, end), std::to_string(v));
+    EXPECT_EQ(buf[kMaxJsonUint], '#');
+    for (const Cents c : {static_cast<Cents>(v), -static_cast<Cents>(v), std::numeric_limits<Cents>::min()}) {
+      char mbuf[kMaxJsonMoney + 1];
+      std::memset(mbuf, '#', sizeof mbuf);
+      char* mend = write_json_money(mbuf, c);
+      EXPECT_EQ(std::string(mbuf, mend), format_money(c)) << c;
+      EXPECT_EQ(mbuf[kMaxJsonMoney], '#');
+    }
+  }
+  std::string out = "kept";
+  append_json_uint(out, 42);
+  append_json_money(out, -5);
+  append_json_string(out, "a\"\x01");
+  EXPECT_EQ(out, "kept42-0.05\"a\\\"\\u0001\"");
+  EXPECT_EQ(out.size(), 4 + 2 + 5 + 11);  // the rooms are cut to what was written
 }
 
 TEST(Request, SegmentNamesRoundTrip) {
