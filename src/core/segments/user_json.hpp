@@ -36,7 +36,7 @@ class UserJsonBuilder {
     buf_ += ']';
     buf_ += tail;
     buf_ += '}';
-    out.append_user(std::string(user_id_), buf_);
+    out.append_user(user_id_, buf_);
     out.entries += reported == kCountEntries ? entries_ : reported;
   }
   static constexpr std::size_t kCountEntries = static_cast<std::size_t>(-1);
