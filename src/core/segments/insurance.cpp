@@ -419,9 +419,11 @@ void scan_insurance_spending(const JobSpec& job, const Taxonomy& taxonomy, const
       contracts.clear();
       insurance_contracts(payments, window.first_day, names, contracts, scratch);
       std::string& json = user.next_entry();
-      json += "{\"accountId\":";
-      append_json_string(json, shard.account_id[a]);
-      json += ",\"insurances\":[";
+      {
+        const std::string_view id = shard.account_id[a];
+        JsonRoom room(json, 32 + max_json_string(id));
+        room.commit(write_raw(write_json_string(write_raw(room.begin(), "{\"accountId\":"), id), ",\"insurances\":["));
+      }
       for (std::size_t c = 0; c < contracts.size(); ++c) {
         if (c != 0) json += ',';
         append_contract(json, contracts[c], names);
