@@ -1,6 +1,7 @@
 // SegmentPartial::combine (the one merge path), the result document and JSON escaping.
 #include "core/segments/json_text.hpp"
 #include "core/segments/month_slots.hpp"
+#include "core/segments/user_merge.hpp"
 
 #include "segment_test_support.hpp"
 
@@ -182,6 +183,33 @@ TEST(SegmentPartial, UserInTwoPartialsIsALogicError) {
   EXPECT_THROW(a.combine(partial({"b", "m"})), std::logic_error);
   SegmentPartial c = partial({"x"});
   EXPECT_THROW(c.append_user("w", "{}"), std::logic_error);
+}
+
+// The users' objects live end to end in one buffer: each is viewed whole, a combine keeps them
+// whole, and a partial whose ends do not match its text is refused before anything is written.
+TEST(SegmentPartial, ObjectsEndToEndInOneBuffer) {
+  SegmentPartial p;
+  p.append_user("a", "{\"userId\":\"a\"}");
+  p.append_user("b", "");
+  p.append_user("c", "{\"userId\":\"c\",\"x\":[1,2]}");
+  ASSERT_EQ(p.users(), 3u);
+  EXPECT_EQ(p.user_json(0), "{\"userId\":\"a\"}");
+  EXPECT_EQ(p.user_json(1), "");
+  EXPECT_EQ(p.user_json(2), "{\"userId\":\"c\",\"x\":[1,2]}");
+  EXPECT_EQ(p.json_text.size(), p.json_end.back());
+  SegmentPartial q;
+  q.append_user("b0", "{B0}");
+  p.combine(std::move(q));
+  ASSERT_EQ(p.users(), 4u);
+  EXPECT_EQ(p.user_json(1), "");
+  EXPECT_EQ(p.user_json(2), "{B0}");
+  EXPECT_EQ(p.user_json(3), "{\"userId\":\"c\",\"x\":[1,2]}");
+  SegmentPartial broken = p;
+  broken.json_text += "x";
+  EXPECT_THROW(source_of(broken), std::logic_error);
+  broken = p;
+  broken.json_end.pop_back();
+  EXPECT_THROW(source_of(broken), std::logic_error);
 }
 
 TEST(SegmentPartial, CerealRoundTrip) {
