@@ -57,20 +57,25 @@ const char* describe_date_error(std::string_view s) noexcept {
   return split(s).shape_ok ? "no such calendar day" : "not a date of the form YYYY-MM-DD";
 }
 
-void append_date(std::string& out, Day d) {
+char* write_date(char* p, Day d) noexcept {
   const CivilDate c = civil_from_days(d);
-  char buf[16];
   const int y = c.year;
-  buf[0] = static_cast<char>('0' + (y / 1000) % 10);
-  buf[1] = static_cast<char>('0' + (y / 100) % 10);
-  buf[2] = static_cast<char>('0' + (y / 10) % 10);
-  buf[3] = static_cast<char>('0' + y % 10);
-  buf[4] = '-';
-  buf[5] = static_cast<char>('0' + c.month / 10);
-  buf[6] = static_cast<char>('0' + c.month % 10);
-  buf[7] = '-';
-  buf[8] = static_cast<char>('0' + c.day / 10);
-  buf[9] = static_cast<char>('0' + c.day % 10);
+  p[0] = static_cast<char>('0' + (y / 1000) % 10);
+  p[1] = static_cast<char>('0' + (y / 100) % 10);
+  p[2] = static_cast<char>('0' + (y / 10) % 10);
+  p[3] = static_cast<char>('0' + y % 10);
+  p[4] = '-';
+  p[5] = static_cast<char>('0' + c.month / 10);
+  p[6] = static_cast<char>('0' + c.month % 10);
+  p[7] = '-';
+  p[8] = static_cast<char>('0' + c.day / 10);
+  p[9] = static_cast<char>('0' + c.day % 10);
+  return p + 10;
+}
+
+void append_date(std::string& out, Day d) {
+  char buf[10];
+  write_date(buf, d);
   out.append(buf, 10);
 }
 

@@ -68,6 +68,8 @@ const char* describe_date_error(std::string_view text) noexcept;
 
 std::string format_date(Day d);
 void append_date(std::string& out, Day d);
+// The same ten bytes through a pointer (room reserved by the caller); returns p + 10.
+char* write_date(char* p, Day d) noexcept;
 // "YYYY-MM"
 std::string format_month(MonthNumber m);
 

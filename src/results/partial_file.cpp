@@ -40,7 +40,7 @@ void append_raw(std::string& out, T value) {
   out.append(bytes, sizeof(T));
 }
 
-void append_record(std::string& out, const std::string& id, const std::string& json) {
+void append_record(std::string& out, std::string_view id, std::string_view json) {
   append_raw(out, static_cast<std::uint32_t>(id.size()));
   out += id;
   append_raw(out, static_cast<std::uint32_t>(json.size()));
@@ -190,15 +190,16 @@ EncodedPartialFile encode_partial(const std::string& run_key, int shard, const s
   PartialFileHeader header{run_key, shard, shard_checksum, {}};
   std::uint64_t body_bytes = 0;
   for (const auto& p : partials) {
-    if (p.user_ids.size() != p.user_json.size()) throw std::logic_error("encode_partial_file: user_ids and user_json differ in length");
+    if (p.user_ids.size() != p.json_end.size() || (!p.json_end.empty() && p.json_end.back() != p.json_text.size()))
+      throw std::logic_error("encode_partial_file: user_ids and json_end differ in length, or json_text in size");
     PartialSection s;
     s.totals = p.totals();
     s.offset = body_bytes;
     for (std::size_t i = 0; i < p.user_ids.size(); ++i) {
       if (i > 0 && !(p.user_ids[i - 1] < p.user_ids[i]))
         throw std::logic_error("encode_partial_file: users out of order at '" + p.user_ids[i] + "'");
-      s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json[i].size();
-      s.json_bytes += p.user_json[i].size();
+      s.bytes += 2 * sizeof(std::uint32_t) + p.user_ids[i].size() + p.user_json(i).size();
+      s.json_bytes += p.user_json(i).size();
     }
     body_bytes += s.bytes;
     if (!p.user_ids.empty()) {
@@ -226,7 +227,7 @@ EncodedPartialFile encode_partial(const std::string& run_key, int shard, const s
   GrowingCrc crc;
   for (const auto& p : partials)
     for (std::size_t i = 0; i < p.user_ids.size(); ++i) {
-      append_record(file, p.user_ids[i], p.user_json[i]);
+      append_record(file, p.user_ids[i], p.user_json(i));
       crc.follow(file, kCrcPiece);
     }
   crc.follow(file, 0);
@@ -278,7 +279,7 @@ SegmentPartial read_partial_section(const std::filesystem::path& file, const Par
   if (job >= header.jobs.size()) throw std::logic_error("read_partial_section: no job " + std::to_string(job));
   SectionReader reader(file, header.body_offset, header.jobs[job]);
   SegmentPartial p;
-  while (reader.next()) p.append_user(std::string(reader.id()), std::string(reader.json()));
+  while (reader.next()) p.append_user(reader.id(), reader.json());
   p.entries = header.jobs[job].totals.entries;
   p.transactions_scanned = header.jobs[job].totals.transactions_scanned;
   return p;

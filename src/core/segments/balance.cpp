@@ -64,12 +64,13 @@ bool type_matches(const SegmentRequest& request, const ShardData& shard, std::si
   return !request.account_type || shard.account_type[account] == *request.account_type;
 }
 
+// One account's entry, written in one piece (JsonRoom).
 void append_amount_entry(std::string& json, std::string_view account_id, Cents amount) {
-  json += "{\"accountId\":";
-  append_json_string(json, account_id);
-  json += ",\"amount\":";
-  append_json_money(json, amount);
-  json += '}';
+  JsonRoom room(json, 25 + max_json_string(account_id) + kMaxJsonMoney);
+  char* p = write_json_string(write_raw(room.begin(), "{\"accountId\":"), account_id);
+  p = write_json_money(write_raw(p, ",\"amount\":"), amount);
+  *p++ = '}';
+  room.commit(p);
 }
 
 // The shared skeleton of both balance segments: per user, per account of the requested type.

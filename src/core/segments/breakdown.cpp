@@ -206,6 +206,34 @@ struct BreakdownScratch {
 
 }  // namespace
 
+namespace {
+
+// One group's entry, written in one piece (JsonRoom): 31 money values per entry at 25 months.
+void append_breakdown(std::string& json, std::string_view group_name, const BreakdownStats& s,
+                      std::span<const Cents> monthly, const std::vector<std::string>& month_entries) {
+  const std::pair<std::string_view, Cents> fields[] = {
+      {",\"total\":", s.total},   {",\"average\":", s.average}, {",\"min\":", s.min},
+      {",\"max\":", s.max},       {",\"median\":", s.median},   {",\"standardDeviation\":", s.standard_deviation}};
+  constexpr std::string_view kHead = "{\"labelGroup\":", kMonths = ",\"months\":[";
+  std::size_t bound = kHead.size() + max_json_string(group_name) + kMonths.size() + 2;
+  for (const auto& f : fields) bound += f.first.size() + kMaxJsonMoney;
+  for (std::size_t m = 0; m < monthly.size(); ++m) bound += 1 + month_entries[m].size() + kMaxJsonMoney + 1;
+  JsonRoom room(json, bound);
+  char* p = write_json_string(write_raw(room.begin(), kHead), group_name);
+  for (const auto& [key, value] : fields) p = write_json_money(write_raw(p, key), value);
+  p = write_raw(p, kMonths);
+  for (std::size_t m = 0; m < monthly.size(); ++m) {
+    if (m != 0) *p++ = ',';
+    p = write_json_money(write_raw(p, month_entries[m]), monthly[m]);
+    *p++ = '}';
+  }
+  *p++ = ']';
+  *p++ = '}';
+  room.commit(p);
+}
+
+}  // namespace
+
 void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, const ShardData& shard, UserRange users,
                               SegmentPartial& out) {
   thread_local BreakdownScratch scratch;
@@ -235,24 +263,7 @@ void scan_financial_breakdown(const JobSpec& job, const Taxonomy& taxonomy, cons
       if (!acc.present(g)) continue;
       const std::span<const Cents> monthly = acc.monthly(g);
       const BreakdownStats s = breakdown_stats(monthly);
-      std::string& json = user.next_entry();
-      json += "{\"labelGroup\":";
-      append_json_string(json, group_names[g]);
-      const std::pair<std::string_view, Cents> fields[] = {
-          {",\"total\":", s.total},   {",\"average\":", s.average}, {",\"min\":", s.min},
-          {",\"max\":", s.max},       {",\"median\":", s.median},   {",\"standardDeviation\":", s.standard_deviation}};
-      for (const auto& [key, value] : fields) {
-        json += key;
-        append_json_money(json, value);
-      }
-      json += ",\"months\":[";
-      for (std::size_t m = 0; m < monthly.size(); ++m) {
-        if (m != 0) json += ',';
-        json += month_entries[m];
-        append_json_money(json, monthly[m]);
-        json += '}';
-      }
-      json += "]}";
+      append_breakdown(user.next_entry(), group_names[g], s, monthly, month_entries);
     }
     user.finish(out);
   }

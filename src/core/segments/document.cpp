@@ -38,7 +38,7 @@ SegmentTotals write_document(const JobSpec& job, std::vector<PendingSource> sour
 std::string render_document(const JobSpec& job, const SegmentPartial& all) {
   std::string doc;
   std::size_t bytes = 64;
-  for (const std::string& u : all.user_json) bytes += u.size() + 2;
+  bytes += all.json_text.size() + 2 * all.users();
   doc.reserve(bytes);
   write_document(job, {source_of(all)}, [&doc](std::string_view piece) { doc += piece; }, "render_document");
   return doc;

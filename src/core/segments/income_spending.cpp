@@ -90,6 +90,22 @@ IncomeSpending income_spending_account(std::span<const Day> dates, std::span<con
   return r;
 }
 
+namespace {
+
+// One account's entry, written in one piece (JsonRoom).
+void append_account_entry(std::string& json, std::string_view account_id, const IncomeSpending& r) {
+  JsonRoom room(json, 120 + max_json_string(account_id) + 2 * kMaxJsonUint + 2 * kMaxJsonMoney);
+  char* p = write_json_string(write_raw(room.begin(), "{\"accountId\":"), account_id);
+  p = write_json_uint(write_raw(p, ",\"incomingTransactions\":"), r.incoming_transactions);
+  p = write_json_uint(write_raw(p, ",\"outgoingTransactions\":"), r.outgoing_transactions);
+  p = write_json_money(write_raw(p, ",\"incomingAmount\":"), r.incoming_amount);
+  p = write_json_money(write_raw(p, ",\"outgoingAmount\":"), r.outgoing_amount);
+  *p++ = '}';
+  room.commit(p);
+}
+
+}  // namespace
+
 void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange users, SegmentPartial& out) {
   const MonthWindow window = window_before(job.creation_date, effective_duration(job.request));
   thread_local UserJsonBuilder user;  // its buffer is kept from block to block
@@ -102,18 +118,7 @@ void scan_income_spending(const JobSpec& job, const ShardData& shard, UserRange 
       out.transactions_scanned += txns.size();
       const IncomeSpending r = income_spending_account(txns.booking_date, txns.amount, window.first_day, window.last_day);
       if (!r.appears()) continue;
-      std::string& json = user.next_entry();
-      json += "{\"accountId\":";
-      append_json_string(json, shard.account_id[a]);
-      json += ",\"incomingTransactions\":";
-      append_json_uint(json, r.incoming_transactions);
-      json += ",\"outgoingTransactions\":";
-      append_json_uint(json, r.outgoing_transactions);
-      json += ",\"incomingAmount\":";
-      append_json_money(json, r.incoming_amount);
-      json += ",\"outgoingAmount\":";
-      append_json_money(json, r.outgoing_amount);
-      json += '}';
+      append_account_entry(user.next_entry(), shard.account_id[a], r);
     }
     user.finish(out);
   }

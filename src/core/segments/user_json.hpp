@@ -15,11 +15,10 @@ class UserJsonBuilder {
   void begin(std::string_view user_id, std::string_view list_key) {
     user_id_ = user_id;
     buf_.clear();
-    buf_ += "{\"userId\":";
-    append_json_string(buf_, user_id);
-    buf_ += ",\"";
-    buf_ += list_key;
-    buf_ += "\":[";
+    JsonRoom room(buf_, 16 + max_json_string(user_id) + list_key.size());  // written in one piece
+    char* p = write_json_string(write_raw(room.begin(), "{\"userId\":"), user_id);
+    p = write_raw(write_raw(p, ",\""), list_key);
+    room.commit(write_raw(p, "\":["));
     entries_ = 0;
   }
   // The buffer to append the next entry's JSON object to.
@@ -36,7 +35,7 @@ class UserJsonBuilder {
     buf_ += ']';
     buf_ += tail;
     buf_ += '}';
-    out.append_user(std::string(user_id_), buf_);
+    out.append_user(user_id_, buf_);
     out.entries += reported == kCountEntries ? entries_ : reported;
   }
   static constexpr std::size_t kCountEntries = static_cast<std::size_t>(-1);

@@ -17,7 +17,7 @@ class PartialSource final : public UserSource {
     return i_ < p_.user_ids.size();
   }
   std::string_view id() const override { return p_.user_ids[i_]; }
-  std::string_view json() const override { return p_.user_json[i_]; }
+  std::string_view json() const override { return p_.user_json(i_); }
 
  private:
   const SegmentPartial& p_;
@@ -56,8 +56,9 @@ class MergeHeap {
 }  // namespace
 
 PendingSource source_of(const SegmentPartial& partial) {
-  if (partial.user_ids.size() != partial.user_json.size())
-    throw std::logic_error("SegmentPartial: user_ids and user_json differ in length");
+  if (partial.user_ids.size() != partial.json_end.size() ||
+      (!partial.json_end.empty() && partial.json_end.back() != partial.json_text.size()))
+    throw std::logic_error("SegmentPartial: user_ids and json_end differ in length, or json_text in size");
   PendingSource s;
   s.totals = partial.totals();
   if (!partial.user_ids.empty()) s.first_user = partial.user_ids.front();

@@ -123,7 +123,7 @@ TEST(BreakdownScan, GroupInOneMonthOnlyAndUsersWithoutMatchesLeftOut) {
   const SegmentPartial p = run_shards(job, shards);
   ASSERT_EQ(p.user_ids, std::vector<std::string>{"u1"});
   // Feb -13.00, Mar 0: total -13.00, average -6.50, median -6.50, sd 6.50.
-  EXPECT_EQ(p.user_json[0],
+  EXPECT_EQ(p.user_json(0),
             R"({"userId":"u1","breakdowns":[{"labelGroup":"RENTANDLIVING","total":-13.00,"average":-6.50,"min":-13.00,)"
             R"("max":0.00,"median":-6.50,"standardDeviation":6.50,"months":[{"month":"2024-02","amount":-13.00},)"
             R"({"month":"2024-03","amount":0.00}]}]})");

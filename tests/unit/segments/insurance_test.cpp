@@ -195,7 +195,7 @@ TEST(InsuranceScan, ProviderSpellingsMakeOneContract) {
   job.creation_date = day("2024-04-10");
   SegmentPartial p = run_shards(job, shards);
   ASSERT_EQ(p.users(), 1u);
-  EXPECT_EQ(p.user_json[0],
+  EXPECT_EQ(p.user_json(0),
             R"({"userId":"u1","accounts":[{"accountId":"a1","insurances":[{"provider":"AXA","insuranceType":"CARINSURANCE",)"
             R"("amount":1.00,"frequency":"UNKNOWN","lastPaymentDate":"2024-03-04","paymentsInPeriod":1,"totalInPeriod":1.00},)"
             R"({"provider":"Allianz AG","insuranceType":"CARINSURANCE","amount":6.00,"frequency":"MONTHLY",)"
@@ -219,7 +219,7 @@ TEST(InsuranceScan, MissingTypesAndIgnoredPayments) {
   job.creation_date = day("2024-04-10");
   SegmentPartial p = run_shards(job, shards);
   ASSERT_EQ(p.user_ids, std::vector<std::string>{"u1"});
-  EXPECT_EQ(p.user_json[0],
+  EXPECT_EQ(p.user_json(0),
             R"({"userId":"u1","accounts":[{"accountId":"a1","insurances":[{"provider":"Prov \"X\"","insuranceType":"CARINSURANCE",)"
             R"("amount":5.00,"frequency":"UNKNOWN","lastPaymentDate":"2024-03-01","paymentsInPeriod":1,"totalInPeriod":5.00}]},)"
             R"({"accountId":"a2","insurances":[{"provider":"","insuranceType":"INSURANCE","amount":1.00,"frequency":"UNKNOWN",)"
@@ -229,7 +229,7 @@ TEST(InsuranceScan, MissingTypesAndIgnoredPayments) {
   job.request.duration_in_month = 0;  // the default: 12 months
   p = run_shards(job, shards);
   ASSERT_EQ(p.users(), 1u);
-  EXPECT_EQ(p.user_json[0].find("missingInsuranceTypes"), std::string::npos);
+  EXPECT_EQ(p.user_json(0).find("missingInsuranceTypes"), std::string::npos);
   EXPECT_EQ(render_document(job, p).rfind("{\"durationInMonth\":12,", 0), 0u);
 }
 

@@ -1,6 +1,7 @@
 // SegmentPartial::combine (the one merge path), the result document and JSON escaping.
 #include "core/segments/json_text.hpp"
 #include "core/segments/month_slots.hpp"
+#include "core/segments/user_merge.hpp"
 
 #include "segment_test_support.hpp"
 
@@ -9,6 +10,7 @@
 #include <cereal/types/vector.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstring>
 #include <sstream>
 
 namespace finseg::test {
@@ -86,6 +88,38 @@ TEST(JsonText, MoneyMatchesAppendMoney) {
   }
 }
 
+// The pointer writers count the digits before writing: every width of an integer, and the bounds
+// the callers reserve (JsonRoom) are never passed, whatever the value.
+TEST(JsonText, WritersKeepToTheirBoundsAtEveryWidth) {
+  std::vector<std::uint64_t> values{0, std::numeric_limits<std::uint64_t>::max()};
+  for (std::uint64_t p = 1; p <= std::numeric_limits<std::uint64_t>::max() / 10; p *= 10) {
+    values.push_back(p - 1);
+    values.push_back(p);
+    values.push_back(p + 1);
+    values.push_back(p * 10 - 1);
+  }
+  for (const std::uint64_t v : values) {
+    char buf[kMaxJsonUint + 1];
+    std::memset(buf, '#', sizeof buf);
+    char* end = write_json_uint(buf, v);
+    EXPECT_EQ(std::string(buf, end), std::to_string(v));
+    EXPECT_EQ(buf[kMaxJsonUint], '#');
+    for (const Cents c : {static_cast<Cents>(v), -static_cast<Cents>(v), std::numeric_limits<Cents>::min()}) {
+      char mbuf[kMaxJsonMoney + 1];
+      std::memset(mbuf, '#', sizeof mbuf);
+      char* mend = write_json_money(mbuf, c);
+      EXPECT_EQ(std::string(mbuf, mend), format_money(c)) << c;
+      EXPECT_EQ(mbuf[kMaxJsonMoney], '#');
+    }
+  }
+  std::string out = "kept";
+  append_json_uint(out, 42);
+  append_json_money(out, -5);
+  append_json_string(out, "a\"\x01");
+  EXPECT_EQ(out, "kept42-0.05\"a\\\"\\u0001\"");
+  EXPECT_EQ(out.size(), 4 + 2 + 5 + 11);  // the rooms are cut to what was written
+}
+
 TEST(Request, SegmentNamesRoundTrip) {
   for (const Segment s : {Segment::highBalance, Segment::lowBalance, Segment::incomeSpendingSummary,
                           Segment::financialBreakdown, Segment::insuranceSpending})
@@ -149,6 +183,33 @@ TEST(SegmentPartial, UserInTwoPartialsIsALogicError) {
   EXPECT_THROW(a.combine(partial({"b", "m"})), std::logic_error);
   SegmentPartial c = partial({"x"});
   EXPECT_THROW(c.append_user("w", "{}"), std::logic_error);
+}
+
+// The users' objects live end to end in one buffer: each is viewed whole, a combine keeps them
+// whole, and a partial whose ends do not match its text is refused before anything is written.
+TEST(SegmentPartial, ObjectsEndToEndInOneBuffer) {
+  SegmentPartial p;
+  p.append_user("a", "{\"userId\":\"a\"}");
+  p.append_user("b", "");
+  p.append_user("c", "{\"userId\":\"c\",\"x\":[1,2]}");
+  ASSERT_EQ(p.users(), 3u);
+  EXPECT_EQ(p.user_json(0), "{\"userId\":\"a\"}");
+  EXPECT_EQ(p.user_json(1), "");
+  EXPECT_EQ(p.user_json(2), "{\"userId\":\"c\",\"x\":[1,2]}");
+  EXPECT_EQ(p.json_text.size(), p.json_end.back());
+  SegmentPartial q;
+  q.append_user("b0", "{B0}");
+  p.combine(std::move(q));
+  ASSERT_EQ(p.users(), 4u);
+  EXPECT_EQ(p.user_json(1), "");
+  EXPECT_EQ(p.user_json(2), "{B0}");
+  EXPECT_EQ(p.user_json(3), "{\"userId\":\"c\",\"x\":[1,2]}");
+  SegmentPartial broken = p;
+  broken.json_text += "x";
+  EXPECT_THROW(source_of(broken), std::logic_error);
+  broken = p;
+  broken.json_end.pop_back();
+  EXPECT_THROW(source_of(broken), std::logic_error);
 }
 
 TEST(SegmentPartial, CerealRoundTrip) {
