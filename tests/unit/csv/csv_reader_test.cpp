@@ -202,6 +202,49 @@ TEST(CsvReader, MalformedBytesAnywhereInALongRecordGiveTheSameMessage) {
   }
 }
 
+// The fast path reads a quoted field without a doubled quote or a line end inside (a purpose with
+// a comma) itself: at every field of a long row, quoted so, the records, lines, raw bytes and the
+// ASCII flag are what was written; a quoted field then followed by text, holding a CR, a LF or a
+// doubled quote goes to the general parser, which gives its message or its fields.
+TEST(CsvReader, QuotedFieldsWithCommasInLongRecordsReadBackOrFailAsTheGeneralParser) {
+  const std::vector<std::string> fields = {"u0000001-chk-00042", "u0000001-chk", "2024-10-01", "-12.34", "PayPal Europe",
+                                           "DE53600501010026087931", "8895945599 PP.1000.PP . Urban Sports Club GmbH", "SUBSCRIPTIONS"};
+  const auto row_with = [&](std::size_t quoted, const std::string& cell) {
+    std::string row;
+    for (std::size_t f = 0; f < fields.size(); ++f) row += (f ? "," : "") + (f == quoted ? cell : fields[f]);
+    return row;
+  };
+  for (std::size_t q = 0; q < fields.size(); ++q) {
+    for (const std::string& inner : {std::string("a, b"), std::string(""), std::string(",,"), std::string("x,") + std::string(70, 'y') + ",z"}) {
+      const std::string row = row_with(q, "\"" + inner + "\"");
+      const std::string text = row + "\n" + row + "\r\n" + row + "\n" + row + "\n";
+      Reader reader(text, "x.csv");
+      Record rec;
+      for (std::uint64_t line = 1; line <= 4; ++line) {
+        ASSERT_TRUE(reader.next(rec));
+        std::vector<std::string> want = fields;
+        want[q] = inner;
+        EXPECT_EQ(std::vector<std::string>(rec.fields.begin(), rec.fields.end()), want) << row;
+        EXPECT_EQ(rec.line, line);
+        EXPECT_EQ(rec.raw, row);
+        if (line < 4) {
+          EXPECT_TRUE(rec.ascii) << row;  // read by the fast path (the last: by the general parser)
+        }
+      }
+      EXPECT_FALSE(reader.next(rec));
+    }
+    const std::string plain = row_with(0, fields[0]);
+    EXPECT_NE(malformed("a\n" + plain + "\n" + row_with(q, "\"a,b\"c") + "\n" + plain + "\n")
+                  .find("x.csv:3: malformed CSV: text after the closing quote"),
+              std::string::npos) << q;
+    const std::string tricky = row_with(q, "\"a\rb\nc,\"\"d\"");  // CR, LF and a doubled quote inside
+    const Parsed p = parse_all("a\n" + plain + "\n" + tricky + "\n" + plain + "\n");
+    ASSERT_EQ(p.records.size(), 4u);
+    EXPECT_EQ(p.records[2][q], "a\rb\nc,\"d");
+    EXPECT_EQ(p.lines, (std::vector<std::uint64_t>{1, 2, 3, 5}));
+  }
+}
+
 Record header_of(std::string_view text, Reader& reader) {
   (void)text;
   Record rec;

@@ -216,6 +216,33 @@ TEST(CsvSource, ScanCountsQuotesAndLineEndsOfAnyRange) {
   EXPECT_EQ(scan_unit(unit).quotes, 0u);
 }
 
+// The scan reads blocks of 256 KiB and counts 64 bytes a step in 8-bit lanes summed every 127
+// steps: runs where every byte is a quote or a line end (the most a lane can count) and ranges
+// across the blocks' and the sums' boundaries count exactly.
+TEST(CsvSource, ScanCountsDenseRunsAcrossItsBlocks) {
+  TempDir dir;
+  std::mt19937 rng(11);
+  std::string content(600'001, 'x');
+  for (std::size_t at = 0; at < content.size(); at += 40'000) {
+    const char fill = "\"\n,"[(at / 40'000) % 3];
+    std::fill(content.begin() + static_cast<std::ptrdiff_t>(at),
+              content.begin() + static_cast<std::ptrdiff_t>(std::min(at + 20'000, content.size())), fill);
+  }
+  for (std::size_t k = 0; k < 5000; ++k) content[rng() % content.size()] = "\"\n"[rng() % 2];
+  write_file(dir / "t.csv", content);
+  InputUnit unit;
+  unit.file = dir / "t.csv";
+  for (const auto& [b, e] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
+           {0, 600'001}, {1, 600'001}, {262'143, 262'209}, {100, 524'389}, {8'127, 8'129 + 64 * 127}, {599'937, 600'001}}) {
+    unit.begin = b;
+    unit.end = e;
+    const UnitScan s = scan_unit(unit);
+    const auto from = content.begin() + static_cast<std::ptrdiff_t>(b), to = content.begin() + static_cast<std::ptrdiff_t>(e);
+    EXPECT_EQ(s.quotes, static_cast<std::uint64_t>(std::count(from, to, '"'))) << b;
+    EXPECT_EQ(s.line_ends, static_cast<std::uint64_t>(std::count(from, to, '\n'))) << b;
+  }
+}
+
 TEST(CsvSource, ResolveGivesQuoteStateAndLineAtEveryUnitStart) {
   TempDir dir;
   const std::string a = "h\n\"x\ny\",1\n\"q\"\"\"\nend\n", b = "h\n\"open\n";

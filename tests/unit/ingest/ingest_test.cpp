@@ -239,6 +239,44 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   std::filesystem::remove(file);
 }
 
+// The bucket scan reads a key through a raw cursor when its longest fixed part fits before the
+// file's end, and through the checked reads otherwise: keys of every shape (in a row or holding
+// its id, ids and raw records of many lengths, line numbers of one to ten varint bytes: the scan
+// skips one of up to 8 bytes in one load) land where read() lands, with read()'s hash and
+// parse_ok, also as the last keys of the file.
+TEST(Spill, TheBucketScanLandsWhereReadDoesForKeysOfEveryShape) {
+  const auto file = temp_file("scan-keys.bin");
+  SpillWriter w(file, 1 << 20);
+  std::vector<std::string> ids, raws;
+  for (std::size_t n = 1; n <= 80; ++n) ids.push_back(std::string(n, static_cast<char>('a' + n % 26)));
+  for (std::size_t n = 0; n <= 200; n += 7) raws.push_back(std::string(n, 'r'));
+  std::size_t keys = 0;
+  for (std::size_t i = 0; i < 600; ++i) {
+    IdKey k{id_hash(ids[i % ids.size()]), {static_cast<std::uint32_t>(i % 3), std::uint64_t{1} << (i % 64)}, i % 2 == 0,
+            i % 3 != 0, ids[i % ids.size()], raws[i % raws.size()]};
+    if (i % 4 == 1) {
+      k.row_shard = static_cast<std::int32_t>(i * 37);
+      k.row_offset = i * 1000003;
+    }
+    k.write(w);
+    ++keys;
+  }
+  w.flush();
+  SpillReader a = SpillReader::open(file), b = SpillReader::open(file);
+  for (std::size_t i = 0; i < keys; ++i) {
+    const IdKey k = IdKey::read(a);
+    std::uint64_t hash = 0;
+    bool parse_ok = !k.parse_ok;
+    IdKey::scan(b, hash, parse_ok);
+    ASSERT_EQ(hash, k.hash) << "key " << i;
+    ASSERT_EQ(parse_ok, k.parse_ok) << "key " << i;
+    ASSERT_EQ(b.position(), a.position()) << "key " << i;
+  }
+  EXPECT_TRUE(a.at_end());
+  EXPECT_TRUE(b.at_end());
+  std::filesystem::remove(file);
+}
+
 TEST(IdHash, DistinctIdsOfEveryLengthGetDistinctHashes) {
   std::set<std::uint64_t> seen;
   std::string id;
