@@ -19,11 +19,21 @@
 namespace finseg::fuzz {
 
 // A folder of this process (fuzz jobs and the seed replay may run side by side), removed at a
-// normal exit (libFuzzer ends with _Exit: scripts/fuzz points TMPDIR at a folder it removes).
-// In /dev/shm when TMPDIR is not set: the code under test fsyncs what it writes, which on a disk
-// costs milliseconds per input (x10 fewer inputs per second).
+// normal exit by its holder's destructor (libFuzzer ends with _Exit: scripts/fuzz points TMPDIR at
+// a folder it removes). In /dev/shm when TMPDIR is not set: the code under test fsyncs what it
+// writes, which on a disk costs milliseconds per input (x10 fewer inputs per second).
+// (An atexit handler registered while the path was being made ran after the path's own
+// destructor, removed nothing, and every replay left its folder in /dev/shm.)
+struct ScratchFolder {
+  std::filesystem::path path;
+  ~ScratchFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 inline const std::filesystem::path& scratch_dir() {
-  static const std::filesystem::path dir = [] {
+  static const ScratchFolder folder = [] {
     std::error_code ec;
     const auto base = std::getenv("TMPDIR") == nullptr && std::filesystem::is_directory("/dev/shm", ec)
                           ? std::filesystem::path("/dev/shm")
@@ -31,10 +41,9 @@ inline const std::filesystem::path& scratch_dir() {
     const auto d = base / ("finseg-fuzz-" + std::to_string(::getpid()));
     std::filesystem::remove_all(d);
     std::filesystem::create_directories(d);
-    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
-    return d;
+    return ScratchFolder{d};
   }();
-  return dir;
+  return folder.path;
 }
 
 inline void write_bytes(const std::filesystem::path& file, std::string_view bytes) {
