@@ -75,7 +75,14 @@ struct LoadedShard {
   }
 };
 
-void sort_into_store_order(LoadedShard& s) {
+// `runs`: where each part's rows end in `s.txns` (one part per spill file read, in file order).
+// A rank's spill file holds its rows in the order it read its units, so for an export listed in
+// store order (by user, account, date, as finseg export writes it) every part is sorted and only
+// the parts interleave: at np=2 a shard's rows come from two ranks' files whenever the shard
+// straddles two units, which sent every such shard through std::sort (3.3 % of the import's CPU at
+// np=2, docs/performance.md 6). Then the sorted parts are merged; otherwise the rows are sorted.
+// The order is total (input positions differ), so either way gives the same order.
+void sort_into_store_order(LoadedShard& s, const std::vector<std::size_t>& runs) {
   s.order.resize(s.txns.size());
   std::iota(s.order.begin(), s.order.end(), 0u);
   const auto before = [&](std::uint32_t x, std::uint32_t y) {
@@ -85,10 +92,26 @@ void sort_into_store_order(LoadedShard& s) {
     if (a.booking_date != b.booking_date) return a.booking_date < b.booking_date;
     return a.pos < b.pos;
   };
-  // An export listed in store order (by user, account, date, as finseg export writes it) arrives
-  // sorted: one pass tells, where the sort took ~2 % of an import. The order is total (input
-  // positions differ), so either way gives the same order.
-  if (!std::is_sorted(s.order.begin(), s.order.end(), before)) std::sort(s.order.begin(), s.order.end(), before);
+  const auto at = [&](std::size_t i) { return s.order.begin() + static_cast<std::ptrdiff_t>(i); };
+  std::vector<std::size_t> bounds{0};
+  for (const std::size_t end : runs) {
+    if (!std::is_sorted(at(bounds.back()), at(end), before)) {
+      std::sort(s.order.begin(), s.order.end(), before);
+      return;
+    }
+    bounds.push_back(end);
+  }
+  // Neighbouring runs merged pairwise until one is left: log2(parts) passes over the rows.
+  while (bounds.size() > 2) {
+    std::vector<std::size_t> merged{0};
+    for (std::size_t i = 0; i + 2 < bounds.size(); i += 2) {
+      if (bounds[i + 1] != bounds[i + 2] && bounds[i] != bounds[i + 1] && before(s.order[bounds[i + 1]], s.order[bounds[i + 1] - 1]))
+        std::inplace_merge(at(bounds[i]), at(bounds[i + 1]), at(bounds[i + 2]), before);
+      merged.push_back(bounds[i + 2]);
+    }
+    if (bounds.size() % 2 == 0) merged.push_back(bounds.back());
+    bounds.swap(merged);
+  }
 }
 
 // The serial import adds |balance| of each accepted account, then |amount| of each transaction
@@ -243,6 +266,7 @@ LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const D
     s.order.clear();
   }
   s.txn_bytes.reserve(group.files.size());
+  std::vector<std::size_t> runs;  // where each part's rows end
   for (std::size_t part = 0; part < group.files.size(); ++part) {
     s.txn_bytes.push_back(SpillReader::open(group.files[part]));
     if (group.own_files) std::filesystem::remove(group.files[part]);
@@ -264,8 +288,9 @@ LoadedShard load_group(const UserGroup& group, const ShardAccounts& acc, const D
       s.account_of.push_back(last_account);
       s.txns.push_back({t.pos, t.amount, t.labels, t.booking_date, texts, static_cast<std::uint16_t>(part), t.labels_empty});
     }
+    runs.push_back(s.txns.size());
   }
-  if (store_order) sort_into_store_order(s);
+  if (store_order) sort_into_store_order(s, runs);
   apply_money_bound(s, acc);
   return s;
 }
