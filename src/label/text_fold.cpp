@@ -12,7 +12,7 @@ namespace {
 constexpr unsigned char ascii_lower(unsigned char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
 constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
 
-bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+constexpr bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // The ASCII spelling of a two-byte UTF-8 letter (lead 0xC3), or nullptr when it is no letter
 // we fold: German umlauts become two letters, as German bank exports write them without umlauts.
@@ -43,38 +43,57 @@ bool is_legal_form(std::string_view token) noexcept {
   return std::find(kLegalForms.begin(), kLegalForms.end(), token) != kLegalForms.end();
 }
 
+// What an ASCII byte folds to: its lower-case letter or digit, or 0 for a separator.
+constexpr std::array<char, 128> kFoldAscii = [] {
+  std::array<char, 128> t{};
+  for (unsigned c = 0; c < 128; ++c) {
+    const unsigned char lower = ascii_lower(static_cast<unsigned char>(c));
+    t[c] = ascii_alnum(lower) ? static_cast<char>(lower) : '\0';
+  }
+  return t;
+}();
+
 // The tokens of fold_text(text) that `keep` accepts, blank-separated, into `out`: folded in one
 // pass straight into `out`, a token taken back when `keep` rejects it (no second string; this
-// runs two or three times per imported row).
+// runs two or three times per imported row with --labels learn). Written through a pointer into
+// room made once: a byte in gives at most one byte out (an umlaut's two bytes give at most two,
+// the byte that ends a token its blank), so text.size() + 1 bytes always hold it. A push_back per
+// byte, with its capacity check, made this ~30 instructions per byte (17 % of a learning
+// import's instructions, docs/performance.md 6).
 template <class Keep>
 void kept_tokens(std::string_view text, Keep keep, std::string& out) {
-  out.clear();
-  std::size_t token = 0;  // where the current token starts in out
+  out.resize(text.size() + 1);
+  char* const base = out.data();
+  char* w = base;
+  char* token = base;  // where the current token starts
   const auto end_token = [&] {
-    if (token < out.size() && !keep(std::string_view(out.data() + token, out.size() - token))) out.resize(token);
-    if (out.size() > token) out.push_back(' ');  // a kept token: the blank after it
-    token = out.size();
+    if (w > token && !keep(std::string_view(token, static_cast<std::size_t>(w - token)))) w = token;
+    if (w > token) *w++ = ' ';  // a kept token: the blank after it
+    token = w;
   };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
     if (c < 0x80) {
-      const unsigned char lower = ascii_lower(c);
-      if (ascii_alnum(lower)) out.push_back(static_cast<char>(lower));
+      if (const char f = kFoldAscii[c]) *w++ = f;
       else end_token();
       continue;
     }
-    if (c == 0xC3 && i + 1 < text.size()) {
-      if (const char* ascii = fold_c3(static_cast<unsigned char>(text[i + 1]))) {
-        out.append(ascii);
+    if (c == 0xC3 && i + 1 < n) {
+      if (const char* ascii = fold_c3(p[i + 1])) {
+        *w++ = ascii[0];
+        if (ascii[1] != '\0') *w++ = ascii[1];
         ++i;
         continue;
       }
     }
-    while (i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) ++i;
+    while (i + 1 < n && (p[i + 1] & 0xC0) == 0x80) ++i;
     end_token();
   }
   end_token();
-  if (!out.empty() && out.back() == ' ') out.pop_back();
+  if (w > base && w[-1] == ' ') --w;
+  out.resize(static_cast<std::size_t>(w - base));
 }
 
 }  // namespace
