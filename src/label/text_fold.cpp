@@ -161,7 +161,10 @@ std::string token_after(std::string_view text, std::string_view marker) {
 
 SepaIds sepa_ids(std::string_view purpose) {
   SepaIds ids;
-  if (purpose.find_first_of("+:") == std::string_view::npos) return ids;  // every marker has one: most texts stop here
+  // Every marker has a '+' or a ':': most texts stop here. Two vectorised scans of the text:
+  // find_first_of("+:") called memchr on the two markers once per byte of it (11 % of a learning
+  // import's instructions, docs/performance.md 6).
+  if (purpose.find('+') == std::string_view::npos && purpose.find(':') == std::string_view::npos) return ids;
   ids.creditor_id = token_after(purpose, "CRED+");
   if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "CI:");
   if (ids.creditor_id.empty()) ids.creditor_id = token_after(purpose, "GLAEUBIGER-ID:");
