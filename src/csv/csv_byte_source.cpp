@@ -75,32 +75,6 @@ MappedBytes::~MappedBytes() {
   if (base_) ::munmap(base_, length_);
 }
 
-void MappedBytes::populate_until(std::size_t end) noexcept {
-  if (!base_) return;
-  populate_end_ = static_cast<std::size_t>(data_ - base_) + std::min(end, size_);
-  populated_ = 0;
-  next_step_ = 0;
-}
-
-void MappedBytes::step(std::size_t at) noexcept {
-  if (!base_) return;
-  const std::size_t offset = static_cast<std::size_t>(data_ - base_);
-  if (offset + at >= released_ + kReleaseStep) release(at);
-  std::size_t next = released_ + kReleaseStep;
-  const std::size_t here = offset + std::min(at, size_);
-  if (populated_ < populate_end_ && here + kPopulateAhead / 2 >= populated_) {
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t from = std::max(populated_, here / page * page);
-    const std::size_t to = std::min(here + kPopulateAhead, populate_end_);
-    // Linux >= 5.14; where it fails (an older kernel, a file cut short: SIGBUS when read, as
-    // without it) the pages fault in as the parser reaches them.
-    if (to > from && ::madvise(base_ + from, to - from, MADV_POPULATE_READ) != 0) populate_end_ = 0;
-    populated_ = to;
-  }
-  if (populated_ < populate_end_) next = std::min(next, populated_ - kPopulateAhead / 2);
-  next_step_ = next > offset ? next - offset : 0;
-}
-
 void MappedBytes::release(std::size_t at) noexcept {
   if (!base_) return;
   const std::size_t upto = static_cast<std::size_t>(data_ - base_) + std::min(at, size_);

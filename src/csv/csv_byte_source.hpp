@@ -45,31 +45,21 @@ class MappedBytes {
   char* data() const noexcept { return data_; }  // read-only pages: never written
   std::size_t size() const noexcept { return size_; }
   bool reaches_file_end() const noexcept { return reaches_end_; }
-  // The reader is at data()[at]: the pages wholly before it are not needed again (dropped from
-  // the process once more than a few MiB of them accumulated), and the next MiB or two are
-  // mapped ahead of it in one call (MADV_POPULATE_READ) up to populate_until's bound, instead of
-  // a page fault per 64 KiB as the parser reaches them.
-  void advance(std::size_t at) noexcept {
-    if (at >= next_step_) step(at);
+  // The pages wholly before data()[at] are not needed again: dropped from the process once more
+  // than a few MiB of them accumulated.
+  void release_before(std::size_t at) noexcept {
+    if (static_cast<std::size_t>(data_ - base_) + at >= released_ + kReleaseStep) release(at);
   }
-  // Pages are mapped ahead only before data()[end] (a unit's end: its last record, read past it,
-  // faults its pages in as before). Without a call, none are.
-  void populate_until(std::size_t end) noexcept;
 
  private:
   static constexpr std::size_t kReleaseStep = std::size_t{8} << 20;  // as much as a read buffer held
-  // Mapped ahead: up to kPopulateAhead past the reader, topped up when less than half is left.
-  static constexpr std::size_t kPopulateAhead = std::size_t{2} << 20;
   MappedBytes() = default;
-  void step(std::size_t at) noexcept;
   void release(std::size_t at) noexcept;
   char* base_ = nullptr;  // the mapping (page-aligned), or null when there is nothing to map
   std::size_t length_ = 0;
   char* data_ = nullptr;  // the byte at `offset`
   std::size_t size_ = 0;
   std::size_t released_ = 0;  // bytes of the mapping given back so far (from base_)
-  std::size_t populated_ = 0, populate_end_ = 0;  // mapped ahead up to base_[populated_], never past populate_end_
-  std::size_t next_step_ = 0;  // the reader's offset (from data_) at which step() has work
   bool reaches_end_ = true;
 };
 

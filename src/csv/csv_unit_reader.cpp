@@ -88,8 +88,6 @@ UnitReader::Impl::Impl(const InputUnit& u, std::size_t buffer_bytes, std::size_t
              : static_cast<std::size_t>(std::min<std::uint64_t>(buffer_bytes, u.end - u.begin + kHeaderBuffer)));
   if (u.compression == Compression::none) mapped = detail::MappedBytes::open(u.file, start, kNoBound);
   if (mapped) {
-    // The unit's pages mapped ahead of the parser; the last record's tail past `end` faults in.
-    if (u.end > start) mapped->populate_until(static_cast<std::size_t>(u.end - start));
     filled = mapped->size();
     eof = true;
     record_limit = std::max(buffer, max_record);
@@ -228,7 +226,7 @@ void UnitReader::Impl::seek_first_record() {
 }
 
 bool UnitReader::Impl::next(Record& rec) {
-  if (mapped) mapped->advance(pos);  // the record before is no longer needed
+  if (mapped) mapped->release_before(pos);  // the record before is no longer needed
   while (!done) {
     if (!read_record(rec, true)) {
       done = true;
