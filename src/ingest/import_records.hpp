@@ -63,13 +63,13 @@ struct TxnRec {
   std::string_view raw;          // the record, kept only when a rejects file is written
   void write(SpillWriter& w) const;
   static TxnRec read(SpillReader& r);
-  // read() in two steps: the fields before the texts (pos to labels_empty), then the texts (id to
-  // raw). A reader that keeps the numbers of a record and the position of its texts decodes only
+  // read() in two steps: the fields before the texts (pos to labels_empty), then the texts (their
+  // bytes with their lengths, a varint, then id to raw). A reader that keeps the numbers of a record and the position of its texts decodes only
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
   static void read_texts(SpillReader& r, TxnRec& t);
-  // Past the texts of a record whose numbers were read, to the next record (the format has no
-  // record lengths): read_texts without building the views.
+  // Past the texts of a record whose numbers were read, to the next record: one step over the
+  // bytes their varint in front of them counts.
   static void skip_texts(SpillReader& r);
 };
 
