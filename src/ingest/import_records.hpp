@@ -68,6 +68,9 @@ struct TxnRec {
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
   static void read_texts(SpillReader& r, TxnRec& t);
+  // read_texts of the texts a shard stores and the labeller reads (id, the counterpart's name and
+  // IBAN, purpose), past the others (amount_text and raw stay empty).
+  static void read_row_texts(SpillReader& r, TxnRec& t);
   // Past the texts of a record whose numbers were read, to the next record: one step over the
   // bytes their varint in front of them counts.
   static void skip_texts(SpillReader& r);

@@ -59,8 +59,9 @@ struct LoadedShard {
   std::vector<bool> over_bound;                 // rejected by the money bound
 
   // The record of txns[i] (but its account_hash: account_of[i] says the account), its labels as
-  // they are now; its views stay valid as long as this shard.
-  TxnRec record(std::size_t i) const {
+  // they are now; its views stay valid as long as this shard. `all_texts`: amount_text and raw
+  // too (the money bound's message), not only what the store and the labeller read.
+  TxnRec record(std::size_t i, bool all_texts = false) const {
     const ShardRow& row = txns[i];
     TxnRec t;
     t.pos = row.pos;
@@ -70,7 +71,10 @@ struct LoadedShard {
     t.labels_empty = row.labels_empty;
     SpillReader& r = txn_bytes[row.part];
     r.seek(row.texts);
-    TxnRec::read_texts(r, t);
+    if (all_texts)
+      TxnRec::read_texts(r, t);
+    else
+      TxnRec::read_row_texts(r, t);
     return t;
   }
 };
@@ -337,7 +341,7 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
 void record_money_bound_problems(ImportContext& ctx, const LoadedShard& s, const ShardAccounts& acc) {
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (!s.over_bound[i]) continue;
-    const TxnRec t = s.record(i);
+    const TxnRec t = s.record(i, true);
     const AccountRec& a = acc.accounts[s.account_of[i]];
     ctx.problems.add({t.pos, false, csv::Problem{ctx.file_name(t.pos.file), t.pos.line, std::string(csv::kTransactionColumns[csv::kAmount]),
                                                 std::string(t.amount_text), csv::money_bound_reason(a.id, a.user), std::string(t.raw)}},
