@@ -76,6 +76,42 @@ struct TxnRec {
   static void skip_texts(SpillReader& r);
 };
 
+// Inline: the shard owner's load_group calls these for every row and keeps only some of the
+// fields (a call returning the whole TxnRec stored its eight views for nothing).
+inline TxnRec TxnRec::read_numbers(SpillReader& r) {
+  TxnRec t;
+  // The longest numbers part: four varints, the account hash, the date and the flag.
+  constexpr std::size_t kLongest = 4 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1;
+  if (r.remaining() >= kLongest) {
+    const char* p = r.cursor();
+    t.pos.file = static_cast<std::uint32_t>(SpillReader::varint_at(p));
+    t.pos.line = SpillReader::varint_at(p);
+    std::memcpy(&t.account_hash, p, sizeof t.account_hash);
+    p += sizeof t.account_hash;
+    std::memcpy(&t.booking_date, p, sizeof t.booking_date);
+    p += sizeof t.booking_date;
+    const std::uint64_t zigzag = SpillReader::varint_at(p);
+    t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
+    t.labels = SpillReader::varint_at(p);
+    t.labels_empty = *p++ != 0;
+    r.advance_to(p);
+    return t;
+  }
+  t.pos.file = static_cast<std::uint32_t>(r.get_varint());
+  t.pos.line = r.get_varint();
+  t.account_hash = r.get<std::uint64_t>();
+  t.booking_date = r.get<Day>();
+  const std::uint64_t zigzag = r.get_varint();
+  t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
+  t.labels = r.get_varint();
+  t.labels_empty = r.get<std::uint8_t>() != 0;
+  return t;
+}
+
+inline void TxnRec::skip_texts(SpillReader& r) {
+  r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text, raw: their bytes with their lengths
+}
+
 // One row's id, for the check that no id appears twice: every row with a non-empty id registers
 // it (also a row rejected for another reason), as the serial import does.
 struct IdKey {
