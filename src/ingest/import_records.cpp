@@ -85,7 +85,7 @@ namespace {
 [[noreturn]] void text_past_the_end() { throw std::logic_error("spill file: a text past its record's end"); }
 }  // namespace
 
-void TxnRec::read_row_texts(SpillReader& r, TxnRec& t) {
+RowTexts TxnRec::read_row_texts(SpillReader& r) {
   // Within the texts' bytes, checked once against the file's end: each text then needs only its
   // own check against the record's end (get_text's checks against the file were ~19
   // instructions a text, and the two texts left out were read for nothing).
@@ -110,11 +110,13 @@ void TxnRec::read_row_texts(SpillReader& r, TxnRec& t) {
     p += n;
     return v;
   };
+  RowTexts t;
   t.id = text();
   t.counterpart_name = text();
   t.counterpart_iban = text();
   t.purpose = text();
   r.advance_to(end);
+  return t;
 }
 
 void IdKey::write(SpillWriter& w) const {

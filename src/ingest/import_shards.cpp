@@ -69,13 +69,24 @@ struct LoadedShard {
     t.amount = row.amount;
     t.labels = row.labels;
     t.labels_empty = row.labels_empty;
-    SpillReader& r = txn_bytes[row.part];
-    r.seek(row.texts);
-    if (all_texts)
+    if (all_texts) {
+      SpillReader& r = txn_bytes[row.part];
+      r.seek(row.texts);
       TxnRec::read_texts(r, t);
-    else
-      TxnRec::read_row_texts(r, t);
+    } else {
+      const RowTexts x = texts(i);
+      t.id = x.id;
+      t.counterpart_name = x.counterpart_name;
+      t.counterpart_iban = x.counterpart_iban;
+      t.purpose = x.purpose;
+    }
     return t;
+  }
+  // What the store holds of txns[i]'s texts (the views as record()'s).
+  RowTexts texts(std::size_t i) const {
+    SpillReader& r = txn_bytes[txns[i].part];
+    r.seek(txns[i].texts);
+    return TxnRec::read_row_texts(r);
   }
 };
 
@@ -330,9 +341,11 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
       const AccountRec& account = acc.accounts[a];
       out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
-        if (s.over_bound[s.order[t]]) continue;
-        const TxnRec x = s.record(s.order[t]);  // labelled since it was read, maybe
-        out.add_transaction(x.id, x.booking_date, x.amount, x.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
+        const std::uint32_t i = s.order[t];
+        if (s.over_bound[i]) continue;
+        const ShardRow& row = s.txns[i];  // its labels: labelled since it was read, maybe
+        const RowTexts x = s.texts(i);
+        out.add_transaction(x.id, row.booking_date, row.amount, row.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
     }
   }
