@@ -57,6 +57,7 @@ struct LoadedShard {
   std::vector<std::uint32_t> account_of;        // txns[i]'s index in the shard's accounts
   std::vector<std::uint32_t> order;             // txns in store order
   std::vector<bool> over_bound;                 // rejected by the money bound
+  bool any_over_bound = false;                  // (most shards have none: their rows are not tested one by one)
 
   // The record of txns[i] (but its account_hash: account_of[i] says the account), its labels as
   // they are now; its views stay valid as long as this shard. `all_texts`: amount_text and raw
@@ -157,6 +158,7 @@ void apply_money_bound(LoadedShard& s, const ShardAccounts& acc) {
     const std::uint32_t u = user_of[s.account_of[replay[k]]];
     if (k == 0 || u != user_of[s.account_of[replay[k - 1]]]) total[u] = base[u];
     s.over_bound[replay[k]] = !csv::add_within_bound(total[u], s.txns[replay[k]].amount);
+    s.any_over_bound = s.any_over_bound || s.over_bound[replay[k]];
   }
 }
 
@@ -342,7 +344,7 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
       out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
         const std::uint32_t i = s.order[t];
-        if (s.over_bound[i]) continue;
+        if (s.any_over_bound && s.over_bound[i]) continue;
         const ShardRow& row = s.txns[i];  // its labels: labelled since it was read, maybe
         const RowTexts x = s.texts(i);
         out.add_transaction(x.id, row.booking_date, row.amount, row.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
@@ -352,6 +354,7 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
 }
 
 void record_money_bound_problems(ImportContext& ctx, const LoadedShard& s, const ShardAccounts& acc) {
+  if (!s.any_over_bound) return;
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (!s.over_bound[i]) continue;
     const TxnRec t = s.record(i, true);
