@@ -81,43 +81,7 @@ void TxnRec::read_texts(SpillReader& r, TxnRec& t) {
   t.raw = r.get_text();
 }
 
-namespace {
-[[noreturn]] void text_past_the_end() { throw std::logic_error("spill file: a text past its record's end"); }
-}  // namespace
-
-RowTexts TxnRec::read_row_texts(SpillReader& r) {
-  // Within the texts' bytes, checked once against the file's end: each text then needs only its
-  // own check against the record's end (get_text's checks against the file were ~19
-  // instructions a text, and the two texts left out were read for nothing).
-  const std::uint64_t bytes = r.get_varint();
-  if (bytes > r.remaining()) text_past_the_end();
-  const char* p = r.cursor();
-  const char* const end = p + bytes;
-  const auto text = [&p, end]() -> std::string_view {
-    if (p == end) text_past_the_end();
-    std::uint64_t n = static_cast<std::uint8_t>(*p++);
-    if (n >= 0x80) {  // a text of 128 bytes or more: the rest of its length
-      n &= 0x7f;
-      for (int shift = 7;; shift += 7) {
-        if (p == end || shift > 63) text_past_the_end();
-        const auto b = static_cast<std::uint8_t>(*p++);
-        n |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if (b < 0x80) break;
-      }
-    }
-    if (n > static_cast<std::uint64_t>(end - p)) text_past_the_end();
-    const std::string_view v(p, static_cast<std::size_t>(n));
-    p += n;
-    return v;
-  };
-  RowTexts t;
-  t.id = text();
-  t.counterpart_name = text();
-  t.counterpart_iban = text();
-  t.purpose = text();
-  r.advance_to(end);
-  return t;
-}
+void TxnRec::text_past_the_end() { throw std::logic_error("spill file: a text past its record's end"); }
 
 void IdKey::write(SpillWriter& w) const {
   constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
