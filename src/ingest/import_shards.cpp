@@ -57,10 +57,12 @@ struct LoadedShard {
   std::vector<std::uint32_t> account_of;        // txns[i]'s index in the shard's accounts
   std::vector<std::uint32_t> order;             // txns in store order
   std::vector<bool> over_bound;                 // rejected by the money bound
+  bool any_over_bound = false;                  // (most shards have none: their rows are not tested one by one)
 
   // The record of txns[i] (but its account_hash: account_of[i] says the account), its labels as
-  // they are now; its views stay valid as long as this shard.
-  TxnRec record(std::size_t i) const {
+  // they are now; its views stay valid as long as this shard. `all_texts`: amount_text and raw
+  // too (the money bound's message), not only what the store and the labeller read.
+  TxnRec record(std::size_t i, bool all_texts = false) const {
     const ShardRow& row = txns[i];
     TxnRec t;
     t.pos = row.pos;
@@ -68,10 +70,24 @@ struct LoadedShard {
     t.amount = row.amount;
     t.labels = row.labels;
     t.labels_empty = row.labels_empty;
-    SpillReader& r = txn_bytes[row.part];
-    r.seek(row.texts);
-    TxnRec::read_texts(r, t);
+    if (all_texts) {
+      SpillReader& r = txn_bytes[row.part];
+      r.seek(row.texts);
+      TxnRec::read_texts(r, t);
+    } else {
+      const RowTexts x = texts(i);
+      t.id = x.id;
+      t.counterpart_name = x.counterpart_name;
+      t.counterpart_iban = x.counterpart_iban;
+      t.purpose = x.purpose;
+    }
     return t;
+  }
+  // What the store holds of txns[i]'s texts (the views as record()'s).
+  RowTexts texts(std::size_t i) const {
+    SpillReader& r = txn_bytes[txns[i].part];
+    r.seek(txns[i].texts);
+    return TxnRec::read_row_texts(r);
   }
 };
 
@@ -142,6 +158,7 @@ void apply_money_bound(LoadedShard& s, const ShardAccounts& acc) {
     const std::uint32_t u = user_of[s.account_of[replay[k]]];
     if (k == 0 || u != user_of[s.account_of[replay[k - 1]]]) total[u] = base[u];
     s.over_bound[replay[k]] = !csv::add_within_bound(total[u], s.txns[replay[k]].amount);
+    s.any_over_bound = s.any_over_bound || s.over_bound[replay[k]];
   }
 }
 
@@ -326,18 +343,21 @@ void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccou
       const AccountRec& account = acc.accounts[a];
       out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
-        if (s.over_bound[s.order[t]]) continue;
-        const TxnRec x = s.record(s.order[t]);  // labelled since it was read, maybe
-        out.add_transaction(x.id, x.booking_date, x.amount, x.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
+        const std::uint32_t i = s.order[t];
+        if (s.any_over_bound && s.over_bound[i]) continue;
+        const ShardRow& row = s.txns[i];  // its labels: labelled since it was read, maybe
+        const RowTexts x = s.texts(i);
+        out.add_transaction(x.id, row.booking_date, row.amount, row.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
     }
   }
 }
 
 void record_money_bound_problems(ImportContext& ctx, const LoadedShard& s, const ShardAccounts& acc) {
+  if (!s.any_over_bound) return;
   for (std::size_t i = 0; i < s.txns.size(); ++i) {
     if (!s.over_bound[i]) continue;
-    const TxnRec t = s.record(i);
+    const TxnRec t = s.record(i, true);
     const AccountRec& a = acc.accounts[s.account_of[i]];
     ctx.problems.add({t.pos, false, csv::Problem{ctx.file_name(t.pos.file), t.pos.line, std::string(csv::kTransactionColumns[csv::kAmount]),
                                                 std::string(t.amount_text), csv::money_bound_reason(a.id, a.user), std::string(t.raw)}},

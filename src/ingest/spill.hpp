@@ -83,6 +83,12 @@ class SpillWriter {
     char* p_;
   };
   static constexpr std::size_t kMaxVarintBytes = 10;
+  // The bytes put_varint(v) writes.
+  static constexpr std::size_t varint_bytes(std::uint64_t v) noexcept {
+    std::size_t n = 1;
+    for (; v >= 0x80; v >>= 7) ++n;
+    return n;
+  }
   // Room for a record of at most `max_bytes` (count kMaxVarintBytes per varint, and per text
   // besides its bytes); the same bytes as put_varint / put_text / put would write.
   Cursor begin_record(std::size_t max_bytes) { return Cursor(room(max_bytes)); }

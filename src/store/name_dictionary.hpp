@@ -4,6 +4,7 @@
 // from a ShardData, ShardStreamWriter row by row) assign ids through this one class.
 #pragma once
 
+#include "core/short_copy.hpp"
 #include "core/text_hash.hpp"
 
 #include <cstddef>
@@ -65,8 +66,7 @@ class NameDictionary {
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
       Slot& s = slots_[i];
       if (s.length == kEmpty) return &s;
-      if (s.hash == hash && s.length == name.size() &&
-          (name.empty() || std::memcmp(keys_.data() + s.offset, name.data(), name.size()) == 0))
+      if (s.hash == hash && s.length == name.size() && equal_short(keys_.data() + s.offset, name.data(), name.size()))
         return &s;
     }
   }

@@ -18,8 +18,6 @@ constexpr std::size_t kFirstTxnDataset = 10;
 constexpr std::array<std::size_t, 12> kElement = {1, 8, sizeof(Day), sizeof(Cents), sizeof(LabelSet), 1, 8,
                                                   sizeof(std::uint32_t), 1, 8, 1, 8};
 constexpr std::array<std::size_t, 4> kTextColumns = {0, 5, 8, 10};  // the bytes; offsets follow each
-constexpr std::size_t kNameDict = 5;  // the names' dictionary (a text column), then their ids
-constexpr std::size_t kNameIds = 7;
 
 }  // namespace
 
@@ -94,16 +92,6 @@ ShardStreamWriter::~ShardStreamWriter() {
   for (auto& s : txn_) s.remove();
   if (keep_)
     for (std::size_t i = 0; i < txn_.size(); ++i) txn_[i].release(keep_->bytes[i], keep_->capacity[i]);
-}
-
-// A name new to the shard joins the dictionary (spooled like any text column); every
-// transaction gets its id.
-void ShardStreamWriter::add_name(std::string_view name) {
-  bool added = false;
-  const std::uint32_t id = names_.id(name, added);
-  if (added) add_text<kNameDict>(name);
-  txn_[kNameIds].append_value(id);
-  buffered_ += sizeof id;
 }
 
 void ShardStreamWriter::no_account() { throw std::logic_error("ShardStreamWriter: a transaction before any account"); }

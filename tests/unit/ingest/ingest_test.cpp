@@ -101,6 +101,8 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
       t.id = id;
       const std::string purpose(i == 5 ? 20000 : 0, 'p');  // longer than the buffer and its slack
       t.purpose = purpose;
+      t.counterpart_name = t.amount_text = id;
+      t.raw = purpose;
       t.write(w);
     }
     w.flush();
@@ -123,7 +125,8 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
 
 // A varint is read without a check per byte when its longest form fits before the end, with one
 // near the end: both give every length's value back, and both refuse one of more than 64 bits.
-// skip_texts() lands where read_texts() does.
+// skip_texts() and read_row_texts() land where read_texts() does; read_row_texts() reads the same
+// first four texts (also of 128 bytes or more: a longer length).
 TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
   const auto file = temp_file("varints.bin");
   std::vector<std::uint64_t> values;
@@ -156,7 +159,7 @@ TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
     }
     w.flush();
   }
-  SpillReader a = SpillReader::open(rows), b = SpillReader::open(rows);
+  SpillReader a = SpillReader::open(rows), b = SpillReader::open(rows), c = SpillReader::open(rows);
   while (!a.at_end()) {
     TxnRec t = TxnRec::read_numbers(a);
     TxnRec::read_texts(a, t);
@@ -164,8 +167,16 @@ TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
     TxnRec::skip_texts(b);
     EXPECT_EQ(u.pos, t.pos);
     EXPECT_EQ(b.position(), a.position());
+    EXPECT_EQ(TxnRec::read_numbers(c).pos, t.pos);
+    const RowTexts v = TxnRec::read_row_texts(c);
+    EXPECT_EQ(v.id, t.id);
+    EXPECT_EQ(v.counterpart_name, t.counterpart_name);
+    EXPECT_EQ(v.counterpart_iban, t.counterpart_iban);
+    EXPECT_EQ(v.purpose, t.purpose);
+    EXPECT_EQ(c.position(), a.position());
   }
   EXPECT_TRUE(b.at_end());
+  EXPECT_TRUE(c.at_end());
   std::filesystem::remove(rows);
 }
 
