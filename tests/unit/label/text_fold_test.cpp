@@ -97,6 +97,33 @@ TEST(TextFold, EqualsTheByteAtATimeFoldForAnyBytes) {
   }
 }
 
+// Long runs of ASCII, as most of a bank's texts are, with tokens across every position of the
+// 16-byte blocks the fold reads at once, and now and then a byte of UTF-8 that sends it back to
+// one byte at a time.
+std::string random_ascii_text(std::mt19937_64& rng) {
+  static const std::string_view kBytes = "abcXYZ019 .-/+:_\t";
+  std::uniform_int_distribution<std::size_t> length(0, 120), byte(0, kBytes.size() - 1), all(0, 127), odd(0, 60);
+  std::string s;
+  for (std::size_t n = length(rng); n > 0; --n) {
+    const std::size_t r = odd(rng);
+    if (r == 0) s += "\xC3\xBC";            // an umlaut
+    else if (r == 1) s += static_cast<char>(all(rng));  // any ASCII byte, control characters too
+    else s += kBytes[byte(rng)];
+  }
+  return s;
+}
+
+TEST(TextFold, EqualsTheByteAtATimeFoldOnLongAsciiTexts) {
+  std::mt19937_64 rng(7);
+  std::string out;
+  for (int i = 0; i < 50000; ++i) {
+    const std::string text = random_ascii_text(rng);
+    ASSERT_EQ(fold_text(text), reference_fold_text(text)) << "text: " << text;
+    classifier_text(text, out);
+    ASSERT_EQ(out, reference_classifier_text(text)) << "text: " << text;
+  }
+}
+
 TEST(TextFold, KnownTexts) {
   EXPECT_EQ(classifier_text("SEPA-Lastschrift Miete 10/2024 M\xC3\xBCller"), "sepa lastschrift miete mueller");
   EXPECT_EQ(fold_text("Stra\xC3\x9F" "e 12, K\xC3\xB6ln"), "strasse 12 koeln");
