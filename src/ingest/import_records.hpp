@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string_view>
 
 namespace finseg::csv {
@@ -72,6 +73,12 @@ struct TxnRec {
   // bytes with their lengths, a varint, then id to raw). A reader that keeps the numbers of a record and the position of its texts decodes only
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
+  // The labels' byte count in the flags byte after the amount (bit 0: labels_empty).
+  static unsigned label_bytes(std::uint8_t flags) {
+    const unsigned n = flags >> 1;
+    if (n > sizeof(LabelSet)) throw std::logic_error("spill file: labels of more than 8 bytes");
+    return n;
+  }
   static void read_texts(SpillReader& r, TxnRec& t);
   // read_texts of the texts a shard stores and the labeller reads, past the others (amount_text
   // and raw): a RowTexts, not a TxnRec, whose zeroing (a `rep stos` of 136 bytes per row) was
@@ -87,8 +94,10 @@ struct TxnRec {
 // fields (a call returning the whole TxnRec stored its eight views for nothing).
 inline TxnRec TxnRec::read_numbers(SpillReader& r) {
   TxnRec t;
-  // The longest numbers part: four varints, the account hash, the date and the flag.
-  constexpr std::size_t kLongest = 4 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1;
+  // The longest numbers part: three varints, the account hash, the date, the flags (labels_empty,
+  // the labels' byte count) and the labels (read by one 8-byte load).
+  constexpr std::size_t kLongest =
+      3 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1 + sizeof t.labels;
   if (r.remaining() >= kLongest) {
     const char* p = r.cursor();
     t.pos.file = static_cast<std::uint32_t>(SpillReader::varint_at(p));
@@ -99,8 +108,9 @@ inline TxnRec TxnRec::read_numbers(SpillReader& r) {
     p += sizeof t.booking_date;
     const std::uint64_t zigzag = SpillReader::varint_at(p);
     t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
-    t.labels = SpillReader::varint_at(p);
-    t.labels_empty = *p++ != 0;
+    const auto flags = static_cast<std::uint8_t>(*p++);
+    t.labels_empty = (flags & 1) != 0;
+    t.labels = SpillReader::low_bytes_at(p, label_bytes(flags));
     r.advance_to(p);
     return t;
   }
@@ -110,8 +120,9 @@ inline TxnRec TxnRec::read_numbers(SpillReader& r) {
   t.booking_date = r.get<Day>();
   const std::uint64_t zigzag = r.get_varint();
   t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
-  t.labels = r.get_varint();
-  t.labels_empty = r.get<std::uint8_t>() != 0;
+  const auto flags = r.get<std::uint8_t>();
+  t.labels_empty = (flags & 1) != 0;
+  t.labels = r.get_low_bytes(label_bytes(flags));
   return t;
 }
 

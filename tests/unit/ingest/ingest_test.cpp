@@ -352,3 +352,45 @@ TEST(IdHash, IsTheShortTextHash) {
   for (const std::string_view id : {"", "u1", "u0000000-bsp-00003", "a-transaction-id-longer-than-32-bytes"})
     EXPECT_EQ(id_hash(id), short_text_hash(id)) << id;
 }
+
+// A row's labels are spilled as their low bytes up to the highest one set (0-8 bytes, the count in
+// the flags byte) and read back by one 8-byte load far from the file's end, byte by byte near it:
+// every width comes back exactly either way, with the fields around it, and a count over 8 is a bug.
+TEST(Spill, LabelsOfEveryWidthRoundTripFarFromAndNearTheEnd) {
+  const auto file = temp_file("labels.bin");
+  std::vector<LabelSet> sets{0};
+  for (int bit = 0; bit < 64; ++bit) {
+    sets.push_back(LabelSet{1} << bit);
+    sets.push_back((LabelSet{1} << bit) | 1);
+    sets.push_back(~LabelSet{0} >> (63 - bit));
+  }
+  {
+    SpillWriter w(file, 64);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      TxnRec t;
+      t.pos = {0, i};
+      t.amount = -static_cast<Cents>(i);
+      t.labels = sets[i];
+      t.labels_empty = i % 2 == 0;
+      t.write(w);  // no texts: the last rows' numbers end within 8 bytes of the file's end
+    }
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const TxnRec t = TxnRec::read(r);
+    ASSERT_EQ(t.labels, sets[i]) << i;
+    EXPECT_EQ(t.labels_empty, i % 2 == 0);
+    EXPECT_EQ(t.pos.line, i);
+    EXPECT_EQ(t.amount, -static_cast<Cents>(i));
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+
+  std::string bad(40, '\0');  // file 0, line 0, hash, date, amount 0, then flags with 9 label bytes
+  bad[1 + 1 + 8 + 4 + 1] = static_cast<char>(9 << 1);
+  SpillReader far = SpillReader::view(bad.data(), bad.size());
+  EXPECT_THROW(TxnRec::read_numbers(far), std::logic_error);
+  SpillReader near = SpillReader::view(bad.data(), 1 + 1 + 8 + 4 + 1 + 1 + 8);
+  EXPECT_THROW(TxnRec::read_numbers(near), std::logic_error);
+}
