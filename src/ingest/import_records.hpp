@@ -70,7 +70,7 @@ struct TxnRec {
   void write(SpillWriter& w) const;
   static TxnRec read(SpillReader& r);
   // read() in two steps: the fields before the texts (pos to labels_empty), then the texts (their
-  // bytes with their lengths, a varint, then id to raw). A reader that keeps the numbers of a record and the position of its texts decodes only
+  // bytes with their lengths, a varint, then id to amount_text with their lengths, raw without: the rest). A reader that keeps the numbers of a record and the position of its texts decodes only
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
   // The labels' byte count in the flags byte after the amount (bit 0: labels_empty).
@@ -163,7 +163,7 @@ inline RowTexts TxnRec::read_row_texts(SpillReader& r) {
 }
 
 inline void TxnRec::skip_texts(SpillReader& r) {
-  r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text, raw: their bytes with their lengths
+  r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text with their lengths, raw: their bytes
 }
 
 // One row's id, for the check that no id appears twice: every row with a non-empty id registers

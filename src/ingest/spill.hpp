@@ -74,6 +74,11 @@ class SpillWriter {
       copy_text(p_, s.data(), s.size());
       p_ += s.size();
     }
+    // Bytes with no length in front (the last of a record whose size says where they end).
+    void put_bytes(std::string_view s) {
+      copy_text(p_, s.data(), s.size());
+      p_ += s.size();
+    }
     // The low `n` (<= 8) bytes of v, little-endian, by one 8-byte store: the record's room must
     // count all 8 (SpillReader::low_bytes_at reads them back).
     void put_low_bytes(std::uint64_t v, unsigned n) {
@@ -157,6 +162,7 @@ class SpillReader {
     return {take(n), n};
   }
   void skip_text() { take(static_cast<std::size_t>(get_varint())); }
+  std::string_view get_bytes(std::size_t n) { return {take(n), n}; }
   std::size_t size_bytes() const noexcept { return size_; }
   std::size_t position() const noexcept { return pos_; }
   // A decoder that first checks that the longest form of a record's fixed part fits in

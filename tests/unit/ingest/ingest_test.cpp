@@ -118,6 +118,8 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
     EXPECT_EQ(t.labels_empty, i % 5 == 0);
     EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
     EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
+    EXPECT_EQ(t.amount_text, t.id);
+    EXPECT_EQ(t.raw, t.purpose);  // the last text, spilled with no length: what the texts' bytes leave
   }
   EXPECT_TRUE(r.at_end());
   std::filesystem::remove(file);
@@ -282,6 +284,7 @@ TEST(Spill, TheBucketScanLandsWhereReadDoesForKeysOfEveryShape) {
     ASSERT_EQ(hash, k.hash) << "key " << i;
     ASSERT_EQ(parse_ok, k.parse_ok) << "key " << i;
     ASSERT_EQ(b.position(), a.position()) << "key " << i;
+    ASSERT_EQ(k.raw, raws[i % raws.size()]) << "key " << i;  // an empty one is not spilled
   }
   EXPECT_TRUE(a.at_end());
   EXPECT_TRUE(b.at_end());
