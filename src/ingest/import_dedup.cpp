@@ -177,10 +177,11 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     if (files.back().size_bytes() > UINT32_MAX) throw std::runtime_error("import: a duplicate-check spill file over 4 GiB");
     key_bytes += files.back().size_bytes();
   }
-  // As many entries as keys at most: a key is at least 14 bytes (hash 8, two varints, flags, a
-  // one-byte id or a row's place, the raw text's length), ~19 in practice. Reserved, the vector
-  // is not copied while it grows (twice its size while it was, and a copy of every entry).
-  constexpr std::size_t kMinKeyBytes = 14;
+  // As many entries as keys at most: a key is at least 13 bytes (hash 8, two varints, flags, a
+  // one-byte id with its length or a row's place of 5; raw only when a rejects file is written),
+  // ~18 in practice. Reserved, the vector is not copied while it grows (twice its size while it
+  // was, and a copy of every entry).
+  constexpr std::size_t kMinKeyBytes = 13;
   std::vector<KeyEntry>& entries = mem.entries;
   entries.clear();
   entries.reserve(key_bytes / kMinKeyBytes);
