@@ -95,17 +95,20 @@ void TxnRec::text_past_the_end() { throw std::logic_error("spill file: a text pa
 void IdKey::write(SpillWriter& w) const {
   constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
   const bool in_row = row_shard >= 0 && row_offset <= UINT32_MAX;
-  SpillWriter::Cursor c = w.begin_record(sizeof hash + 2 * V + 1 + 2 * V + 2 * V + id.size() + raw.size());
+  SpillWriter::Cursor c = w.begin_record(sizeof hash + 1 + 2 * V + 2 * V + id.size() + raw.size());
   c.put(hash);
-  c.put_varint(pos.file);
-  c.put_varint(pos.line);
   // raw, empty unless a rejects file is written, is spilled only when there is one (flag 8): its
   // empty length was ~12 instructions a key to write and a varint to read in every scan.
   c.put(static_cast<std::uint8_t>((full ? 1 : 0) | (parse_ok ? 2 : 0) | (in_row ? 4 : 0) | (raw.empty() ? 0 : 8)));
   if (in_row) {
+    // The row's place, not its position: the row's record starts with that (the duplicate check
+    // reads it there with the id, only for a group of equal hashes; its varints were ~20
+    // instructions and ~4 bytes a key).
     c.put_varint(static_cast<std::uint64_t>(row_shard));
     c.put(static_cast<std::uint32_t>(row_offset));  // 4 bytes, not a varint: its loop cost ~60 instructions per key
   } else {
+    c.put_varint(pos.file);
+    c.put_varint(pos.line);
     c.put_text(id);
   }
   if (!raw.empty()) c.put_text(raw);
@@ -126,18 +129,19 @@ void IdKey::scan(SpillReader& r, std::uint64_t& hash, bool& parse_ok) {
   // a third of the duplicate check). The id's bytes, when the key holds them, may be long: the
   // length of the raw text after them is read through the cursor only when it fits too.
   constexpr std::size_t V = SpillWriter::kMaxVarintBytes;
-  constexpr std::size_t kFixed = sizeof hash + 2 * V + 1 + V + sizeof(std::uint32_t) + V;
+  constexpr std::size_t kFixed = sizeof hash + 1 + 3 * V + V;
   if (r.remaining() >= kFixed) {
     const char* const start = r.cursor();
     const char* p = start;
     std::memcpy(&hash, p, sizeof hash);
-    p = skip_varint(skip_varint(p + sizeof hash));
+    p += sizeof hash;
     const auto flags = static_cast<std::uint8_t>(*p++);
     parse_ok = (flags & 2) != 0;
     bool fits = true;
     if ((flags & 4) != 0) {
       p = skip_varint(p) + sizeof(std::uint32_t);
     } else {
+      p = skip_varint(skip_varint(p));
       const std::uint64_t id_bytes = SpillReader::varint_at(p);
       p += id_bytes;
       fits = static_cast<std::size_t>(p - start) + V <= r.remaining();
@@ -150,14 +154,14 @@ void IdKey::scan(SpillReader& r, std::uint64_t& hash, bool& parse_ok) {
     }
   }
   hash = r.get<std::uint64_t>();
-  r.get_varint();
-  r.get_varint();
   const auto flags = r.get<std::uint8_t>();
   parse_ok = (flags & 2) != 0;
   if ((flags & 4) != 0) {
     r.get_varint();
     r.get<std::uint32_t>();
   } else {
+    r.get_varint();
+    r.get_varint();
     r.skip_text();
   }
   if ((flags & 8) != 0) r.skip_text();
@@ -166,8 +170,6 @@ void IdKey::scan(SpillReader& r, std::uint64_t& hash, bool& parse_ok) {
 IdKey IdKey::read(SpillReader& r) {
   IdKey k;
   k.hash = r.get<std::uint64_t>();
-  k.pos.file = static_cast<std::uint32_t>(r.get_varint());
-  k.pos.line = r.get_varint();
   const auto flags = r.get<std::uint8_t>();
   k.full = (flags & 1) != 0;
   k.parse_ok = (flags & 2) != 0;
@@ -175,6 +177,8 @@ IdKey IdKey::read(SpillReader& r) {
     k.row_shard = static_cast<std::int32_t>(r.get_varint());
     k.row_offset = r.get<std::uint32_t>();
   } else {
+    k.pos.file = static_cast<std::uint32_t>(r.get_varint());
+    k.pos.line = r.get_varint();
     k.id = r.get_text();
   }
   if ((flags & 8) != 0) k.raw = r.get_text();

@@ -176,9 +176,10 @@ struct IdKey {
   std::string_view id;
   std::string_view raw;   // the record, kept only when a rejects file is written
   // A row spilled to its shard (row_shard >= 0) spills its key without the id's text (~19 of the
-  // key's ~33 bytes): the id is read again from the row's record, at row_offset in the shard's
-  // spill file of the same rank, only for a group of equal hashes (import_dedup.cpp). read()
-  // then leaves `id` empty. A row past the file's first 4 GiB spills its id as before.
+  // key's ~33 bytes) and without its position: both are read again from the row's record, at
+  // row_offset in the shard's spill file of the same rank, only for a group of equal hashes
+  // (import_dedup.cpp). read() then leaves `id` empty and `pos` zero. A row past the file's
+  // first 4 GiB spills its id and position as before.
   std::int32_t row_shard = -1;
   std::uint64_t row_offset = 0;
   void write(SpillWriter& w) const;

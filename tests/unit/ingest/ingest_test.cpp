@@ -230,7 +230,7 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   SpillReader r = SpillReader::open(file);
   const IdKey a = IdKey::read(r);
   EXPECT_EQ(a.hash, id_hash("t1"));
-  EXPECT_EQ(a.pos, (InputPos{1, 9}));
+  EXPECT_EQ(a.pos, (InputPos{0, 0}));  // read from the row's record, as the id
   EXPECT_TRUE(a.full && a.parse_ok);
   EXPECT_EQ(a.row_shard, 300);
   EXPECT_EQ(a.row_offset, UINT32_MAX);
@@ -238,6 +238,7 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   const IdKey b = IdKey::read(r);
   EXPECT_EQ(b.row_shard, -1);
   EXPECT_EQ(b.id, "t1");
+  EXPECT_EQ(b.pos, (InputPos{1, 9}));
   EXPECT_TRUE(r.at_end());
   // The bucket scan lands where read() does and keeps the hash and parse_ok.
   r.seek(0);
