@@ -147,18 +147,21 @@ void sort_by_hash(std::vector<KeyEntry>& entries, BucketMemory& mem) {
   }
 }
 
-// The ids of keys spilled without them (IdKey::row_shard): read from the rows' records in the
+// The ids and positions of keys spilled without them (IdKey::row_shard): read from the rows' records in the
 // shards' spill files (kept until the shards phase), each file mapped once per bucket when a
 // group of equal hashes first needs it; the views stay valid as long as this object.
 class RowIds {
  public:
   explicit RowIds(const ImportContext& ctx) : ctx_(ctx) {}
-  std::string_view id(const IdKey& key, std::uint32_t rank) {
+  // The key's id and position, from its row's record.
+  void fill(IdKey& key, std::uint32_t rank) {
     auto [it, added] = files_.try_emplace({key.row_shard, rank});
     if (added) it->second = SpillReader::open(ctx_.spill("txn-rows", key.row_shard, static_cast<int>(rank)));
     SpillReader& in = it->second;
     in.seek(static_cast<std::size_t>(key.row_offset));
-    return TxnRec::read(in).id;
+    const TxnRec row = TxnRec::read(in);
+    key.id = row.id;
+    key.pos = row.pos;
   }
 
  private:
@@ -177,10 +180,11 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
     if (files.back().size_bytes() > UINT32_MAX) throw std::runtime_error("import: a duplicate-check spill file over 4 GiB");
     key_bytes += files.back().size_bytes();
   }
-  // As many entries as keys at most: a key is at least 14 bytes (hash 8, two varints, flags, a
-  // one-byte id or a row's place, the raw text's length), ~19 in practice. Reserved, the vector
-  // is not copied while it grows (twice its size while it was, and a copy of every entry).
-  constexpr std::size_t kMinKeyBytes = 14;
+  // As many entries as keys at most: a key is at least 13 bytes (hash 8, flags, two varints and a
+  // one-byte id with its length, or a row's place of 5 bytes; raw only when a rejects file is
+  // written), ~14 in practice. Reserved, the vector is not copied while it grows (twice its size while it
+  // was, and a copy of every entry).
+  constexpr std::size_t kMinKeyBytes = 13;
   std::vector<KeyEntry>& entries = mem.entries;
   entries.clear();
   entries.reserve(key_bytes / kMinKeyBytes);
@@ -207,7 +211,7 @@ void check_bucket(ImportContext& ctx, std::string_view kind, std::string_view co
         SpillReader& in = files[entries[k].file];
         in.seek(entries[k].offset);
         keys.push_back(IdKey::read(in));
-        if (keys.back().row_shard >= 0) keys.back().id = row_ids.id(keys.back(), entries[k].file);
+        if (keys.back().row_shard >= 0) row_ids.fill(keys.back(), entries[k].file);
       }
       group.clear();
       for (const IdKey& k : keys) group.push_back(&k);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 #include <string_view>
 
 namespace finseg::csv {
@@ -69,9 +70,15 @@ struct TxnRec {
   void write(SpillWriter& w) const;
   static TxnRec read(SpillReader& r);
   // read() in two steps: the fields before the texts (pos to labels_empty), then the texts (their
-  // bytes with their lengths, a varint, then id to raw). A reader that keeps the numbers of a record and the position of its texts decodes only
+  // bytes with their lengths, a varint, then id to amount_text with their lengths, raw without: the rest). A reader that keeps the numbers of a record and the position of its texts decodes only
   // the texts again when it needs them (the shard owner: import_shards.cpp).
   static TxnRec read_numbers(SpillReader& r);
+  // The labels' byte count in the flags byte after the amount (bit 0: labels_empty).
+  static unsigned label_bytes(std::uint8_t flags) {
+    const unsigned n = flags >> 1;
+    if (n > sizeof(LabelSet)) throw std::logic_error("spill file: labels of more than 8 bytes");
+    return n;
+  }
   static void read_texts(SpillReader& r, TxnRec& t);
   // read_texts of the texts a shard stores and the labeller reads, past the others (amount_text
   // and raw): a RowTexts, not a TxnRec, whose zeroing (a `rep stos` of 136 bytes per row) was
@@ -87,8 +94,10 @@ struct TxnRec {
 // fields (a call returning the whole TxnRec stored its eight views for nothing).
 inline TxnRec TxnRec::read_numbers(SpillReader& r) {
   TxnRec t;
-  // The longest numbers part: four varints, the account hash, the date and the flag.
-  constexpr std::size_t kLongest = 4 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1;
+  // The longest numbers part: three varints, the account hash, the date, the flags (labels_empty,
+  // the labels' byte count) and the labels (read by one 8-byte load).
+  constexpr std::size_t kLongest =
+      3 * SpillWriter::kMaxVarintBytes + sizeof t.account_hash + sizeof t.booking_date + 1 + sizeof t.labels;
   if (r.remaining() >= kLongest) {
     const char* p = r.cursor();
     t.pos.file = static_cast<std::uint32_t>(SpillReader::varint_at(p));
@@ -99,8 +108,9 @@ inline TxnRec TxnRec::read_numbers(SpillReader& r) {
     p += sizeof t.booking_date;
     const std::uint64_t zigzag = SpillReader::varint_at(p);
     t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
-    t.labels = SpillReader::varint_at(p);
-    t.labels_empty = *p++ != 0;
+    const auto flags = static_cast<std::uint8_t>(*p++);
+    t.labels_empty = (flags & 1) != 0;
+    t.labels = SpillReader::low_bytes_at(p, label_bytes(flags));
     r.advance_to(p);
     return t;
   }
@@ -110,8 +120,9 @@ inline TxnRec TxnRec::read_numbers(SpillReader& r) {
   t.booking_date = r.get<Day>();
   const std::uint64_t zigzag = r.get_varint();
   t.amount = static_cast<Cents>((zigzag >> 1) ^ (~(zigzag & 1) + 1));
-  t.labels = r.get_varint();
-  t.labels_empty = r.get<std::uint8_t>() != 0;
+  const auto flags = r.get<std::uint8_t>();
+  t.labels_empty = (flags & 1) != 0;
+  t.labels = r.get_low_bytes(label_bytes(flags));
   return t;
 }
 
@@ -152,7 +163,7 @@ inline RowTexts TxnRec::read_row_texts(SpillReader& r) {
 }
 
 inline void TxnRec::skip_texts(SpillReader& r) {
-  r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text, raw: their bytes with their lengths
+  r.skip_text();  // id, the counterpart's name and IBAN, purpose, amount_text with their lengths, raw: their bytes
 }
 
 // One row's id, for the check that no id appears twice: every row with a non-empty id registers
@@ -165,9 +176,10 @@ struct IdKey {
   std::string_view id;
   std::string_view raw;   // the record, kept only when a rejects file is written
   // A row spilled to its shard (row_shard >= 0) spills its key without the id's text (~19 of the
-  // key's ~33 bytes): the id is read again from the row's record, at row_offset in the shard's
-  // spill file of the same rank, only for a group of equal hashes (import_dedup.cpp). read()
-  // then leaves `id` empty. A row past the file's first 4 GiB spills its id as before.
+  // key's ~33 bytes) and without its position: both are read again from the row's record, at
+  // row_offset in the shard's spill file of the same rank, only for a group of equal hashes
+  // (import_dedup.cpp). read() then leaves `id` empty and `pos` zero. A row past the file's
+  // first 4 GiB spills its id and position as before.
   std::int32_t row_shard = -1;
   std::uint64_t row_offset = 0;
   void write(SpillWriter& w) const;

@@ -7,6 +7,7 @@
 
 #include "core/short_copy.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -72,6 +73,18 @@ class SpillWriter {
       put_varint(s.size());
       copy_text(p_, s.data(), s.size());
       p_ += s.size();
+    }
+    // Bytes with no length in front (the last of a record whose size says where they end).
+    void put_bytes(std::string_view s) {
+      copy_text(p_, s.data(), s.size());
+      p_ += s.size();
+    }
+    // The low `n` (<= 8) bytes of v, little-endian, by one 8-byte store: the record's room must
+    // count all 8 (SpillReader::low_bytes_at reads them back).
+    void put_low_bytes(std::uint64_t v, unsigned n) {
+      static_assert(std::endian::native == std::endian::little);
+      std::memcpy(p_, &v, sizeof v);
+      p_ += n;
     }
 
    private:
@@ -149,6 +162,7 @@ class SpillReader {
     return {take(n), n};
   }
   void skip_text() { take(static_cast<std::size_t>(get_varint())); }
+  std::string_view get_bytes(std::size_t n) { return {take(n), n}; }
   std::size_t size_bytes() const noexcept { return size_; }
   std::size_t position() const noexcept { return pos_; }
   // A decoder that first checks that the longest form of a record's fixed part fits in
@@ -169,6 +183,19 @@ class SpillReader {
       }
     }
     throw std::logic_error("spill file: a number of more than 64 bits");
+  }
+  // What put_low_bytes(v, n) wrote at `p`, which has at least 8 bytes left (one 8-byte load).
+  static std::uint64_t low_bytes_at(const char*& p, unsigned n) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    p += n;
+    return n == 0 ? 0 : v & (~std::uint64_t{0} >> (64 - 8 * n));
+  }
+  // The same, bounds-checked, for a record near the file's end.
+  std::uint64_t get_low_bytes(unsigned n) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, take(n), n);
+    return v;
   }
   // Back to a record read before (its position()); the views read from it stay valid.
   void seek(std::size_t at) {

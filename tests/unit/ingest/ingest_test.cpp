@@ -118,6 +118,8 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
     EXPECT_EQ(t.labels_empty, i % 5 == 0);
     EXPECT_EQ(t.id.size(), i % 4 == 0 ? 300u : 5u);
     EXPECT_EQ(t.purpose, std::string(i == 5 ? 20000 : 0, 'p'));
+    EXPECT_EQ(t.amount_text, t.id);
+    EXPECT_EQ(t.raw, t.purpose);  // the last text, spilled with no length: what the texts' bytes leave
   }
   EXPECT_TRUE(r.at_end());
   std::filesystem::remove(file);
@@ -228,7 +230,7 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   SpillReader r = SpillReader::open(file);
   const IdKey a = IdKey::read(r);
   EXPECT_EQ(a.hash, id_hash("t1"));
-  EXPECT_EQ(a.pos, (InputPos{1, 9}));
+  EXPECT_EQ(a.pos, (InputPos{0, 0}));  // read from the row's record, as the id
   EXPECT_TRUE(a.full && a.parse_ok);
   EXPECT_EQ(a.row_shard, 300);
   EXPECT_EQ(a.row_offset, UINT32_MAX);
@@ -236,6 +238,7 @@ TEST(Spill, KeysOfSpilledRowsNameTheRowsRecord) {
   const IdKey b = IdKey::read(r);
   EXPECT_EQ(b.row_shard, -1);
   EXPECT_EQ(b.id, "t1");
+  EXPECT_EQ(b.pos, (InputPos{1, 9}));
   EXPECT_TRUE(r.at_end());
   // The bucket scan lands where read() does and keeps the hash and parse_ok.
   r.seek(0);
@@ -282,6 +285,7 @@ TEST(Spill, TheBucketScanLandsWhereReadDoesForKeysOfEveryShape) {
     ASSERT_EQ(hash, k.hash) << "key " << i;
     ASSERT_EQ(parse_ok, k.parse_ok) << "key " << i;
     ASSERT_EQ(b.position(), a.position()) << "key " << i;
+    ASSERT_EQ(k.raw, raws[i % raws.size()]) << "key " << i;  // an empty one is not spilled
   }
   EXPECT_TRUE(a.at_end());
   EXPECT_TRUE(b.at_end());
@@ -351,4 +355,46 @@ TEST(Spill, TextsOfEveryLengthThroughTheCursorComeBackExactly) {
 TEST(IdHash, IsTheShortTextHash) {
   for (const std::string_view id : {"", "u1", "u0000000-bsp-00003", "a-transaction-id-longer-than-32-bytes"})
     EXPECT_EQ(id_hash(id), short_text_hash(id)) << id;
+}
+
+// A row's labels are spilled as their low bytes up to the highest one set (0-8 bytes, the count in
+// the flags byte) and read back by one 8-byte load far from the file's end, byte by byte near it:
+// every width comes back exactly either way, with the fields around it, and a count over 8 is a bug.
+TEST(Spill, LabelsOfEveryWidthRoundTripFarFromAndNearTheEnd) {
+  const auto file = temp_file("labels.bin");
+  std::vector<LabelSet> sets{0};
+  for (int bit = 0; bit < 64; ++bit) {
+    sets.push_back(LabelSet{1} << bit);
+    sets.push_back((LabelSet{1} << bit) | 1);
+    sets.push_back(~LabelSet{0} >> (63 - bit));
+  }
+  {
+    SpillWriter w(file, 64);
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      TxnRec t;
+      t.pos = {0, i};
+      t.amount = -static_cast<Cents>(i);
+      t.labels = sets[i];
+      t.labels_empty = i % 2 == 0;
+      t.write(w);  // no texts: the last rows' numbers end within 8 bytes of the file's end
+    }
+    w.flush();
+  }
+  SpillReader r = SpillReader::open(file);
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    const TxnRec t = TxnRec::read(r);
+    ASSERT_EQ(t.labels, sets[i]) << i;
+    EXPECT_EQ(t.labels_empty, i % 2 == 0);
+    EXPECT_EQ(t.pos.line, i);
+    EXPECT_EQ(t.amount, -static_cast<Cents>(i));
+  }
+  EXPECT_TRUE(r.at_end());
+  std::filesystem::remove(file);
+
+  std::string bad(40, '\0');  // file 0, line 0, hash, date, amount 0, then flags with 9 label bytes
+  bad[1 + 1 + 8 + 4 + 1] = static_cast<char>(9 << 1);
+  SpillReader far = SpillReader::view(bad.data(), bad.size());
+  EXPECT_THROW(TxnRec::read_numbers(far), std::logic_error);
+  SpillReader near = SpillReader::view(bad.data(), 1 + 1 + 8 + 4 + 1 + 1 + 8);
+  EXPECT_THROW(TxnRec::read_numbers(near), std::logic_error);
 }
