@@ -1,6 +1,6 @@
 // ShardStreamWriter (store/shard_stream.hpp): the rows of a shard appended one by one, its
 // transaction columns spooled to files beyond a budget, give the same file as write_shard of the
-// same ShardData, whatever the budget and whether they come one by one or in batches; the spool files go.
+// same ShardData, whatever the budget; the spool files go.
 #include "store/shard_stream.hpp"
 #include "store/store.hpp"
 #include "store_test_support.hpp"
@@ -14,32 +14,17 @@ namespace {
 
 using test::ScratchDir;
 
-// `batch`: 0 appends the transactions one by one (add_transaction), else an account's
-// transactions in batches of up to `batch` (add_transactions, as the import appends them).
 ShardInfo stream(const ShardData& d, const std::filesystem::path& file, const std::filesystem::path& spool_dir,
                  std::uint64_t memory, const Taxonomy& taxonomy, const ShardWriteOptions& options, bool& spooled,
-                 ShardStreamWriter::Buffers* keep = nullptr, std::size_t batch = 0) {
+                 ShardStreamWriter::Buffers* keep = nullptr) {
   ShardStreamWriter out(spool_dir, "columns", memory, keep);
-  std::vector<ShardStreamWriter::Txn> rows;
   for (std::size_t u = 0; u < d.users(); ++u) {
     out.add_user(d.user_id[u]);
     for (auto a = static_cast<std::size_t>(d.user_account_offsets[u]); a < static_cast<std::size_t>(d.user_account_offsets[u + 1]); ++a) {
       out.add_account(d.account_id[a], d.account_type[a], d.currency[a], d.balance[a], d.balance_date[a]);
-      for (auto t = static_cast<std::size_t>(d.account_txn_offsets[a]); t < static_cast<std::size_t>(d.account_txn_offsets[a + 1]); ++t) {
-        if (batch == 0) {
-          out.add_transaction(d.transaction_id[t], d.booking_date[t], d.amount[t], d.labels[t], d.counterpart_name[t],
-                              d.counterpart_iban[t], d.purpose[t]);
-          continue;
-        }
-        rows.push_back({d.transaction_id[t], d.counterpart_name[t], d.counterpart_iban[t], d.purpose[t], d.booking_date[t],
-                        d.amount[t], d.labels[t]});
-        if (rows.size() == batch) {
-          out.add_transactions(rows.data(), rows.size());
-          rows.clear();
-        }
-      }
-      out.add_transactions(rows.data(), rows.size());
-      rows.clear();
+      for (auto t = static_cast<std::size_t>(d.account_txn_offsets[a]); t < static_cast<std::size_t>(d.account_txn_offsets[a + 1]); ++t)
+        out.add_transaction(d.transaction_id[t], d.booking_date[t], d.amount[t], d.labels[t], d.counterpart_name[t],
+                            d.counterpart_iban[t], d.purpose[t]);
     }
   }
   spooled = out.spooled();
@@ -55,16 +40,14 @@ TEST(ShardStreamWriter, TheSameFileAsWriteShardWhateverTheBudget) {
     ShardInfo want = write_shard(dir / "memory.h5", data, taxonomy, options);
     want.file = "streamed.h5";
     for (const std::uint64_t memory : {std::uint64_t{1}, std::uint64_t{5000}, std::uint64_t{1} << 30}) {
-      for (const std::size_t batch : {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
-        std::filesystem::create_directories(dir / "spool");
-        bool spooled = false;
-        const ShardInfo got = stream(data, dir / "streamed.h5", dir / "spool", memory, taxonomy, options, spooled, nullptr, batch);
-        EXPECT_EQ(got, want) << "memory " << memory << ", batch " << batch << ", " << data.transactions() << " transactions";
-        EXPECT_TRUE(test::read_bytes(dir / "streamed.h5") == test::read_bytes(dir / "memory.h5")) << "memory " << memory << ", batch " << batch;
-        EXPECT_EQ(spooled, memory < (std::uint64_t{1} << 30) && data.transactions() > 0) << "memory " << memory << ", batch " << batch;
-        EXPECT_TRUE(std::filesystem::is_empty(dir / "spool")) << "spool files left";
-        std::filesystem::remove(dir / "streamed.h5");
-      }
+      std::filesystem::create_directories(dir / "spool");
+      bool spooled = false;
+      const ShardInfo got = stream(data, dir / "streamed.h5", dir / "spool", memory, taxonomy, options, spooled);
+      EXPECT_EQ(got, want) << "memory " << memory << ", " << data.transactions() << " transactions";
+      EXPECT_TRUE(test::read_bytes(dir / "streamed.h5") == test::read_bytes(dir / "memory.h5")) << "memory " << memory;
+      EXPECT_EQ(spooled, memory < (std::uint64_t{1} << 30) && data.transactions() > 0) << "memory " << memory;
+      EXPECT_TRUE(std::filesystem::is_empty(dir / "spool")) << "spool files left";
+      std::filesystem::remove(dir / "streamed.h5");
     }
     std::filesystem::remove(dir / "memory.h5");
   }
@@ -100,8 +83,6 @@ TEST(ShardStreamWriter, RowsThatBreakTheShardAreABugOfTheCaller) {
   ScratchDir dir;
   ShardStreamWriter out(dir.path(), "columns", 1000);
   EXPECT_THROW(out.add_transaction("t", 1, 1, 0, "", "", ""), std::logic_error);  // before any account
-  const ShardStreamWriter::Txn row{"t", "", "", "", 1, 1, 0};
-  EXPECT_THROW(out.add_transactions(&row, 1), std::logic_error);
   out.add_user("u");
   out.add_account("a", AccountType::checking, {'E', 'U', 'R'}, 0, 10);
   out.add_transaction("t", 1, 1, LabelSet{1} << 40, "", "", "");
