@@ -7,7 +7,6 @@
 #include "store/shard_stream.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -335,30 +334,21 @@ void label_empty_cells(LoadedShard& s, LearnedLabeller& learner) {
   for (std::size_t k = 0; k < which.size(); ++k) s.txns[which[k]].labels = labels[k];
 }
 
-// The group's users, their accounts and their transactions in store order, appended (an
-// account's transactions in batches of up to kBatch, which the writer appends column by column).
+// The group's users, their accounts and their transactions in store order, appended.
 void append_group(const LoadedShard& s, const UserGroup& group, const ShardAccounts& acc, ShardStreamWriter& out) {
-  constexpr std::size_t kBatch = 256;  // ~24 KiB of rows: stays in the first-level cache
-  std::array<ShardStreamWriter::Txn, kBatch> batch;
   std::size_t t = 0;
   for (std::size_t u = group.first; u < group.last; ++u) {
     out.add_user(acc.accounts[acc.user_begin[u]].user);
     for (std::size_t a = acc.user_begin[u]; a < acc.user_begin[u + 1]; ++a) {
       const AccountRec& account = acc.accounts[a];
       out.add_account(account.id, account.type, account.currency, account.balance, account.balance_date);
-      std::size_t n = 0;
       for (; t < s.order.size() && s.account_of[s.order[t]] == a; ++t) {
         const std::uint32_t i = s.order[t];
         if (s.any_over_bound && s.over_bound[i]) continue;
         const ShardRow& row = s.txns[i];  // its labels: labelled since it was read, maybe
         const RowTexts x = s.texts(i);
-        batch[n++] = {x.id, x.counterpart_name, x.counterpart_iban, x.purpose, row.booking_date, row.amount, row.labels};
-        if (n == kBatch) {
-          out.add_transactions(batch.data(), n);
-          n = 0;
-        }
+        out.add_transaction(x.id, row.booking_date, row.amount, row.labels, x.counterpart_name, x.counterpart_iban, x.purpose);
       }
-      out.add_transactions(batch.data(), n);
     }
   }
 }

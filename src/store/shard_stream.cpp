@@ -94,62 +94,6 @@ ShardStreamWriter::~ShardStreamWriter() {
     for (std::size_t i = 0; i < txn_.size(); ++i) txn_[i].release(keep_->bytes[i], keep_->capacity[i]);
 }
 
-void ShardStreamWriter::add_text_column(std::size_t c, const Txn* rows, std::size_t n, std::string_view Txn::*text) {
-  std::size_t bytes = 0;
-  for (std::size_t i = 0; i < n; ++i) bytes += (rows[i].*text).size();
-  char* p = txn_[c].reserve(bytes);
-  char* ends = txn_[c + 1].reserve(n * sizeof(std::int64_t));
-  std::int64_t end = text_bytes_[c];
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::string_view s = rows[i].*text;
-    copy_short(p, s.data(), s.size());
-    p += s.size();
-    end += static_cast<std::int64_t>(s.size());
-    std::memcpy(ends, &end, sizeof end);
-    ends += sizeof end;
-  }
-  txn_[c].commit(p);
-  txn_[c + 1].commit(ends);
-  text_bytes_[c] = end;
-  buffered_ += bytes + n * sizeof(std::int64_t);
-}
-
-template <class T>
-void ShardStreamWriter::add_value_column(std::size_t c, const Txn* rows, std::size_t n, T Txn::*value) {
-  char* p = txn_[c].reserve(n * sizeof(T));
-  for (std::size_t i = 0; i < n; ++i, p += sizeof(T)) std::memcpy(p, &(rows[i].*value), sizeof(T));
-  txn_[c].commit(p);
-  buffered_ += n * sizeof(T);
-}
-
-void ShardStreamWriter::add_transactions(const Txn* rows, std::size_t n) {
-  if (n == 0) return;
-  if (head_.accounts() == 0) no_account();
-  add_text_column(0, rows, n, &Txn::id);
-  add_value_column(2, rows, n, &Txn::booking);
-  add_value_column(3, rows, n, &Txn::amount);
-  add_value_column(4, rows, n, &Txn::labels);
-  // The names one by one: a name new to the shard joins the dictionary (column kNameDict) as it comes.
-  char* ids = txn_[kNameIds].reserve(n * sizeof(std::uint32_t));
-  for (std::size_t i = 0; i < n; ++i, ids += sizeof(std::uint32_t)) {
-    bool added = false;
-    const std::uint32_t id = names_.id(rows[i].cp_name, added);
-    if (added) add_text<kNameDict>(rows[i].cp_name);
-    std::memcpy(ids, &id, sizeof id);
-  }
-  txn_[kNameIds].commit(ids);
-  buffered_ += n * sizeof(std::uint32_t);
-  add_text_column(8, rows, n, &Txn::cp_iban);
-  add_text_column(10, rows, n, &Txn::purpose);
-  head_.account_txn_offsets.back() += static_cast<std::int64_t>(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    label_bits_ |= rows[i].labels;
-    first_booking_ = std::min(first_booking_, rows[i].booking);
-    last_booking_ = std::max(last_booking_, rows[i].booking);
-  }
-  if (buffered_ > memory_bytes_) spool();
-}
-
 void ShardStreamWriter::no_account() { throw std::logic_error("ShardStreamWriter: a transaction before any account"); }
 
 void ShardStreamWriter::spool() {

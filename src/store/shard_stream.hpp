@@ -70,20 +70,6 @@ class ShardStreamWriter {
     if (buffered_ > memory_bytes_) spool();
   }
 
-  // A transaction of add_transactions' batch (the views must stay valid during the call only).
-  struct Txn {
-    std::string_view id, cp_name, cp_iban, purpose;
-    Day booking = 0;
-    Cents amount = 0;
-    LabelSet labels = 0;
-  };
-  // add_transaction of rows[0, n) in order, written column after column: one capacity check per
-  // column and batch, and the write position kept in a register (row by row, each of a row's
-  // eleven appends loaded its column's buffer, size and capacity again after the stores through
-  // char* before it: ~350 instructions a row in the import's shards phase, docs/performance.md 6).
-  // The same bytes as add_transaction row by row; the budget is checked once per batch.
-  void add_transactions(const Txn* rows, std::size_t n);
-
   std::uint64_t transactions() const noexcept { return static_cast<std::uint64_t>(head_.account_txn_offsets.back()); }
   // Whether the columns went to spool files (tests: the budget forced the external path).
   bool spooled() const noexcept { return spooled_; }
@@ -121,12 +107,6 @@ class ShardStreamWriter {
       std::memcpy(buf_.get() + size_, &v, sizeof(T));
       size_ += sizeof(T);
     }
-    // Room for n more bytes, written through the pointer returned, then ended by commit(end).
-    char* reserve(std::size_t n) {
-      if (n > capacity_ - size_) grow(n);
-      return buf_.get() + size_;
-    }
-    void commit(const char* end) noexcept { size_ = static_cast<std::size_t>(end - buf_.get()); }
     std::size_t buffered() const noexcept { return size_; }
     std::uint64_t elements() const noexcept { return (file_bytes_ + size_) / element_; }
     void flush();
@@ -164,10 +144,6 @@ class ShardStreamWriter {
     txn_[kNameIds].append_value(id);
     buffered_ += sizeof id;
   }
-  // add_transactions' columns: a text column C (and its end offsets in C + 1), a value column.
-  void add_text_column(std::size_t c, const Txn* rows, std::size_t n, std::string_view Txn::*text);
-  template <class T>
-  void add_value_column(std::size_t c, const Txn* rows, std::size_t n, T Txn::*value);
   static constexpr std::size_t kNameDict = 5;  // the names' dictionary (a text column), then their ids
   static constexpr std::size_t kNameIds = 7;
   [[noreturn]] static void no_account();
