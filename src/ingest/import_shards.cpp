@@ -85,9 +85,9 @@ struct LoadedShard {
   }
   // What the store holds of txns[i]'s texts (the views as record()'s).
   RowTexts texts(std::size_t i) const {
-    SpillReader& r = txn_bytes[txns[i].part];
-    r.seek(txns[i].texts);
-    return TxnRec::read_row_texts(r);
+    const SpillReader& r = txn_bytes[txns[i].part];
+    const char* end = nullptr;  // (txns[i].texts is within r: load_group read the texts' count there)
+    return TxnRec::row_texts_at(r.data() + txns[i].texts, r.data() + r.size_bytes(), end);
   }
 };
 

@@ -170,6 +170,7 @@ class SpillReader {
   // transaction row) and moves past it with advance_to().
   std::size_t remaining() const noexcept { return size_ - pos_; }
   const char* cursor() const noexcept { return data_ + pos_; }
+  const char* data() const noexcept { return data_; }
   void advance_to(const char* p) noexcept { pos_ = static_cast<std::size_t>(p - data_); }
   // A varint at `p`, which has at least kMaxVarintBytes (10) bytes left.
   static std::uint64_t varint_at(const char*& p) {

@@ -127,8 +127,8 @@ TEST(Spill, ExtremeValuesOfARowRoundTrip) {
 
 // A varint is read without a check per byte when its longest form fits before the end, with one
 // near the end: both give every length's value back, and both refuse one of more than 64 bits.
-// skip_texts() and read_row_texts() land where read_texts() does; read_row_texts() reads the same
-// first four texts (also of 128 bytes or more: a longer length).
+// skip_texts() and read_row_texts() land where read_texts() does; read_row_texts() and
+// row_texts_at() read the same first four texts (also of 128 bytes or more: a longer length).
 TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
   const auto file = temp_file("varints.bin");
   std::vector<std::uint64_t> values;
@@ -170,6 +170,16 @@ TEST(Spill, VarintsOfEveryLengthReadAlikeFarFromAndNearTheEnd) {
     EXPECT_EQ(u.pos, t.pos);
     EXPECT_EQ(b.position(), a.position());
     EXPECT_EQ(TxnRec::read_numbers(c).pos, t.pos);
+    // row_texts_at (no reader moved) reads the same texts from where they start, refuses a file
+    // that ends within them, and says where they end.
+    const char* at = c.cursor();
+    const char* end = nullptr;
+    const RowTexts x = TxnRec::row_texts_at(at, c.data() + c.size_bytes(), end);
+    EXPECT_EQ(x.purpose, t.purpose);
+    EXPECT_EQ(x.id, t.id);
+    EXPECT_EQ(end, c.data() + a.position());
+    const char* unused = nullptr;
+    EXPECT_THROW(TxnRec::row_texts_at(at, end - 1, unused), std::logic_error);
     const RowTexts v = TxnRec::read_row_texts(c);
     EXPECT_EQ(v.id, t.id);
     EXPECT_EQ(v.counterpart_name, t.counterpart_name);
