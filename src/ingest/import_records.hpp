@@ -89,6 +89,8 @@ struct TxnRec {
   // seek and advance_to stored a position it never used, for every row in store order).
   static RowTexts row_texts_at(const char* p, const char* file_end, const char*& texts_end);
   [[noreturn]] static void text_past_the_end();  // read_row_texts' error, out of line
+  // A varint at `p` that ends before `end` (else text_past_the_end); `p` moves past it.
+  static std::uint64_t varint_before(const char*& p, const char* end);
   // Past the texts of a record whose numbers were read, to the next record: one step over the
   // bytes their varint in front of them counts.
   static void skip_texts(SpillReader& r);
@@ -139,31 +141,27 @@ inline RowTexts TxnRec::read_row_texts(SpillReader& r) {
   return t;
 }
 
+inline std::uint64_t TxnRec::varint_before(const char*& p, const char* end) {
+  std::uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    if (p == end || shift > 63) text_past_the_end();
+    const auto b = static_cast<std::uint8_t>(*p++);
+    v |= static_cast<std::uint64_t>(b & 0x7f) << shift;
+    if (b < 0x80) return v;
+  }
+}
+
 inline RowTexts TxnRec::row_texts_at(const char* p, const char* file_end, const char*& texts_end) {
   // The texts' byte count (a varint), then within their bytes, checked once against the file's
   // end: each text then needs only its own check against the record's end (get_text's checks
   // against the file were ~19 instructions a text, and the two texts left out were read for nothing).
-  std::uint64_t bytes = 0;
-  for (int shift = 0;; shift += 7) {
-    if (p == file_end || shift > 63) text_past_the_end();
-    const auto b = static_cast<std::uint8_t>(*p++);
-    bytes |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-    if (b < 0x80) break;
-  }
+  const std::uint64_t bytes = varint_before(p, file_end);
   if (bytes > static_cast<std::uint64_t>(file_end - p)) text_past_the_end();
   const char* const end = p + bytes;
   const auto text = [&p, end]() -> std::string_view {
     if (p == end) text_past_the_end();
-    std::uint64_t n = static_cast<std::uint8_t>(*p++);
-    if (n >= 0x80) {  // a text of 128 bytes or more: the rest of its length
-      n &= 0x7f;
-      for (int shift = 7;; shift += 7) {
-        if (p == end || shift > 63) text_past_the_end();
-        const auto b = static_cast<std::uint8_t>(*p++);
-        n |= static_cast<std::uint64_t>(b & 0x7f) << shift;
-        if (b < 0x80) break;
-      }
-    }
+    const auto first = static_cast<std::uint8_t>(*p);  // a text under 128 bytes: its length in one byte
+    const std::uint64_t n = first < 0x80 ? (++p, first) : varint_before(p, end);
     if (n > static_cast<std::uint64_t>(end - p)) text_past_the_end();
     const std::string_view v(p, static_cast<std::size_t>(n));
     p += n;
