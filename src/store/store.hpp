@@ -70,12 +70,14 @@ struct ShardWriteOptions {
   // chose the default. lz4 is HDF5 filter 32004, built in (store/h5_lz4.hpp).
   enum class Filter { none, deflate, shuffle_deflate, szip, lz4, shuffle_lz4 } filter = Filter::shuffle_lz4;
   int deflate_level = 1;
-  // 1: plain LZ4; 3-12: LZ4HC at that level (smaller files, slower to write, as fast to read).
-  int lz4_level = kDefaultLz4HcLevel;
+  // 1: plain LZ4; 3-12: LZ4HC at that level (smaller files that decode faster, ~8x slower to
+  // write). The numeric columns every scan reads: plain LZ4 by default since LZ4HC(4) there was
+  // ~0.5 s of the 2.3 s import of the 10,000-user bank at np=2 against ~0.01 s more per run of all
+  // jobs (docs/store-format.md 4); kDefaultLz4HcLevel (`shuffle-lz4hc-numeric`) for a store read
+  // by many runs.
+  int lz4_level = 1;
   // The same for the text columns (bytes and offsets of the id, name, IBAN and purpose strings):
-  // 85 % of a shard's bytes and ~70 % of its LZ4HC encoding time, but read by no segment scan but
-  // insuranceSpending's counterpart names, so by default they get plain LZ4 (8x faster to encode,
-  // 1.2-1.4x larger) while the numeric columns every scan reads keep LZ4HC (docs/store-format.md 4).
+  // 85 % of a shard's bytes, read by no segment scan but insuranceSpending's counterpart names.
   int text_lz4_level = 1;
   // HDF5 object format: 1.10 (checksummed chunk index, superblock and object headers; readable by
   // HDF5 >= 1.10) or 1.8 (what finseg wrote before; its v1 B-tree chunk index carries no

@@ -303,26 +303,28 @@ TEST(ShardWrite, RefusesInconsistentData) {
   EXPECT_THROW(write_shard(dir / "s.h5", labels, test::default_taxonomy()), std::logic_error);
 }
 
-TEST(ShardWrite, TheDefaultIsShuffleLz4HcForNumbersLz4ForTextsAndLevelsAreChecked) {
+TEST(ShardWrite, TheDefaultIsShuffleLz4AndLevelsAreChecked) {
   const ShardWriteOptions defaults;
   EXPECT_EQ(defaults.filter, ShardWriteOptions::Filter::shuffle_lz4);
-  EXPECT_EQ(defaults.lz4_level, kDefaultLz4HcLevel);
+  EXPECT_EQ(defaults.lz4_level, 1);
   EXPECT_EQ(defaults.text_lz4_level, 1);
   ScratchDir dir;
   const Taxonomy taxonomy = test::default_taxonomy();
   const ShardData data = test::synthetic_shard(10, 1, taxonomy);
-  ShardWriteOptions fast;
-  fast.lz4_level = 1;
-  ShardWriteOptions all_hc;
+  ShardWriteOptions numeric_hc;  // --compression shuffle-lz4hc-numeric
+  numeric_hc.lz4_level = kDefaultLz4HcLevel;
+  ShardWriteOptions all_hc;  // --compression shuffle-lz4hc
+  all_hc.lz4_level = kDefaultLz4HcLevel;
   all_hc.text_lz4_level = kDefaultLz4HcLevel;
-  // LZ4HC writes a smaller file that reads back the same; the default's plain-LZ4 texts sit between.
-  const ShardInfo mixed = write_shard(dir / "mixed.h5", data, taxonomy);
+  // LZ4HC writes a smaller file that reads back the same; LZ4HC on the numbers alone sits between.
+  const ShardInfo plain = write_shard(dir / "fast.h5", data, taxonomy);
+  const ShardInfo mixed = write_shard(dir / "mixed.h5", data, taxonomy, numeric_hc);
   const ShardInfo hc = write_shard(dir / "hc.h5", data, taxonomy, all_hc);
-  const ShardInfo plain = write_shard(dir / "fast.h5", data, taxonomy, fast);
   EXPECT_LT(hc.bytes, mixed.bytes);
   EXPECT_LT(mixed.bytes, plain.bytes);
   EXPECT_EQ(read_shard(dir.path(), hc), data);
   EXPECT_EQ(read_shard(dir.path(), mixed), data);
+  EXPECT_EQ(read_shard(dir.path(), plain), data);
   for (const int bad : {0, 2, 13}) {
     ShardWriteOptions wrong;
     wrong.lz4_level = bad;
