@@ -6,16 +6,7 @@
 
 namespace finseg {
 
-namespace {
-
-// Locale-free ASCII case mapping: std::tolower is a library call per byte.
-constexpr unsigned char ascii_lower(unsigned char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
-constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-constexpr bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-// The ASCII spelling of a two-byte UTF-8 letter (lead 0xC3), or nullptr when it is no letter
-// we fold: German umlauts become two letters, as German bank exports write them without umlauts.
+// German umlauts become two letters, as German bank exports write them without umlauts.
 const char* fold_c3(unsigned char second) noexcept {
   switch (second) {
     case 0xA4: case 0x84: return "ae";
@@ -32,6 +23,14 @@ const char* fold_c3(unsigned char second) noexcept {
     default: return nullptr;
   }
 }
+
+namespace {
+
+// Locale-free ASCII case mapping: std::tolower is a library call per byte.
+constexpr unsigned char ascii_lower(unsigned char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c + 32) : c; }
+constexpr char ascii_upper(char c) noexcept { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
+
+constexpr bool ascii_alnum(unsigned char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 // Legal forms and their pieces once punctuation is gone ("e.V." -> "e v", "GmbH & Co. KG"), and
 // the words that introduce a branch number ("Fil. 4711").
@@ -97,6 +96,7 @@ void kept_tokens(std::string_view text, Keep keep, std::string& out) {
 }
 
 }  // namespace
+
 
 std::string fold_text(std::string_view text) {
   std::string out;

@@ -16,6 +16,10 @@ std::string fold_text(std::string_view text);
 // The same into `out` (cleared first): no allocation once `out` has grown, for the per-row paths.
 void fold_text(std::string_view text, std::string& out);
 
+// The ASCII spelling of a two-byte UTF-8 letter whose lead byte is 0xC3, given its second byte
+// (0xA4, ä -> "ae"; 0xA9, é -> "e"), or nullptr when it is no letter fold_text spells out.
+const char* fold_c3(unsigned char second) noexcept;
+
 // The counterparty key of a name: fold_text, then without legal forms (GmbH, AG, SE, KG, e.V.,
 // ...), without tokens that contain a digit (store and branch numbers) and without one-letter
 // tokens. Empty when nothing is left.
